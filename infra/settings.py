@@ -1,0 +1,68 @@
+"""One settings object for every onelog process, read once from ONELOG_* variables.
+
+Defaults are the embedded local platform that `onelog up` starts: every port on
+loopback and every state folder under `.onelog/` in the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"ONELOG_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    state_dir: Path
+    kafka_bootstrap: str
+    kafka_brokers: int
+    redis_url: str
+    # None: chDB embedded in the projector process; set: a ClickHouse server.
+    clickhouse_url: str | None
+    chdb_path: Path
+    # The projector process owns chDB and answers read-only SQL here.
+    analytics_url: str
+    gateway_host: str
+    gateway_port: int
+    partitions: int
+    # Read-model namespace: Redis key prefix and ClickHouse database.
+    namespace: str
+    worker_web_port: int
+    api_keys_file: Path
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.gateway_host}:{self.gateway_port}"
+
+
+def load_settings() -> Settings:
+    state_dir = Path(_env("STATE_DIR", str(REPO_ROOT / ".onelog")))
+    return Settings(
+        state_dir=state_dir,
+        kafka_bootstrap=_env("KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
+        kafka_brokers=int(_env("KAFKA_BROKERS", "1")),
+        redis_url=_env("REDIS_URL", "redis://127.0.0.1:16379/0"),
+        clickhouse_url=os.environ.get("CLICKHOUSE_URL") or None,
+        chdb_path=Path(_env("CHDB_PATH", str(state_dir / "chdb"))),
+        analytics_url=_env("ANALYTICS_URL", "http://127.0.0.1:18124"),
+        gateway_host=_env("GATEWAY_HOST", "127.0.0.1"),
+        gateway_port=int(_env("GATEWAY_PORT", "18080")),
+        partitions=int(_env("PARTITIONS", "4")),
+        namespace=_env("NAMESPACE", "live"),
+        worker_web_port=int(_env("WORKER_WEB_PORT", "16066")),
+        api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return load_settings()

@@ -1,0 +1,152 @@
+"""The topic catalog: every topic of all five domains, in one place.
+
+Each entry says what key orders the topic, how many partitions it has, how long
+it keeps records, and which record types may appear on it. `infra` creates
+these topics; agents and projectors look their names up here, never spell them.
+
+Topics that one agent consumes together share key and partition count
+(co-partitioned), so one partition of each holds the same keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FOREVER = -1
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    domain: str
+    key: str
+    record_types: tuple[str, ...]
+    partitions: int | None = None  # None: the platform default (ONELOG_PARTITIONS)
+    retention_ms: int = FOREVER
+    compacted: bool = False
+    has_dlq: bool = True
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.name}.dlq"
+
+
+def _exchange(name: str) -> str:
+    return f"onelog.exchange.{name}"
+
+
+SCHEMAS = TopicSpec(
+    name="_schemas",
+    domain="platform",
+    key="fingerprint (hex of CRC-64-AVRO)",
+    record_types=(),
+    partitions=1,
+    compacted=True,
+    has_dlq=False,
+)
+
+EXCHANGE_COMMANDS = TopicSpec(
+    "exchange.commands",
+    "exchange",
+    key="account_id",
+    record_types=tuple(
+        _exchange(n)
+        for n in ("DepositCash", "WithdrawCash", "TransferShares", "PlaceOrder", "CancelOrder")
+    ),
+)
+EXCHANGE_ADMIN = TopicSpec(
+    "exchange.admin",
+    "exchange",
+    key="symbol",
+    record_types=tuple(_exchange(n) for n in ("ListInstrument", "HaltSymbol", "ResumeSymbol")),
+)
+# Risk's decisions that matching must act on, routed by symbol.
+EXCHANGE_ORDERS = TopicSpec(
+    "exchange.orders",
+    "exchange",
+    key="symbol",
+    record_types=tuple(_exchange(n) for n in ("OrderAccepted", "CancelRequested")),
+)
+# Matching's facts, each with the symbol's sequence number.
+EXCHANGE_MARKET = TopicSpec(
+    "exchange.market",
+    "exchange",
+    key="symbol",
+    record_types=tuple(
+        _exchange(n)
+        for n in (
+            "InstrumentListed",
+            "TradingHalted",
+            "TradingResumed",
+            "OrderRested",
+            "TradeExecuted",
+            "OrderCancelled",
+            "OrderExpired",
+            "OrderRejected",
+            "CancelRejected",
+            "AdminRejected",
+        )
+    ),
+)
+# Matching's facts routed back to the accounts they settle against.
+EXCHANGE_FILLS = TopicSpec(
+    "exchange.fills",
+    "exchange",
+    key="account_id",
+    record_types=tuple(_exchange(n) for n in ("OrderFilled", "OrderClosed")),
+)
+# The account stage's facts: balances and what risk refused.
+EXCHANGE_ACCOUNTS = TopicSpec(
+    "exchange.accounts",
+    "exchange",
+    key="account_id",
+    record_types=tuple(_exchange(n) for n in ("BalanceChanged", "CommandRejected")),
+)
+
+# The other four domains' topics are named here so that infra creates them and
+# keys are fixed early; their record types arrive with their issues.
+JUDGE_PROBLEMS = TopicSpec("judge.problems", "judge", key="problem_id", record_types=())
+JUDGE_COMMANDS = TopicSpec("judge.commands", "judge", key="submission_id", record_types=())
+JUDGE_EVENTS = TopicSpec("judge.events", "judge", key="submission_id", record_types=())
+DEPLOY_COMMANDS = TopicSpec("deploy.commands", "deploy", key="service", record_types=())
+DEPLOY_EVENTS = TopicSpec("deploy.events", "deploy", key="service", record_types=())
+DEPLOY_REGION_COMMANDS = TopicSpec("deploy.region-commands", "deploy", key="region", record_types=())
+DEPLOY_REGION_EVENTS = TopicSpec("deploy.region-events", "deploy", key="region", record_types=())
+FEED_COMMANDS = TopicSpec("feed.commands", "feed", key="author_id", record_types=())
+FEED_EVENTS = TopicSpec("feed.events", "feed", key="author_id", record_types=())
+FEED_TIMELINES = TopicSpec("feed.timelines", "feed", key="member_id", record_types=())
+MUSIC_COMMANDS = TopicSpec("music.commands", "music", key="listener_id", record_types=())
+MUSIC_PLAYLISTS = TopicSpec("music.playlists", "music", key="playlist_id", record_types=())
+MUSIC_EVENTS = TopicSpec("music.events", "music", key="listener_id", record_types=())
+
+CATALOG: tuple[TopicSpec, ...] = (
+    SCHEMAS,
+    EXCHANGE_COMMANDS,
+    EXCHANGE_ADMIN,
+    EXCHANGE_ORDERS,
+    EXCHANGE_MARKET,
+    EXCHANGE_FILLS,
+    EXCHANGE_ACCOUNTS,
+    JUDGE_PROBLEMS,
+    JUDGE_COMMANDS,
+    JUDGE_EVENTS,
+    DEPLOY_COMMANDS,
+    DEPLOY_EVENTS,
+    DEPLOY_REGION_COMMANDS,
+    DEPLOY_REGION_EVENTS,
+    FEED_COMMANDS,
+    FEED_EVENTS,
+    FEED_TIMELINES,
+    MUSIC_COMMANDS,
+    MUSIC_PLAYLISTS,
+    MUSIC_EVENTS,
+)
+
+EXCHANGE_TOPICS = tuple(t for t in CATALOG if t.domain == "exchange")
+
+
+def by_name(name: str) -> TopicSpec:
+    for spec in CATALOG:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no topic named {name!r} in the catalog")
