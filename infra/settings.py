@@ -43,12 +43,20 @@ class Settings:
         return f"http://{self.gateway_host}:{self.gateway_port}"
 
 
+def _recorded_broker_count(state_dir: Path) -> str:
+    """`onelog up --brokers 3` records the count so later commands find all three."""
+    try:
+        return (state_dir / "kafka" / "brokers").read_text().strip()
+    except FileNotFoundError:
+        return "1"
+
+
 def load_settings() -> Settings:
     state_dir = Path(_env("STATE_DIR", str(REPO_ROOT / ".onelog")))
     return Settings(
         state_dir=state_dir,
         kafka_bootstrap=_env("KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
-        kafka_brokers=int(_env("KAFKA_BROKERS", "1")),
+        kafka_brokers=int(_env("KAFKA_BROKERS", _recorded_broker_count(state_dir))),
         redis_url=_env("REDIS_URL", "redis://127.0.0.1:16379/0"),
         clickhouse_url=os.environ.get("CLICKHOUSE_URL") or None,
         chdb_path=Path(_env("CHDB_PATH", str(state_dir / "chdb"))),

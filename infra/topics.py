@@ -110,7 +110,9 @@ JUDGE_COMMANDS = TopicSpec("judge.commands", "judge", key="submission_id", recor
 JUDGE_EVENTS = TopicSpec("judge.events", "judge", key="submission_id", record_types=())
 DEPLOY_COMMANDS = TopicSpec("deploy.commands", "deploy", key="service", record_types=())
 DEPLOY_EVENTS = TopicSpec("deploy.events", "deploy", key="service", record_types=())
-DEPLOY_REGION_COMMANDS = TopicSpec("deploy.region-commands", "deploy", key="region", record_types=())
+DEPLOY_REGION_COMMANDS = TopicSpec(
+    "deploy.region-commands", "deploy", key="region", record_types=()
+)
 DEPLOY_REGION_EVENTS = TopicSpec("deploy.region-events", "deploy", key="region", record_types=())
 FEED_COMMANDS = TopicSpec("feed.commands", "feed", key="author_id", record_types=())
 FEED_EVENTS = TopicSpec("feed.events", "feed", key="author_id", record_types=())

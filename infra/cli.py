@@ -1,0 +1,233 @@
+"""`onelog`: start, stop and inspect the platform; query, replay, verify, audit.
+
+Commands print for people by default and JSON with --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, replace
+from typing import Any
+
+from infra import platform
+from infra.progress import ProgressBar
+from infra.settings import REPO_ROOT, Settings, load_settings
+
+DEV_KEY_FILE = "dev-api-key"
+
+
+def _print(args: argparse.Namespace, human: str, data: Any) -> None:
+    print(json.dumps(data, default=str) if args.json else human)
+
+
+def _dev_api_key(settings: Settings) -> str:
+    """An all-scopes key for the person who ran `onelog up`, made once."""
+    from gateway.auth import create_api_key
+
+    path = settings.state_dir / DEV_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    secret = create_api_key(
+        settings.api_keys_file,
+        "dev",
+        ["exchange:read", "exchange:write", "exchange:admin"],
+    )
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.brokers:
+        (settings.state_dir / "kafka").mkdir(parents=True, exist_ok=True)
+        (settings.state_dir / "kafka" / "brokers").write_text(str(args.brokers))
+        settings = replace(settings, kafka_brokers=args.brokers)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    key = _dev_api_key(settings)
+    platform.up(settings, workers=args.workers)
+    url = settings.gateway_url
+    curl = (
+        f"curl -s -X POST {url}/v1/exchange/accounts/alice/deposits "
+        f"-H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
+        "-d '{\"amount\": 100000}'"
+    )
+    _print(
+        args,
+        f"onelog is up: gateway {url} (OpenAPI at {url}/openapi.json)\n"
+        f"API key (all scopes): {key}  (kept in {settings.state_dir / DEV_KEY_FILE})\n"
+        f"try:\n  {curl}",
+        {"gateway": url, "api_key": key, "curl": curl},
+    )
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    stopped = platform.down(load_settings())
+    _print(args, "stopped: " + (", ".join(stopped) or "nothing was running"), stopped)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    statuses = platform.status(load_settings())
+    shown = [s for s in statuses if s.running or not s.name.startswith("worker-")]
+    lines = [
+        f"{s.name:12} {'running pid ' + str(s.pid) if s.running else 'stopped'}" for s in shown
+    ]
+    _print(args, "\n".join(lines), [asdict(s) | {"running": s.running} for s in shown])
+    core = [s for s in statuses if not s.name.startswith("worker-")]
+    return 0 if all(s.running for s in core) else 1
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import httpx
+
+    settings = load_settings()
+    response = httpx.post(f"{settings.analytics_url}/sql", json={"query": args.query}, timeout=60)
+    if response.status_code != 200:
+        print(response.text, file=sys.stderr)
+        return 1
+    rows = response.json()["rows"]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        for row in rows:
+            print("\t".join(str(v) for v in row.values()))
+    return 0
+
+
+def _parse_until(text: str | None) -> int | str | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from projections.replay import replay
+
+    bar = ProgressBar("replay", None, enabled=not args.json)
+    result = replay(args.namespace, _parse_until(args.until), progress=bar.advance)
+    bar.close()
+    _print(args, str(result), asdict(result))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from projections.replay import replay, verify
+
+    settings = load_settings()
+    bar = ProgressBar("replay", None, enabled=not args.json)
+    replay(args.namespace, None, progress=bar.advance)
+    bar.close()
+    differences = verify(settings.namespace, args.namespace)
+    human = "live and rebuilt read models are equal" if not differences else "\n".join(differences)
+    _print(args, human, {"equal": not differences, "differences": differences})
+    return 0 if not differences else 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from infra.audit import order_history
+    from infra.kafka_broker import bootstrap_servers
+
+    settings = load_settings()
+    bar = ProgressBar("reading the log", None, enabled=not args.json)
+    entries = order_history(bootstrap_servers(settings), args.order_id, on_record=bar.advance)
+    bar.close()
+    if not entries:
+        print(f"no record on the log names order {args.order_id}", file=sys.stderr)
+        return 1
+    lines = [
+        f"{e.recorded_at} {e.record_type:16} by {e.producer:20} "
+        f"{e.topic}[{e.partition}]@{e.offset} {json.dumps(e.fields)}"
+        for e in entries
+    ]
+    _print(args, "\n".join(lines), [asdict(e) for e in entries])
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    module = f"bench.{args.name}"
+    return subprocess.call([sys.executable, "-m", module, *args.rest], cwd=REPO_ROOT)
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from gateway.auth import create_api_key
+
+    settings = load_settings()
+    secret = create_api_key(settings.api_keys_file, args.key_id, args.scopes.split(","))
+    _print(args, secret, {"key": secret})
+    return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """The whole suite, on its own ports and state folder; tests start and stop services."""
+    env = {
+        "ONELOG_STATE_DIR": str(REPO_ROOT / ".onelog" / "test"),
+        "ONELOG_KAFKA_BOOTSTRAP": "127.0.0.1:29092",
+        "ONELOG_REDIS_URL": "redis://127.0.0.1:26379/0",
+        "ONELOG_ANALYTICS_URL": "http://127.0.0.1:28124",
+        "ONELOG_GATEWAY_PORT": "28080",
+        **{k: v for k, v in os.environ.items()},
+    }
+    return subprocess.call([sys.executable, "-m", "pytest", *args.rest], cwd=REPO_ROOT, env=env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onelog", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start Kafka, Redis, workers, projector and gateway")
+    up.add_argument("--brokers", type=int, choices=(1, 3), help="Kafka brokers (default 1)")
+    up.add_argument("--workers", type=int, default=1, help="Faust worker processes")
+    up.set_defaults(run=cmd_up)
+    sub.add_parser("down", help="stop everything").set_defaults(run=cmd_down)
+    sub.add_parser("status", help="what runs").set_defaults(run=cmd_status)
+
+    sql = sub.add_parser("sql", help="a read-only query against ClickHouse")
+    sql.add_argument("query")
+    sql.set_defaults(run=cmd_sql)
+
+    rep = sub.add_parser("replay", help="rebuild every read model from offset 0")
+    rep.add_argument("--namespace", default="replay")
+    rep.add_argument("--until", help="a timestamp (ISO 8601) or an offset")
+    rep.set_defaults(run=cmd_replay)
+
+    ver = sub.add_parser("verify", help="replay, then compare with the live read models")
+    ver.add_argument("--namespace", default="verify")
+    ver.set_defaults(run=cmd_verify)
+
+    audit = sub.add_parser("audit", help="the life of a record from the log")
+    audit_sub = audit.add_subparsers(dest="what", required=True)
+    order = audit_sub.add_parser("order")
+    order.add_argument("order_id")
+    order.set_defaults(run=cmd_audit)
+
+    bench = sub.add_parser("bench", help="run a benchmark from bench/")
+    bench.add_argument("name")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(run=cmd_bench)
+
+    keys = sub.add_parser("keys", help="create an API key")
+    keys.add_argument("key_id")
+    keys.add_argument("--scopes", default="exchange:read,exchange:write")
+    keys.set_defaults(run=cmd_keys)
+
+    test = sub.add_parser("test", help="run the test suite (starts what it needs)")
+    test.add_argument("rest", nargs=argparse.REMAINDER)
+    test.set_defaults(run=cmd_test)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Starting and stopping the platform's server processes, without Docker.
+
+Each service runs detached in its own process group; its pid lives in
+`<state>/run/<name>.pid` and its output in `<state>/logs/<name>.log`, so a
+later `onelog down` (or a test teardown) finds and stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServiceProcess:
+    name: str
+    pid: int
+    log: Path
+
+
+def _pid_file(state_dir: Path, name: str) -> Path:
+    return state_dir / "run" / f"{name}.pid"
+
+
+def log_file(state_dir: Path, name: str) -> Path:
+    return state_dir / "logs" / f"{name}.log"
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still answers kill(0); it is not running.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def running_pid(state_dir: Path, name: str) -> int | None:
+    path = _pid_file(state_dir, name)
+    try:
+        pid = int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if is_alive(pid) else None
+
+
+def start(
+    state_dir: Path,
+    name: str,
+    argv: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> ServiceProcess:
+    """Start argv detached unless a live process already holds the name."""
+    log = log_file(state_dir, name)
+    existing = running_pid(state_dir, name)
+    if existing is not None:
+        return ServiceProcess(name, existing, log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    _pid_file(state_dir, name).parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            list(argv),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            cwd=str(cwd) if cwd else None,
+            start_new_session=True,
+        )
+    _pid_file(state_dir, name).write_text(str(proc.pid))
+    return ServiceProcess(name, proc.pid, log)
+
+
+def stop(state_dir: Path, name: str, timeout: float = 20.0, sig: int = signal.SIGTERM) -> bool:
+    """Stop the named service (its whole process group). True if one was running."""
+    pid = running_pid(state_dir, name)
+    _pid_file(state_dir, name).unlink(missing_ok=True)
+    if pid is None:
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and is_alive(pid):
+        _reap(pid)
+        time.sleep(0.1)
+    if is_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        _reap(pid)
+    return True
+
+
+def kill(state_dir: Path, name: str) -> bool:
+    """SIGKILL, as a crash would: no clean shutdown of any kind."""
+    return stop(state_dir, name, timeout=5.0, sig=signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_until(
+    check: Callable[[], bool], timeout: float, what: str, log: Path | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    tail = ""
+    if log and log.exists():
+        tail = "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+    raise TimeoutError(f"{what} not ready after {timeout:.0f}s{tail}")

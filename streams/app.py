@@ -1,0 +1,30 @@
+"""The Faust app: only the app. Topics, tables and agents live in their domain modules."""
+
+from __future__ import annotations
+
+import os
+
+import faust
+
+from infra.settings import settings
+
+_settings = settings()
+
+app = faust.App(
+    "onelog",
+    broker=f"kafka://{_settings.kafka_bootstrap}",
+    # Reading a command, changing a table and emitting facts commit together.
+    processing_guarantee="exactly_once",
+    # Tables live in memory and are rebuilt from their changelog topics on
+    # start: no RocksDB to install, and the changelog is the durable copy.
+    store="memory://",
+    topic_partitions=_settings.partitions,
+    topic_replication_factor=min(3, _settings.kafka_brokers),
+    consumer_auto_offset_reset="earliest",
+    # Each stage's output becomes visible to read_committed readers only when
+    # its transaction commits: this interval is most of a stage's latency.
+    broker_commit_every=int(os.environ.get("ONELOG_COMMIT_EVERY", "1000")),
+    broker_commit_interval=float(os.environ.get("ONELOG_COMMIT_INTERVAL", "0.05")),
+    producer_acks=-1,
+    web_enabled=False,
+)

@@ -1,0 +1,43 @@
+"""Turning a processor's decisions into records on the log.
+
+A pure core returns facts as (record type, payload fields). This module gives
+each fact its envelope and its topic. Everything here derives from the record
+that caused the fact, never from the clock, so replay is byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.topics import CATALOG, TopicSpec
+from schemas.envelope import Envelope, Record
+from schemas.ulid import derived_ulid
+
+Fact = tuple[type[Record], dict[str, Any]]
+
+_TOPIC_OF: dict[str, TopicSpec] = {
+    record_type: spec for spec in CATALOG for record_type in spec.record_types
+}
+
+
+def topic_of(record_type: type[Record]) -> TopicSpec:
+    return _TOPIC_OF[record_type.schema_name]
+
+
+def fact_record(fact: Fact, cause: Record, index: int, producer: str) -> Record:
+    """The index-th fact caused by `cause`, enveloped deterministically."""
+    record_type, payload = fact
+    spec = topic_of(record_type)
+    cause_env = cause.envelope
+    envelope = Envelope(
+        event_id=derived_ulid(cause_env.event_id, index, cause_env.recorded_at // 1000),
+        type=record_type.schema_name,
+        schema_version=record_type.schema_version,
+        occurred_at=cause_env.occurred_at,
+        recorded_at=cause_env.recorded_at,
+        producer=producer,
+        key=str(payload[spec.key]),
+        correlation_id=cause_env.correlation_id,
+        causation_id=cause_env.event_id,
+    )
+    return record_type(envelope=envelope, **payload)

@@ -1,0 +1,12 @@
+"""What a Faust worker runs: the app with every domain's agents registered.
+
+Start one with `faust -A streams.worker worker`; more workers share the
+partitions between them.
+"""
+
+from __future__ import annotations
+
+from streams.app import app
+from streams.exchange import agents as exchange_agents
+
+__all__ = ["app", "exchange_agents"]
