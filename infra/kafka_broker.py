@@ -110,6 +110,8 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
     cluster_id = cluster_id_file.read_text().strip()
     classpath = f"{libs}/*"
     for node in all_nodes:
+        if processes.port_open("127.0.0.1", node.port):
+            continue  # a broker already serves this port (ours, or one started by hand)
         props = config_dir / f"server-{node.node_id}.properties"
         props.write_text(_server_properties(settings, node, all_nodes))
         data_dir = settings.state_dir / "kafka" / f"data-{node.node_id}"

@@ -17,6 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# Children this process started: held so they are not collected (and warned
+# about) while they run; `stop` reaps them.
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
 
 @dataclass(frozen=True)
 class ServiceProcess:
@@ -81,6 +85,7 @@ def start(
             cwd=str(cwd) if cwd else None,
             start_new_session=True,
         )
+    _children[proc.pid] = proc
     _pid_file(state_dir, name).write_text(str(proc.pid))
     return ServiceProcess(name, proc.pid, log)
 
@@ -110,6 +115,11 @@ def kill(state_dir: Path, name: str) -> bool:
 
 
 def _reap(pid: int) -> None:
+    child = _children.get(pid)
+    if child is not None:
+        if child.poll() is not None:
+            del _children[pid]
+        return
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
 

@@ -17,6 +17,8 @@ def _host_port(settings: Settings) -> tuple[str, int]:
 
 def start(settings: Settings, timeout: float = 20.0) -> None:
     host, port = _host_port(settings)
+    if processes.port_open(host, port):
+        return  # a Redis already serves this port
     data_dir = settings.state_dir / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     processes.start(

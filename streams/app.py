@@ -7,6 +7,9 @@ import os
 import faust
 
 from infra.settings import settings
+from streams import faust_fixes
+
+faust_fixes.apply()
 
 _settings = settings()
 
@@ -24,7 +27,7 @@ app = faust.App(
     # Each stage's output becomes visible to read_committed readers only when
     # its transaction commits: this interval is most of a stage's latency.
     broker_commit_every=int(os.environ.get("ONELOG_COMMIT_EVERY", "1000")),
-    broker_commit_interval=float(os.environ.get("ONELOG_COMMIT_INTERVAL", "0.05")),
+    broker_commit_interval=float(os.environ.get("ONELOG_COMMIT_INTERVAL", "0.1")),
     producer_acks=-1,
     web_enabled=False,
 )

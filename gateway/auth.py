@@ -1,0 +1,183 @@
+"""API keys: who is calling and what they may do.
+
+A key is `<key_id>.<secret>`. The key file (settings.api_keys_file) holds, per
+key id, the sha256 of the secret, the scopes and an optional rate limit; the
+secret itself is shown once, at creation, and never stored, logged or echoed.
+Secrets are 256 random bits, so a plain sha256 is enough: there is nothing to
+brute-force that a slow hash would protect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from gateway.problems import Problem
+
+KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SCOPES = ("exchange:read", "exchange:write", "exchange:admin")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    per_minute: int
+    burst: int
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    scopes: frozenset[str]
+    rate_limit: RateLimit | None = None
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(
+    path: Path,
+    key_id: str,
+    scopes: Iterable[str],
+    *,
+    rate_per_minute: int | None = None,
+    burst: int | None = None,
+) -> str:
+    """Add (or replace) a key in the key file and return the full key, once.
+
+    The returned string `<key_id>.<secret>` is what a client sends; only the
+    hash of the secret is written.
+    """
+    if not KEY_ID_PATTERN.match(key_id):
+        raise ValueError("key id: 1-64 characters of A-Z a-z 0-9 _ -")
+    scope_list = sorted(set(scopes))
+    unknown = [s for s in scope_list if s not in SCOPES]
+    if unknown:
+        raise ValueError(f"unknown scopes {unknown}; known: {list(SCOPES)}")
+    secret = secrets.token_urlsafe(32)
+    entry: dict[str, Any] = {"sha256": hash_secret(secret), "scopes": scope_list}
+    if rate_per_minute is not None:
+        entry["rate_limit"] = {"per_minute": rate_per_minute, "burst": burst or rate_per_minute}
+    with _file_lock:
+        document = _read(path)
+        document.setdefault("keys", {})[key_id] = entry
+        _write_atomically(path, document)
+    return f"{key_id}.{secret}"
+
+
+def revoke_api_key(path: Path, key_id: str) -> bool:
+    with _file_lock:
+        document = _read(path)
+        removed = document.get("keys", {}).pop(key_id, None) is not None
+        _write_atomically(path, document)
+    return removed
+
+
+_file_lock = threading.Lock()
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"keys": {}}
+    document = json.loads(path.read_text())
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: not a key file")
+    return document
+
+
+def _write_atomically(path: Path, document: dict[str, Any]) -> None:
+    # Readers reload on change: they must never see half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".api-keys.")
+    try:
+        with os.fdopen(fd, "w") as out:
+            json.dump(document, out, indent=2, sort_keys=True)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ApiKeyStore:
+    """Looks keys up in the key file, reloading it when it changes on disk,
+    so a key created by the CLI works without restarting the gateway."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stamp: tuple[int, int] | None = None
+        self._entries: dict[str, dict[str, Any]] = {}
+
+    def _refresh(self) -> None:
+        try:
+            stat = self._path.stat()
+        except FileNotFoundError:
+            self._stamp, self._entries = None, {}
+            return
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._entries = dict(_read(self._path).get("keys", {}))
+            self._stamp = stamp
+
+    def verify(self, presented: str) -> ApiKey | None:
+        key_id, dot, secret = presented.partition(".")
+        if not dot or not secret or not KEY_ID_PATTERN.match(key_id):
+            return None
+        self._refresh()
+        entry = self._entries.get(key_id)
+        if entry is None:
+            # Hash anyway so an unknown id costs the same as a wrong secret.
+            hmac.compare_digest(hash_secret(secret), "0" * 64)
+            return None
+        if not hmac.compare_digest(hash_secret(secret), str(entry.get("sha256", ""))):
+            return None
+        limit = entry.get("rate_limit")
+        return ApiKey(
+            key_id=key_id,
+            scopes=frozenset(entry.get("scopes", ())),
+            rate_limit=RateLimit(int(limit["per_minute"]), int(limit["burst"])) if limit else None,
+        )
+
+
+def presented_key(conn: HTTPConnection) -> str | None:
+    authorization = conn.headers.get("authorization")
+    if authorization:
+        scheme, _, credentials = authorization.partition(" ")
+        if scheme.lower() == "bearer" and credentials.strip():
+            return credentials.strip()
+        return None
+    api_key = conn.headers.get("x-api-key")
+    return api_key.strip() if api_key else None
+
+
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="onelog"'}
+
+
+def authenticate(conn: HTTPConnection, store: ApiKeyStore, scope: str) -> ApiKey:
+    """The caller's key, if it is valid and grants `scope`; else 401 or 403."""
+    presented = presented_key(conn)
+    if presented is None:
+        raise Problem(
+            401,
+            "unauthenticated",
+            "send an API key as 'Authorization: Bearer <key_id>.<secret>' or 'X-API-Key'",
+            headers=_CHALLENGE,
+        )
+    key = store.verify(presented)
+    if key is None:
+        raise Problem(401, "invalid-api-key", "the API key is not valid", headers=_CHALLENGE)
+    if scope not in key.scopes:
+        raise Problem(403, "insufficient-scope", f"this key lacks the scope {scope!r}")
+    return key

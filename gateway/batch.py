@@ -1,0 +1,103 @@
+"""POST /v1/exchange/batch: many commands in one NDJSON request.
+
+Each line is `{"command": "<name>", ...fields}`, path parameters included
+(e.g. a deposit line has account_id). Every valid line is handed to the
+producer before any acknowledgement is awaited, so a batch costs about one
+round trip, not one per line. The answer is NDJSON too, one line per input
+line in order, each with its own status: a bad line fails alone.
+
+Idempotency-Key is refused here: a key names one answer, and a batch's answer
+is many; retry the lines that failed instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.auth import ApiKey, authenticate
+from gateway.exchange_commands import BY_NAME, WRITE, Command
+from gateway.json_body import check_media_type, parse_object
+from gateway.problems import Problem
+from gateway.producer import Delivery, KafkaUnavailable
+from gateway.services import Services
+from gateway.writes import Prepared, accepted_body, correlation_id_of, prepare, send, validate
+
+NDJSON = "application/x-ndjson"
+
+
+def _prepare_line(raw: bytes, key: ApiKey, correlation_id: str | None) -> Prepared:
+    fields = parse_object(raw)
+    name = fields.pop("command", None)
+    command: Command | None = BY_NAME.get(name) if isinstance(name, str) else None
+    if command is None:
+        raise Problem(
+            422,
+            "validation",
+            f"unknown command {name!r}",
+            errors=[{"pointer": "#/command", "field": "command",
+                     "detail": f"one of {sorted(BY_NAME)}"}],
+        )  # fmt: skip
+    if command.scope not in key.scopes:
+        raise Problem(403, "insufficient-scope", f"this key lacks the scope {command.scope!r}")
+    path = {f: fields.pop(f) for f in command.path_fields if f in fields}
+    request_model, path_model = validate(command, fields, path, path_in_body=True)
+    return prepare(
+        command, request_model, path_model, producer_id=key.key_id, correlation_id=correlation_id
+    )
+
+
+def _error_line(line: int, problem: Problem) -> dict[str, Any]:
+    return {"line": line, "status": problem.status, "error": problem.body()}
+
+
+async def batch_endpoint(request: Request) -> Response:
+    services: Services = request.state.services
+    key = authenticate(request, services.api_keys, WRITE)
+    await services.rate_limiter.enforce(key)
+    check_media_type(request.headers.get("content-type"))
+    if request.headers.get("idempotency-key") is not None:
+        raise Problem(
+            400,
+            "idempotency-not-supported",
+            "Idempotency-Key is not supported on /batch; retry only the failed lines",
+        )
+    correlation_id = correlation_id_of(request)
+    lines = (await request.body()).split(b"\n")
+    numbered = [(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    if len(numbered) > services.config.max_batch_lines:
+        raise Problem(
+            413, "batch-too-large", f"at most {services.config.max_batch_lines} lines per batch"
+        )
+    if not numbered:
+        raise Problem(400, "empty-batch", "send one JSON command per line")
+
+    results: dict[int, dict[str, Any]] = {}
+    in_flight: list[tuple[int, Prepared, asyncio.Task[Delivery]]] = []
+    for n, raw in numbered:
+        try:
+            prepared = _prepare_line(raw, key, correlation_id)
+        except Problem as problem:
+            results[n] = _error_line(n, problem)
+            continue
+        in_flight.append((n, prepared, asyncio.ensure_future(send(services, prepared))))
+
+    outcomes = await asyncio.gather(*(task for _, _, task in in_flight), return_exceptions=True)
+    for (n, prepared, _), outcome in zip(in_flight, outcomes, strict=True):
+        if isinstance(outcome, Delivery):
+            results[n] = {"line": n, "status": 202, **accepted_body(prepared, outcome)}
+        elif isinstance(outcome, KafkaUnavailable):
+            refused = Problem(503, "kafka-unavailable", f"not accepted: {outcome}")
+            results[n] = {**_error_line(n, refused), **prepared.ids}
+        else:
+            raise outcome
+
+    body = "".join(json.dumps(results[n], ensure_ascii=False) + "\n" for n, _ in numbered)
+    headers = {}
+    if any(r["status"] == 503 for r in results.values()):
+        headers["Retry-After"] = str(services.config.unavailable_retry_after_s)
+    return Response(body, 200, media_type=NDJSON, headers=headers)

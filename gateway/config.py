@@ -1,0 +1,42 @@
+"""The gateway's own knobs, read once from ONELOG_GATEWAY_* variables.
+
+They live apart from infra.settings.Settings because only the gateway reads
+them; `Settings.extra` may override any of them by field name (tests do).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+from infra.settings import Settings
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    # Short on purpose: a dead broker must turn into a 503 within seconds,
+    # not hang a client for librdkafka's default of five minutes.
+    delivery_timeout_ms: int = 3000
+    # What a 503 tells a client to wait before trying again.
+    unavailable_retry_after_s: int = 2
+    max_body_bytes: int = 64 * 1024
+    max_batch_body_bytes: int = 4 * 1024 * 1024
+    max_batch_lines: int = 5000
+    # The rate a key gets unless its entry in the key file says otherwise.
+    default_rate_per_minute: int = 600
+    default_burst: int = 100
+    idempotency_ttl_s: int = 24 * 3600
+    readiness_timeout_s: float = 2.0
+    # SSE comment lines keep proxies from closing a quiet market's stream.
+    stream_keepalive_s: float = 15.0
+
+
+def load_gateway_config(settings: Settings) -> GatewayConfig:
+    """Defaults, overridden by ONELOG_GATEWAY_<FIELD>, overridden by settings.extra."""
+    values: dict[str, object] = {}
+    for f in fields(GatewayConfig):
+        raw = settings.extra.get(f.name) or os.environ.get(f"ONELOG_GATEWAY_{f.name.upper()}")
+        if raw is None:
+            continue
+        values[f.name] = float(raw) if isinstance(f.default, float) else int(raw)
+    return GatewayConfig(**values)  # type: ignore[arg-type]

@@ -1,0 +1,73 @@
+"""The adapters one gateway process holds, opened by the app's lifespan.
+
+This is the composition root: the only place the real Kafka producer and
+Redis client are built. Handlers find it as `request.state.services`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+
+from gateway.auth import ApiKeyStore, RateLimit
+from gateway.config import GatewayConfig
+from gateway.idempotency import IdempotencyStore
+from gateway.metrics import GatewayMetrics
+from gateway.producer import CommandProducer
+from gateway.rate_limit import RateLimiter
+from infra.settings import Settings
+from projections.exchange_read import ExchangeReadModel
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    config: GatewayConfig
+    producer: CommandProducer
+    redis: aioredis.Redis
+    api_keys: ApiKeyStore
+    rate_limiter: RateLimiter
+    idempotency: IdempotencyStore
+    exchange: ExchangeReadModel
+    metrics: GatewayMetrics
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    settings: Settings, config: GatewayConfig, metrics: GatewayMetrics
+) -> AsyncIterator[Services]:
+    producer = CommandProducer(settings.kafka_bootstrap, config.delivery_timeout_ms)
+    producer.start()
+    client = aioredis.Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=config.readiness_timeout_s,
+        health_check_interval=30,
+    )
+    # Pending idempotency entries outlive any delivery report that may still come.
+    pending_ttl_s = config.delivery_timeout_ms // 1000 + 30
+    try:
+        yield Services(
+            settings=settings,
+            config=config,
+            producer=producer,
+            redis=client,
+            api_keys=ApiKeyStore(settings.api_keys_file),
+            rate_limiter=RateLimiter(
+                client,
+                settings.namespace,
+                RateLimit(config.default_rate_per_minute, config.default_burst),
+            ),
+            idempotency=IdempotencyStore(
+                client, settings.namespace, config.idempotency_ttl_s, pending_ttl_s
+            ),
+            exchange=ExchangeReadModel(client, settings.namespace),
+            metrics=metrics,
+        )
+    finally:
+        await client.aclose()
+        # close() flushes what is still queued: off the loop, it may take seconds.
+        await asyncio.to_thread(producer.close)

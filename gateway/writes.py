@@ -1,0 +1,216 @@
+"""The write path: request -> validated command -> sealed record -> Kafka ack -> 202.
+
+`prepare` is the part both a single route and a batch line share: validate,
+assign ids, seal the envelope, encode. `command_endpoint` adds what only a
+single request has: auth, rate limit, Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.auth import authenticate
+from gateway.exchange_commands import Command
+from gateway.idempotency import (
+    Claim,
+    StoredAnswer,
+    request_fingerprint,
+    validate_idempotency_key,
+)
+from gateway.json_body import check_media_type, parse_object
+from gateway.operation import Endpoint
+from gateway.problems import Problem, field_errors
+from gateway.producer import Delivery, KafkaUnavailable
+from gateway.records import build_record, new_event_id, now_micros
+from gateway.services import Services
+from schemas.envelope import Record
+from schemas.registry import registry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A command ready to produce, and the ids the caller will be told."""
+
+    command: Command
+    record: Record
+    value: bytes
+    partition_key: str
+    ids: dict[str, str]
+
+
+def validate(
+    command: Command, body: Mapping[str, Any], path: Mapping[str, Any], *, path_in_body: bool
+) -> tuple[Any, BaseModel | None]:
+    """The request model and path parameters, or one 422 naming every field at fault.
+
+    A batch line carries its path parameters in the body, so their errors are
+    then named by JSON pointer too.
+    """
+    errors: list[dict[str, Any]] = []
+    path_model: BaseModel | None = None
+    request_model: Any = None
+    if command.path_params is not None:
+        try:
+            path_model = command.path_params.model_validate(dict(path))
+        except ValidationError as exc:
+            errors += field_errors(exc, "body" if path_in_body else "path")
+    try:
+        request_model = command.request.model_validate(dict(body))
+    except ValidationError as exc:
+        errors += field_errors(exc, "body")
+    if errors:
+        names = ", ".join(e["field"] or "(body)" for e in errors)
+        raise Problem(422, "validation", f"invalid {command.name}: {names}", errors=errors)
+    return request_model, path_model
+
+
+def prepare(
+    command: Command,
+    request_model: Any,
+    path_model: BaseModel | None,
+    *,
+    producer_id: str,
+    correlation_id: str | None,
+    reserved_ids: Mapping[str, str] | None = None,
+) -> Prepared:
+    recorded_at = now_micros()
+    ids = dict(reserved_ids or {})
+    ids.setdefault("event_id", new_event_id(recorded_at))
+    for name in command.assigns:
+        # Order ids are ULIDs too: sortable by placement time.
+        ids.setdefault(name, new_event_id(recorded_at))
+    payload = command.payload(request_model, path_model, ids)
+    partition_key = str(payload[command.topic.key])
+    record = build_record(
+        command.record,
+        payload,
+        event_id=ids["event_id"],
+        key=partition_key,
+        producer=producer_id,
+        correlation_id=correlation_id,
+        occurred_at=request_model.occurred_at,
+        recorded_at=recorded_at,
+    )
+    return Prepared(command, record, registry().encode(record), partition_key, ids)
+
+
+def accepted_body(prepared: Prepared, delivery: Delivery) -> dict[str, Any]:
+    return {
+        **prepared.ids,
+        "topic": delivery.topic,
+        "partition": delivery.partition,
+        "offset": delivery.offset,
+    }
+
+
+def unavailable(services: Services, reason: str, ids: Mapping[str, str]) -> Problem:
+    # The ids are told so a client can recognise its command should it reach
+    # the log after all; a retry under the same Idempotency-Key reuses them.
+    return Problem(
+        503,
+        "kafka-unavailable",
+        f"the command was not accepted: {reason}",
+        headers={"Retry-After": str(services.config.unavailable_retry_after_s)},
+        extensions=ids,
+    )
+
+
+async def send(services: Services, prepared: Prepared) -> Delivery:
+    topic = prepared.command.topic.name
+    try:
+        delivery = await services.producer.send(topic, prepared.partition_key, prepared.value)
+    except KafkaUnavailable:
+        services.metrics.produce_failures.labels(topic).inc()
+        raise
+    services.metrics.produce_latency.labels(topic).observe(delivery.latency_s)
+    return delivery
+
+
+def correlation_id_of(request: Request) -> str | None:
+    value = request.headers.get("x-correlation-id")
+    if value is None:
+        return None
+    if not 1 <= len(value) <= 128 or not value.isascii() or not value.isprintable():
+        raise Problem(
+            400,
+            "invalid-correlation-id",
+            "X-Correlation-Id must be 1-128 printable ASCII characters",
+            errors=[{"parameter": "X-Correlation-Id", "detail": "invalid header value"}],
+        )
+    return value
+
+
+def _merge_query(command: Command, body: dict[str, Any], request: Request) -> dict[str, Any]:
+    # DELETE bodies are often dropped by clients and proxies, so cancel also
+    # takes account_id from the query; both given must agree.
+    if command.name != "cancel_order" or "account_id" not in request.query_params:
+        return body
+    from_query = request.query_params["account_id"]
+    if "account_id" in body and body["account_id"] != from_query:
+        raise Problem(
+            422,
+            "validation",
+            "account_id differs between body and query",
+            errors=[{"pointer": "#/account_id", "field": "account_id",
+                     "detail": "differs from the account_id query parameter"}],
+        )  # fmt: skip
+    return {**body, "account_id": from_query}
+
+
+def command_endpoint(command: Command) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        services: Services = request.state.services
+        key = authenticate(request, services.api_keys, command.scope)
+        await services.rate_limiter.enforce(key)
+        check_media_type(request.headers.get("content-type"))
+        body = _merge_query(command, parse_object(await request.body(), empty_is={}), request)
+        request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
+        correlation_id = correlation_id_of(request)
+
+        claim: Claim | None = None
+        idempotency_key = request.headers.get("idempotency-key")
+        if idempotency_key is not None:
+            fingerprint = request_fingerprint(request.method, request.url.path, body)
+            outcome = await services.idempotency.claim(
+                key.key_id, validate_idempotency_key(idempotency_key), fingerprint
+            )
+            if isinstance(outcome, StoredAnswer):
+                return JSONResponse(
+                    outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
+                )
+            claim = outcome
+
+        prepared = prepare(
+            command,
+            request_model,
+            path_model,
+            producer_id=key.key_id,
+            correlation_id=correlation_id,
+            reserved_ids=claim.reserved_ids if claim else None,
+        )
+        try:
+            delivery = await send(services, prepared)
+        except KafkaUnavailable as exc:
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise unavailable(services, str(exc), prepared.ids) from exc
+        except BaseException:
+            # Cancelled (client gone) or worse: the record may still reach the
+            # log, so a retry must reuse these ids rather than wait out a pending claim.
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise
+        answer = accepted_body(prepared, delivery)
+        if claim is not None:
+            await services.idempotency.complete(claim, 202, answer)
+        return JSONResponse(answer, 202)
+
+    endpoint.__name__ = command.name
+    endpoint.__doc__ = command.summary
+    return endpoint

@@ -1,0 +1,209 @@
+"""Replay and verify: a projector is a function of the log.
+
+`replay` rebuilds every read model from offset 0 into a fresh namespace (its
+Redis prefix wiped, its ClickHouse database dropped), optionally only up to a
+point in time. `verify` compares canonical digests of two namespaces' read
+models and lists the differences (empty = equal).
+
+With chDB, the rebuilt namespace lives in its own data path (the projector
+process holds the live one); the live ClickHouse is then read through the
+projector's analytics endpoint when it is running.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import redis
+
+from infra.settings import Settings, load_settings
+from projections.clickhouse import check_namespace, open_clickhouse
+from projections.log_source import Until
+from projections.redis_sink import canonical_dump, delete_namespace
+from projections.runner import ProjectorOptions, parse_until, run_projector
+
+# Redis keys under `<ns>:<domain>:` are read models; other keys a namespace
+# may hold (the gateway's, the offsets bookkeeping) are not compared.
+PROJECTED_DOMAINS = ("exchange",)
+MAX_LISTED_DIFFERENCES = 50
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    namespace: str
+    records: int
+    dead_letters: int
+    seconds: float
+    events_per_second: float
+    until: str | None
+
+    def __str__(self) -> str:
+        point = f" up to {self.until}" if self.until else ""
+        return (
+            f"rebuilt namespace {self.namespace!r}{point}: {self.records} records "
+            f"({self.dead_letters} undecodable) in {self.seconds:.1f}s, "
+            f"{self.events_per_second:,.0f} events/s"
+        )
+
+
+def replay(
+    namespace: str,
+    until: int | str | None = None,
+    progress: Callable[[int], None] | None = None,
+    *,
+    settings: Settings | None = None,
+    topics: tuple[str, ...] | None = None,
+) -> ReplayResult:
+    """Rebuild every read model from offset 0 into `namespace` (wiped first).
+
+    `until`: an offset (int: records at offsets <= it in each partition) or a
+    time (ISO 8601 text, or epoch milliseconds as text with a leading '@').
+    """
+    settings = settings or load_settings()
+    check_namespace(namespace)
+    if namespace == settings.namespace:
+        raise ValueError(f"refusing to rebuild into the live namespace {namespace!r}")
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        delete_namespace(client, namespace)
+    finally:
+        client.close()
+    clickhouse = open_clickhouse(settings, namespace)
+    try:
+        clickhouse.drop_database()
+        options = ProjectorOptions(
+            namespace=namespace,
+            from_beginning=True,
+            until=_until(until),
+            exit_at_end=True,
+            dead_letters=False,
+            commit=False,
+            group_id=f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}",
+            flush_interval=2.0,
+            max_poll=20_000,
+            max_buffered_rows=500_000,
+            **({"topics": topics} if topics else {}),
+        )
+        stats = run_projector(settings, options, clickhouse=clickhouse, progress=progress)
+    finally:
+        clickhouse.close()
+    seconds = max(stats.seconds, 1e-9)
+    return ReplayResult(
+        namespace=namespace,
+        records=stats.records,
+        dead_letters=stats.dead_letters,
+        seconds=round(stats.seconds, 3),
+        events_per_second=round(stats.records / seconds, 1),
+        until=None if until is None else str(until),
+    )
+
+
+def _until(until: int | str | None) -> Until | None:
+    if isinstance(until, str) and until.startswith("@"):
+        return Until(timestamp_ms=int(until[1:]))
+    return parse_until(until)
+
+
+def verify(live: str, rebuilt: str, *, settings: Settings | None = None) -> list[str]:
+    """The differences between two namespaces' read models; [] when equal."""
+    settings = settings or load_settings()
+    differences = redis_differences(settings, live, rebuilt)
+    differences += clickhouse_differences(settings, live, rebuilt)
+    if len(differences) > MAX_LISTED_DIFFERENCES:
+        hidden = len(differences) - MAX_LISTED_DIFFERENCES
+        differences = [*differences[:MAX_LISTED_DIFFERENCES], f"... and {hidden} more"]
+    return differences
+
+
+def redis_dump(settings: Settings, namespace: str) -> dict[str, str]:
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        dump = canonical_dump(client, namespace)
+    finally:
+        client.close()
+    return {k: v for k, v in dump.items() if k.split(":", 1)[0] in PROJECTED_DOMAINS}
+
+
+def redis_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:
+    left, right = redis_dump(settings, live), redis_dump(settings, rebuilt)
+    out = []
+    for key in sorted(left.keys() | right.keys()):
+        if key not in right:
+            out.append(f"redis {key}: only in {live}")
+        elif key not in left:
+            out.append(f"redis {key}: only in {rebuilt}")
+        elif left[key] != right[key]:
+            out.append(f"redis {key}: {live} {_short(left[key])} != {rebuilt} {_short(right[key])}")
+    return out
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def clickhouse_digests(settings: Settings, namespace: str) -> dict[str, str]:
+    """Per table: row count and an order-free hash of its FINAL rows (views as
+    they read). Equal read models give equal digests whatever the insert
+    order or the number of duplicate inserts."""
+    query = _analytics_query(settings, namespace)
+    if query is not None:
+        return _digests(query, namespace)
+    clickhouse = open_clickhouse(settings, namespace)
+    try:
+        return _digests(clickhouse.query, namespace)
+    finally:
+        clickhouse.close()
+
+
+def _digests(query: Callable[[str], list[dict[str, object]]], namespace: str) -> dict[str, str]:
+    tables = query(
+        f"SELECT name, engine FROM system.tables WHERE database = '{namespace}' ORDER BY name"
+    )
+    digests = {}
+    for table in tables:
+        name, engine = str(table["name"]), str(table["engine"])
+        final = " FINAL" if "MergeTree" in engine else ""
+        (row,) = query(
+            f"SELECT count() AS rows, toString(sum(cityHash64(*))) AS hash"
+            f" FROM {namespace}.{name}{final}"
+        )
+        digests[name] = f"{row['rows']} rows, hash {row['hash']}"
+    return digests
+
+
+def _analytics_query(
+    settings: Settings, namespace: str
+) -> Callable[[str], list[dict[str, object]]] | None:
+    """The running projector's /sql when it owns this namespace's chDB, else None."""
+    if settings.clickhouse_url:
+        return None
+    try:
+        health = httpx.get(f"{settings.analytics_url}/healthz", timeout=2).json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    if health.get("namespace") != namespace:
+        return None
+
+    def query(sql: str) -> list[dict[str, object]]:
+        response = httpx.post(f"{settings.analytics_url}/sql", json={"query": sql}, timeout=120)
+        response.raise_for_status()
+        rows: list[dict[str, object]] = response.json()["rows"]
+        return rows
+
+    return query
+
+
+def clickhouse_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:
+    left, right = clickhouse_digests(settings, live), clickhouse_digests(settings, rebuilt)
+    out = []
+    for table in sorted(left.keys() | right.keys()):
+        if table not in right:
+            out.append(f"clickhouse {table}: only in {live}")
+        elif table not in left:
+            out.append(f"clickhouse {table}: only in {rebuilt}")
+        elif left[table] != right[table]:
+            out.append(f"clickhouse {table}: {live} {left[table]} != {rebuilt} {right[table]}")
+    return out

@@ -1,0 +1,1 @@
+"""The stock exchange's pure core: order book, matching stage, account stage."""

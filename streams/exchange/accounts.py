@@ -1,0 +1,485 @@
+"""The account stage: risk and settlement of one account, a pure `decide`.
+
+Risk (trader commands) reserves what an order may spend before matching
+sees it; settlement (OrderFilled, OrderClosed from matching) moves what was
+reserved. Both live in one state per account, so a reservation and its
+settlement can never disagree. The account does not know instruments: tick,
+lot, listing and halts are matching's to check, and its refusal comes back
+as OrderClosed(reason="rejected"), which releases the reservation.
+
+What an open order reserves: a limit buy price x quantity cents, a market
+buy its cash_limit cents, a sell its quantity in shares. A fill takes its
+cost (buy) or its shares (sell) out of the order's reservation; the close
+releases whatever is left, so a buy that filled below its limit gets the
+difference back then.
+
+Facts are `(record class, payload fields)` pairs like matching's. Every input
+comes with a command id (its envelope's event id); an id seen before yields
+no facts. The memory of ids is bounded (the last `max_command_ids`), as is
+the memory of client order ids of closed orders; open orders' client order
+ids are always checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from schemas.envelope import Record
+from schemas.exchange import (
+    CASH,
+    BalanceChanged,
+    CancelOrder,
+    CancelRequested,
+    CommandRejected,
+    DepositCash,
+    OrderAccepted,
+    OrderClosed,
+    OrderFilled,
+    PlaceOrder,
+    TransferShares,
+    WithdrawCash,
+)
+
+Fact = tuple[type[Record], dict[str, Any]]
+"""A decided fact: its record class and every payload field but the envelope."""
+
+Message = Record | tuple[type[Record], Mapping[str, Any]]
+"""An input: a decoded record, or a (record class, payload) pair such as a Fact."""
+
+MAX_COMMAND_IDS = 1000
+MAX_CLIENT_ORDER_IDS = 1000
+
+_SIDES = ("buy", "sell")
+_ORDER_TYPES = ("limit", "market")
+_TIMES_IN_FORCE = ("GTC", "IOC", "FOK")
+
+
+class OpenOrder:
+    """An order matching may still fill, and what it still holds in reserve."""
+
+    __slots__ = ("cancel_requested", "client_order_id", "reserved", "side", "symbol")
+
+    def __init__(
+        self,
+        symbol: str,
+        side: str,
+        client_order_id: str,
+        reserved: int,
+        cancel_requested: bool = False,
+    ) -> None:
+        self.symbol = symbol
+        self.side = side
+        self.client_order_id = client_order_id
+        self.reserved = reserved  # cents for a buy, shares for a sell
+        self.cancel_requested = cancel_requested
+
+
+class AccountState:
+    """Balances, open orders and recent ids of one account; saved as `to_dict()`."""
+
+    __slots__ = (
+        "account_id",
+        "cash_available",
+        "cash_reserved",
+        "client_order_ids",
+        "command_ids",
+        "max_client_order_ids",
+        "max_command_ids",
+        "open_orders",
+        "shares",
+    )
+
+    def __init__(
+        self,
+        account_id: str,
+        max_command_ids: int = MAX_COMMAND_IDS,
+        max_client_order_ids: int = MAX_CLIENT_ORDER_IDS,
+    ) -> None:
+        self.account_id = account_id
+        self.cash_available = 0
+        self.cash_reserved = 0
+        self.shares: dict[str, list[int]] = {}  # symbol -> [available, reserved]
+        self.open_orders: dict[str, OpenOrder] = {}
+        # Insertion-ordered dicts used as bounded sets: the oldest key goes first.
+        self.command_ids: dict[str, None] = {}
+        self.client_order_ids: dict[str, None] = {}
+        self.max_command_ids = max_command_ids
+        self.max_client_order_ids = max_client_order_ids
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe (str, int, bool, lists, dicts); the id memories keep their age order."""
+        return {
+            "account_id": self.account_id,
+            "cash": [self.cash_available, self.cash_reserved],
+            "shares": {symbol: list(held) for symbol, held in self.shares.items()},
+            "open_orders": [
+                [order_id, o.symbol, o.side, o.client_order_id, o.reserved, o.cancel_requested]
+                for order_id, o in self.open_orders.items()
+            ],
+            "command_ids": list(self.command_ids),
+            "client_order_ids": list(self.client_order_ids),
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        max_command_ids: int = MAX_COMMAND_IDS,
+        max_client_order_ids: int = MAX_CLIENT_ORDER_IDS,
+    ) -> AccountState:
+        state = cls(data["account_id"], max_command_ids, max_client_order_ids)
+        state.cash_available, state.cash_reserved = data["cash"]
+        state.shares = {symbol: list(held) for symbol, held in data["shares"].items()}
+        state.open_orders = {
+            order_id: OpenOrder(symbol, side, client_order_id, reserved, cancel_requested)
+            for order_id, symbol, side, client_order_id, reserved, cancel_requested in data[
+                "open_orders"
+            ]
+        }
+        state.command_ids = dict.fromkeys(data["command_ids"])
+        state.client_order_ids = dict.fromkeys(data["client_order_ids"])
+        return state
+
+    def state_hash(self) -> str:
+        """sha256 of the canonical JSON of `to_dict()` (sorted keys, no spaces)."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def held(self, symbol: str) -> list[int]:
+        """[available, reserved] shares of `symbol`, created at zero on first use."""
+        held = self.shares.get(symbol)
+        if held is None:
+            held = self.shares[symbol] = [0, 0]
+        return held
+
+
+def _remember(seen: dict[str, None], key: str, limit: int) -> None:
+    seen[key] = None
+    if len(seen) > limit:
+        del seen[next(iter(seen))]
+
+
+def decide(state: AccountState, message: Message, command_id: str) -> list[Fact]:
+    """Decide what one input means for this account, and apply it to `state`.
+
+    `command_id` is the input's envelope event id; an id seen before (within
+    the bounded memory) yields no facts.
+    """
+    if command_id in state.command_ids:
+        return []
+    if isinstance(message, Record):
+        kind: type[Record] = type(message)
+        payload: Mapping[str, Any] = message.__dict__
+    else:
+        kind, payload = message
+    handler = _HANDLERS.get(kind)
+    if handler is None:
+        raise TypeError(f"the account stage does not take {kind.__name__}")
+    facts = handler(state, payload, command_id)
+    _remember(state.command_ids, command_id, state.max_command_ids)
+    return facts
+
+
+def decide_record(state: AccountState, record: Record) -> list[Fact]:
+    """`decide` for a decoded record: its envelope's event id is the command id."""
+    return decide(state, record, record.envelope.event_id)
+
+
+# --- balance moves ---------------------------------------------------------------
+
+
+def _move_cash(state: AccountState, available: int, reserved: int, cause: str, ref: str) -> Fact:
+    state.cash_available += available
+    state.cash_reserved += reserved
+    return BalanceChanged, {
+        "account_id": state.account_id,
+        "asset": CASH,
+        "available_delta": available,
+        "reserved_delta": reserved,
+        "available": state.cash_available,
+        "reserved": state.cash_reserved,
+        "cause": cause,
+        "ref": ref,
+    }
+
+
+def _move_shares(
+    state: AccountState, symbol: str, available: int, reserved: int, cause: str, ref: str
+) -> Fact:
+    held = state.held(symbol)
+    held[0] += available
+    held[1] += reserved
+    return BalanceChanged, {
+        "account_id": state.account_id,
+        "asset": symbol,
+        "available_delta": available,
+        "reserved_delta": reserved,
+        "available": held[0],
+        "reserved": held[1],
+        "cause": cause,
+        "ref": ref,
+    }
+
+
+def _rejected(
+    state: AccountState,
+    command_id: str,
+    command_type: str,
+    code: str,
+    reason: str,
+    order_id: str | None = None,
+    client_order_id: str | None = None,
+) -> list[Fact]:
+    return [
+        (
+            CommandRejected,
+            {
+                "account_id": state.account_id,
+                "command_id": command_id,
+                "command_type": command_type,
+                "order_id": order_id,
+                "client_order_id": client_order_id,
+                "reason_code": code,
+                "reason": reason,
+            },
+        )
+    ]
+
+
+# --- cash and shares from outside -------------------------------------------------
+
+
+def _deposit(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    amount: int = p["amount"]
+    if amount <= 0:
+        return _rejected(
+            state,
+            command_id,
+            "DepositCash",
+            "invalid_amount",
+            f"a deposit must be positive, got {amount:,} cents",
+        )
+    return [_move_cash(state, amount, 0, "deposit", command_id)]
+
+
+def _withdraw(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    amount: int = p["amount"]
+    if amount <= 0:
+        return _rejected(
+            state,
+            command_id,
+            "WithdrawCash",
+            "invalid_amount",
+            f"a withdrawal must be positive, got {amount:,} cents",
+        )
+    if amount > state.cash_available:
+        return _rejected(
+            state,
+            command_id,
+            "WithdrawCash",
+            "insufficient_funds",
+            f"needs {amount:,} cents, {state.cash_available:,} available",
+        )
+    return [_move_cash(state, -amount, 0, "withdrawal", command_id)]
+
+
+def _transfer(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    symbol: str = p["symbol"]
+    quantity: int = p["quantity"]
+    direction: str = p["direction"]
+    if quantity <= 0 or direction not in ("in", "out"):
+        return _rejected(
+            state,
+            command_id,
+            "TransferShares",
+            "invalid_transfer",
+            f"a transfer needs a positive quantity and direction in or out, "
+            f"got {quantity} {direction!r}",
+        )
+    if direction == "in":
+        return [_move_shares(state, symbol, quantity, 0, "transfer_in", command_id)]
+    available = state.shares.get(symbol, [0, 0])[0]
+    if quantity > available:
+        return _rejected(
+            state,
+            command_id,
+            "TransferShares",
+            "insufficient_shares",
+            f"needs {quantity:,} {symbol} shares, {available:,} available",
+        )
+    return [_move_shares(state, symbol, -quantity, 0, "transfer_out", command_id)]
+
+
+# --- risk: orders and cancels ------------------------------------------------------
+
+
+def _order_problem(state: AccountState, p: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(reason_code, reason) if the order is malformed or clashes with an earlier one."""
+    side, order_type = p["side"], p["order_type"]
+    quantity: int = p["quantity"]
+    price: int | None = p.get("price")
+    cash_limit: int | None = p.get("cash_limit")
+    if side not in _SIDES or order_type not in _ORDER_TYPES:
+        return "invalid_order", f"unknown side {side!r} or order type {order_type!r}"
+    if p["time_in_force"] not in _TIMES_IN_FORCE:
+        return "invalid_order", f"unknown time in force {p['time_in_force']!r}"
+    if quantity <= 0:
+        return "invalid_order", f"quantity must be positive, got {quantity}"
+    if p["order_id"] in state.open_orders:
+        return "duplicate_order_id", f"order {p['order_id']} is already open"
+    client_order_id: str = p["client_order_id"]
+    if client_order_id in state.client_order_ids or any(
+        o.client_order_id == client_order_id for o in state.open_orders.values()
+    ):
+        return "duplicate_client_order_id", f"client order id {client_order_id!r} was used before"
+    if order_type == "limit":
+        if price is None:
+            return "missing_price", "a limit order needs a price"
+        if price <= 0:
+            return "invalid_order", f"price must be positive, got {price:,} cents"
+        if cash_limit is not None:
+            return "invalid_order", "only a market buy carries a cash limit"
+    elif price is not None:
+        return "invalid_order", "a market order has no price"
+    elif side == "buy":
+        if cash_limit is None:
+            return "missing_cash_limit", "a market buy needs a cash limit"
+        if cash_limit <= 0:
+            return "invalid_order", f"cash limit must be positive, got {cash_limit:,} cents"
+    elif cash_limit is not None:
+        return "invalid_order", "only a market buy carries a cash limit"
+    return None
+
+
+def _place(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    order_id: str = p["order_id"]
+    client_order_id: str = p["client_order_id"]
+    symbol: str = p["symbol"]
+    side: str = p["side"]
+    quantity: int = p["quantity"]
+    price: int | None = p.get("price")
+    cash_limit: int | None = p.get("cash_limit")
+    problem = _order_problem(state, p)
+    if problem is None:
+        if side == "buy":
+            need = price * quantity if price is not None else cash_limit or 0
+            if need > state.cash_available:
+                problem = (
+                    "insufficient_funds",
+                    (f"needs {need:,} cents, {state.cash_available:,} available"),
+                )
+        else:
+            available = state.shares.get(symbol, [0, 0])[0]
+            if quantity > available:
+                problem = (
+                    "insufficient_shares",
+                    (f"needs {quantity:,} {symbol} shares, {available:,} available"),
+                )
+    if problem is not None:
+        return _rejected(
+            state,
+            command_id,
+            "PlaceOrder",
+            *problem,
+            order_id=order_id,
+            client_order_id=client_order_id,
+        )
+    if side == "buy":
+        reserved = need
+        balance = _move_cash(state, -need, need, "reserve", order_id)
+    else:
+        reserved = quantity
+        balance = _move_shares(state, symbol, -quantity, quantity, "reserve", order_id)
+    state.open_orders[order_id] = OpenOrder(symbol, side, client_order_id, reserved)
+    _remember(state.client_order_ids, client_order_id, state.max_client_order_ids)
+    accepted = {
+        "order_id": order_id,
+        "account_id": state.account_id,
+        "client_order_id": client_order_id,
+        "symbol": symbol,
+        "side": side,
+        "order_type": p["order_type"],
+        "time_in_force": p["time_in_force"],
+        "quantity": quantity,
+        "price": price,
+        "cash_limit": cash_limit,
+    }
+    return [(OrderAccepted, accepted), balance]
+
+
+def _cancel(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    order_id: str = p["order_id"]
+    order = state.open_orders.get(order_id)
+    if order is None:
+        return _rejected(
+            state,
+            command_id,
+            "CancelOrder",
+            "unknown_order",
+            f"no open order {order_id} in account {state.account_id}",
+            order_id=order_id,
+        )
+    if order.cancel_requested:
+        return _rejected(
+            state,
+            command_id,
+            "CancelOrder",
+            "cancel_pending",
+            f"order {order_id} is already being cancelled",
+            order_id=order_id,
+            client_order_id=order.client_order_id,
+        )
+    order.cancel_requested = True
+    return [
+        (
+            CancelRequested,
+            {"order_id": order_id, "account_id": state.account_id, "symbol": order.symbol},
+        )
+    ]
+
+
+# --- settlement: fills and closes from matching ------------------------------------
+
+
+def _fill(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    order_id: str = p["order_id"]
+    order = state.open_orders.get(order_id)
+    if order is None:
+        return []  # matching only fills open orders; nothing here to settle against
+    quantity: int = p["quantity"]
+    cost: int = p["price"] * quantity
+    if order.side == "buy":
+        order.reserved -= cost
+        return [
+            _move_cash(state, 0, -cost, "fill", order_id),
+            _move_shares(state, order.symbol, quantity, 0, "fill", order_id),
+        ]
+    order.reserved -= quantity
+    return [
+        _move_shares(state, order.symbol, 0, -quantity, "fill", order_id),
+        _move_cash(state, cost, 0, "fill", order_id),
+    ]
+
+
+def _close(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
+    order_id: str = p["order_id"]
+    order = state.open_orders.pop(order_id, None)
+    if order is None or not order.reserved:
+        return []
+    if order.side == "buy":
+        return [_move_cash(state, order.reserved, -order.reserved, "release", order_id)]
+    return [_move_shares(state, order.symbol, order.reserved, -order.reserved, "release", order_id)]
+
+
+_HANDLERS = {
+    DepositCash: _deposit,
+    WithdrawCash: _withdraw,
+    TransferShares: _transfer,
+    PlaceOrder: _place,
+    CancelOrder: _cancel,
+    OrderFilled: _fill,
+    OrderClosed: _close,
+}

@@ -1,0 +1,57 @@
+"""Corrections to faust-streaming 0.15.3 that exactly-once needs.
+
+1. Recovery after a crash. Faust asks aiokafka for a changelog partition's
+   last stable offset (LSO) before recovering a table, but aiokafka knows an
+   LSO only after it has fetched from that partition. A worker restarted
+   after a SIGKILL has fetched nothing yet, reads "empty changelog", recovers
+   an empty table and decides on empty state. Asking the broker (ListOffsets
+   with read_committed isolation) gives the true LSO.
+
+2. What a transaction holds. Faust commits (offsets + transaction) on a timer
+   while agents keep running, so a transaction could carry the facts of an
+   event whose offset it does not commit; after a crash that event runs again
+   and its facts appear twice. The commit gate closes that window: a stage
+   holds it from reading an event until it has sent every fact and acked the
+   event, and Faust's commit waits for it. A transaction then holds exactly
+   the facts of the offsets it commits.
+
+tests/integration/streams kills a worker mid-stream to hold both in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from faust.transport import consumer as faust_consumer
+from faust.transport.drivers import aiokafka as faust_aiokafka
+
+_gate: asyncio.Lock | None = None
+
+
+def commit_gate() -> asyncio.Lock:
+    global _gate
+    if _gate is None:
+        _gate = asyncio.Lock()
+    return _gate
+
+
+async def _broker_highwaters(self: Any, partitions: list[Any]) -> Mapping[Any, int]:
+    consumer = self._ensure_consumer()
+    offsets: Mapping[Any, int] = await consumer.end_offsets(partitions)
+    return offsets
+
+
+_faust_force_commit = faust_consumer.Consumer.force_commit
+
+
+async def _gated_force_commit(self: Any, *args: Any, **kwargs: Any) -> bool:
+    async with commit_gate():
+        committed: bool = await _faust_force_commit(self, *args, **kwargs)
+        return committed
+
+
+def apply() -> None:
+    faust_aiokafka.AIOKafkaConsumerThread._highwaters = _broker_highwaters
+    faust_consumer.Consumer.force_commit = _gated_force_commit

@@ -1,0 +1,153 @@
+"""The shell every deciding processor shares: decode, decide, save, emit.
+
+A stage reads records from its input topics, decodes them, hands each to a
+pure `decide(state, record) -> facts` for the state of the record's key,
+saves the state in a Faust table and sends the facts, all in the Kafka
+transaction that commits the record's offset. A record that cannot be
+decoded, or does not belong where it was written, goes to `<topic>.dlq`
+with the reason, and the stage moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+
+from infra.partitioning import partition_for
+from infra.settings import settings
+from infra.topics import CATALOG
+from schemas.codec import DecodeError
+from schemas.envelope import Record
+from schemas.registry import registry
+from streams.faust_fixes import commit_gate
+from streams.records import Fact, fact_record, topic_of
+from streams.state_codec import encode_key, encode_state
+from streams.tracked_state import TrackedState
+
+log = logging.getLogger(__name__)
+
+RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
+
+Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]] | None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One deciding processor: which field keys its state, and how it decides."""
+
+    name: str
+    key_field: str
+    new_state: Callable[[str], Any]
+    decide: Callable[[Any, Record], list[Fact]]
+
+
+class StageRunner:
+    def __init__(self, app: faust.App, stage: Stage, table: Any) -> None:
+        self.app = app
+        self.stage = stage
+        self.table = table
+        default_partitions = settings().partitions
+        self._partitions = {spec.name: spec.partitions or default_partitions for spec in CATALOG}
+        self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
+        self._changelog = table.changelog_topic.get_topic_name()
+        self._partitions[self._changelog] = default_partitions
+
+    async def process(self, event: faust.types.EventT) -> None:
+        """Decide one event; its facts, its state and its ack go in one transaction."""
+        async with commit_gate():
+            outgoing = self._decide(event.message)
+            # Once decided, every record goes out even if the agent is being
+            # cancelled: half of them in a committed transaction would be a
+            # fact without its state, or a state without its facts.
+            await asyncio.shield(self._send_all(event.message, outgoing))
+            event.ack()
+
+    def _decide(self, message: faust.types.Message) -> list[Outgoing]:
+        try:
+            record = registry().decode(message.value)
+            state_key = str(getattr(record, self.stage.key_field))
+        except DecodeError as exc:
+            return [self._dead_letter(message, exc.reason)]
+        except AttributeError:
+            return [
+                self._dead_letter(
+                    message, f"{self.stage.name} takes no {type(record).__name__} records"
+                )
+            ]
+        if message.key is not None and message.key.decode(errors="replace") != state_key:
+            # A record keyed elsewhere would be decided on the wrong partition.
+            return [
+                self._dead_letter(
+                    message,
+                    f"key {message.key!r} does not match {self.stage.key_field}={state_key!r}",
+                )
+            ]
+        tracked: TrackedState | None = self.table.get(state_key)
+        if tracked is None:
+            tracked = TrackedState(self.stage.new_state(state_key))
+        elif tracked.seen(message.topic, message.offset):
+            log.info(
+                "%s: %s[%s]@%s already applied to %s; skipped",
+                self.stage.name,
+                message.topic,
+                message.partition,
+                message.offset,
+                state_key,
+            )
+            return []
+        try:
+            facts = self.stage.decide(tracked.state, record)
+        except TypeError as exc:
+            return [self._dead_letter(message, str(exc))]
+        tracked.advance(message.topic, message.offset)
+        self.table.data[state_key] = tracked
+        reg = registry()
+        outgoing: list[Outgoing] = []
+        for index, fact in enumerate(facts):
+            out = fact_record(fact, record, index, self.stage.name)
+            outgoing.append(
+                (topic_of(type(out)).name, out.envelope.key.encode(), reg.encode(out), None)
+            )
+        # The state's changelog record, written here rather than by Faust's
+        # table (which buffers it and may send it in a later transaction).
+        outgoing.append((self._changelog, encode_key(state_key), encode_state(tracked), None))
+        return outgoing
+
+    async def _send_all(self, input_message: faust.types.Message, outgoing: list[Outgoing]) -> None:
+        """Send inside the transaction of the input record's partition.
+
+        Faust's own `topic.send` picks the transaction of the *output*
+        partition, which commits with that partition's input offsets, not with
+        the input being processed: re-keyed output (account -> symbol) would
+        commit apart from the offset that caused it.
+        """
+        transactions = self.app.consumer.transactions
+        group = self.app.assignor.group_for_topic(input_message.topic)
+        transactional_id = f"{self.app.conf.id}-{group}-{input_message.partition}"
+        for topic, key, value, headers in outgoing:
+            partition = partition_for(key, self._partitions[topic])
+            await transactions.producer.send(
+                topic, key, value, partition, None, headers, transactional_id=transactional_id
+            )
+
+    def _dead_letter(self, message: faust.types.Message, reason: str) -> Outgoing:
+        log.warning(
+            "%s: %s[%s]@%s to the dead-letter topic: %s",
+            self.stage.name,
+            message.topic,
+            message.partition,
+            message.offset,
+            reason,
+        )
+        headers = [
+            ("onelog-reason", reason.encode()),
+            ("onelog-source", f"{message.topic}/{message.partition}/{message.offset}".encode()),
+            ("onelog-stage", self.stage.name.encode()),
+        ]
+        # Keyed like its source so it stays in the transaction of its partition.
+        return (self._dead_letters[message.topic], message.key or b"", message.value, headers)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import redis
+import redis.asyncio as aioredis
+
+from projections.exchange_read import ExchangeReadModel
+from projections.exchange_redis import redis_writes
+from projections.redis_sink import RedisSink, canonical_dump
+from tests.unit.projections.exchange_records import trading_session
+
+pytestmark = pytest.mark.integration
+
+
+def _apply_session(sink: RedisSink) -> None:
+    """Each test topic's records in order, as the projector would apply them."""
+    per_topic: dict[str, list[tuple[int, list[list[str]]]]] = {}
+    for topic, _, record in trading_session():
+        entries = per_topic.setdefault(topic, [])
+        entries.append((len(entries), redis_writes(record)))
+    for topic, entries in per_topic.items():
+        sink.apply(topic, 0, entries)
+
+
+async def _read(redis_url: str, namespace: str) -> dict[str, object]:
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        model = ExchangeReadModel(client, namespace)
+        return {
+            "book": await model.book("ACME"),
+            "trades": await model.trades("ACME", limit=10),
+            "alice": await model.account("alice"),
+            "bob": await model.account("bob"),
+            "orders": {o: await model.order(o) for o in ("s1", "s2", "b1", "b2", "b3", "nope")},
+            "unknown": await model.book("NOPE"),
+        }
+    finally:
+        await client.aclose()
+
+
+def _url(client: redis.Redis) -> str:
+    kwargs = client.connection_pool.connection_kwargs
+    return f"redis://{kwargs['host']}:{kwargs['port']}/{kwargs.get('db', 0)}"
+
+
+def test_the_session_projects_to_the_expected_live_models(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    _apply_session(RedisSink(redis_client, namespace))
+    seen = asyncio.run(_read(_url(redis_client), namespace))
+
+    book = seen["book"]
+    assert isinstance(book, dict)
+    assert book["bids"] == []
+    assert book["asks"] == [{"price": 1010, "quantity": 3}]
+    assert (book["best_bid"], book["best_ask"]) == (None, 1010)
+    assert book["seq"] == 7
+    assert book["last_trade"]["trade_id"] == "t2"
+    assert [t["trade_id"] for t in seen["trades"]] == ["t2", "t1"]  # type: ignore[union-attr]
+    assert seen["unknown"] is None
+
+    alice, bob = seen["alice"], seen["bob"]
+    assert alice["balances"] == {  # type: ignore[index]
+        "ACME": {"available": 12, "reserved": 0},
+        "cash": {"available": 87_980, "reserved": 0},
+    }
+    assert alice["open_orders"] == []  # type: ignore[index]
+    (open_order,) = bob["open_orders"]  # type: ignore[index]
+    assert (open_order["order_id"], open_order["resting"], open_order["price"]) == ("s2", 3, 1010)
+
+    orders = seen["orders"]
+    status = {k: (v["status"], v["filled"]) if v else None for k, v in orders.items()}  # type: ignore[union-attr]
+    assert status == {
+        "s1": ("filled", 10),
+        "s2": ("partially_filled", 2),
+        "b1": ("filled", 12),
+        "b2": ("cancelled", 0),
+        "b3": ("rejected", 0),
+        "nope": None,
+    }
+
+
+def test_applying_the_same_records_again_changes_nothing(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    sink = RedisSink(redis_client, namespace)
+    _apply_session(sink)
+    before = canonical_dump(redis_client, namespace)
+    _apply_session(sink)
+    assert canonical_dump(redis_client, namespace) == before
+    assert sink.applied_offset("exchange.market", 0) == 6  # 7 market facts
+
+
+def test_only_records_past_the_stored_offset_apply(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    sink = RedisSink(redis_client, namespace)
+    write = ["hincrby", "exchange:counter", "n", "1"]
+    assert sink.apply("t", 0, [(0, [write]), (1, [write])]).records == 2
+    applied = sink.apply("t", 0, [(1, [write]), (2, [write]), (3, [write])])
+    assert (applied.records, applied.offset) == (2, 3)
+    assert redis_client.hget(f"{namespace}:exchange:counter", "n") == b"4"
+
+
+def test_a_fact_written_twice_at_two_offsets_counts_once(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    sink = RedisSink(redis_client, namespace)
+    trade = next(r for _, _, r in trading_session() if type(r).__name__ == "TradeExecuted")
+    sink.apply("m", 0, [(0, redis_writes(trade)), (1, redis_writes(trade))])
+    assert redis_client.llen(f"{namespace}:exchange:trades:ACME") == 1
+
+
+def test_a_market_fact_is_published_with_its_seq(redis_client: redis.Redis, namespace: str) -> None:
+    async def scenario() -> dict[str, object]:
+        client = aioredis.Redis.from_url(_url(redis_client))
+        pubsub = client.pubsub()
+        await pubsub.subscribe(ExchangeReadModel(client, namespace).market_channel("ACME"))
+        await pubsub.get_message(timeout=1)  # the subscribe confirmation
+        await asyncio.to_thread(_apply_session, RedisSink(redis_client, namespace))
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
+        await pubsub.aclose()
+        await client.aclose()
+        assert message is not None
+        return json.loads(message["data"])
+
+    first = asyncio.run(scenario())
+    assert (first["seq"], first["type"], first["symbol"]) == (1, "InstrumentListed", "ACME")

@@ -1,0 +1,131 @@
+"""Test helpers that write commands to the real log and read facts back."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+
+from gateway.records import build_record, new_event_id, now_micros
+from infra.partitioning import LIBRDKAFKA_PARTITIONER
+from infra.topics import CATALOG
+from schemas.codec import DecodeError
+from schemas.envelope import Record
+from schemas.registry import registry
+
+_TOPIC_OF = {name: spec for spec in CATALOG for name in spec.record_types}
+
+
+def command(model: type[Record], **payload: Any) -> Record:
+    """A record as the gateway would write it."""
+    spec = _TOPIC_OF[model.schema_name]
+    now = now_micros()
+    return build_record(
+        model,
+        payload,
+        event_id=new_event_id(now),
+        key=str(payload[spec.key]),
+        producer="test",
+        correlation_id=None,
+        occurred_at=None,
+        recorded_at=now,
+    )
+
+
+class LogWriter:
+    def __init__(self, bootstrap: str) -> None:
+        self._producer = Producer(
+            {
+                "bootstrap.servers": bootstrap,
+                "acks": "all",
+                "enable.idempotence": True,
+                "partitioner": LIBRDKAFKA_PARTITIONER,
+            }
+        )
+
+    def send(self, *records: Record) -> None:
+        for record in records:
+            spec = _TOPIC_OF[record.schema_name]
+            self._producer.produce(
+                spec.name, key=record.envelope.key.encode(), value=registry().encode(record)
+            )
+        assert self._producer.flush(30) == 0
+
+    def send_raw(self, topic: str, key: bytes, value: bytes) -> None:
+        self._producer.produce(topic, key=key, value=value)
+        assert self._producer.flush(30) == 0
+
+
+@dataclass(frozen=True)
+class Seen:
+    topic: str
+    partition: int
+    offset: int
+    record: Record | None
+    raw: bytes
+    headers: dict[str, bytes]
+
+
+class LogReader:
+    """Follows topics from offset 0 (committed records only), keeping what matches."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str]) -> None:
+        self._consumer = Consumer(
+            {
+                "bootstrap.servers": bootstrap,
+                "group.id": f"test-{uuid.uuid4()}",
+                "isolation.level": "read_committed",
+                "enable.auto.commit": False,
+            }
+        )
+        metadata = self._consumer.list_topics(timeout=30)
+        self._consumer.assign(
+            [
+                TopicPartition(t, p, OFFSET_BEGINNING)
+                for t in topics
+                for p in metadata.topics[t].partitions
+            ]
+        )
+        self.seen: list[Seen] = []
+
+    def _poll(self, keep: Callable[[Seen], bool]) -> None:
+        for msg in self._consumer.consume(num_messages=5000, timeout=0.5):
+            if msg.error():
+                continue
+            try:
+                record: Record | None = registry().decode(msg.value())
+            except DecodeError:
+                record = None
+            seen = Seen(
+                msg.topic(), msg.partition(), msg.offset(), record, msg.value(),
+                {k: v for k, v in (msg.headers() or [])},
+            )
+            if keep(seen):
+                self.seen.append(seen)
+
+    def wait_for(
+        self,
+        keep: Callable[[Seen], bool],
+        done: Callable[[list[Seen]], bool],
+        timeout: float = 60.0,
+    ) -> list[Seen]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._poll(keep)
+            if done(self.seen):
+                return self.seen
+        raise AssertionError(
+            f"timed out after {timeout:.0f}s with {len(self.seen)} matching records: "
+            + ", ".join(type(s.record).__name__ for s in self.seen[-20:])
+        )
+
+    def close(self) -> None:
+        self._consumer.close()
+
+
+def records(seen: Sequence[Seen], model: type[Record]) -> list[Any]:
+    return [s.record for s in seen if isinstance(s.record, model)]

@@ -1,0 +1,99 @@
+"""API keys: hashed at rest, verified in constant time, scoped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from starlette.requests import Request
+
+from gateway.auth import (
+    ApiKeyStore,
+    authenticate,
+    create_api_key,
+    hash_secret,
+    revoke_api_key,
+)
+from gateway.problems import Problem
+
+
+def request_with(headers: dict[str, str]) -> Request:
+    raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": raw})
+
+
+def test_hash_is_sha256_of_the_secret() -> None:
+    assert hash_secret("s3cret") == hashlib.sha256(b"s3cret").hexdigest()
+
+
+def test_key_file_holds_the_hash_never_the_secret(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    full = create_api_key(path, "trader-1", ["exchange:write"])
+    key_id, secret = full.split(".", 1)
+    assert key_id == "trader-1" and len(secret) >= 40
+    text = path.read_text()
+    assert secret not in text
+    entry = json.loads(text)["keys"]["trader-1"]
+    assert entry["sha256"] == hash_secret(secret)
+    assert entry["scopes"] == ["exchange:write"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_each_key_gets_its_own_secret(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    a = create_api_key(path, "a", ["exchange:read"])
+    b = create_api_key(path, "b", ["exchange:read"])
+    assert a.split(".")[1] != b.split(".")[1]
+
+
+def test_verify_accepts_the_key_and_refuses_near_misses(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    full = create_api_key(path, "trader-1", ["exchange:read"], rate_per_minute=60, burst=5)
+    store = ApiKeyStore(path)
+    key = store.verify(full)
+    assert key is not None and key.key_id == "trader-1"
+    assert key.rate_limit is not None and key.rate_limit.per_minute == 60
+    assert key.rate_limit.burst == 5
+    for wrong in (full + "x", full[:-1], "trader-2." + full.split(".")[1], "trader-1", "", "."):
+        assert store.verify(wrong) is None
+
+
+def test_store_sees_keys_created_after_it_started(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    store = ApiKeyStore(path)
+    assert store.verify("late.secret") is None
+    full = create_api_key(path, "late", ["exchange:read"])
+    assert store.verify(full) is not None
+    revoke_api_key(path, "late")
+    assert store.verify(full) is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [("key id", ["exchange:read"]), ("ok", ["exchange:everything"]), ("a.b", ["exchange:read"])],
+)
+def test_create_refuses_bad_ids_and_scopes(tmp_path: Path, bad: tuple[str, list[str]]) -> None:
+    with pytest.raises(ValueError):
+        create_api_key(tmp_path / "keys.json", bad[0], bad[1])
+
+
+def test_authenticate_maps_to_401_and_403(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    full = create_api_key(path, "reader", ["exchange:read"])
+    store = ApiKeyStore(path)
+    assert authenticate(request_with({"Authorization": f"Bearer {full}"}), store, "exchange:read")
+    assert authenticate(request_with({"X-API-Key": full}), store, "exchange:read")
+    cases = [
+        ({}, 401),
+        ({"Authorization": f"Basic {full}"}, 401),
+        ({"Authorization": "Bearer reader.wrong"}, 401),
+        ({"Authorization": f"Bearer {full}"}, 403),
+    ]
+    for headers, status in cases:
+        with pytest.raises(Problem) as caught:
+            authenticate(request_with(headers), store, "exchange:write")
+        assert caught.value.status == status
+        assert full.split(".")[1] not in caught.value.detail
