@@ -56,6 +56,19 @@ class StageRunner:
         self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
         self._changelog = table.changelog_topic.get_topic_name()
         self._partitions[self._changelog] = default_partitions
+        app.on_partitions_revoked.connect(self._forget_states)
+
+    async def _forget_states(self, sender: Any, revoked: Any = None, **_: Any) -> None:
+        """Drop every state held in memory when partitions move.
+
+        Memory may hold decisions whose transaction a rebalance aborted; kept,
+        they would make a redelivered record look applied and its facts would
+        be lost. Faust's recovery reads each assigned partition's changelog
+        again after the rebalance, so what comes back is what committed.
+        """
+        store = self.table.data
+        store.data.clear()
+        store._key_partition.clear()
 
     async def process(self, event: faust.types.EventT) -> None:
         """Decide one event; its facts, its state and its ack go in one transaction."""

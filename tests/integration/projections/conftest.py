@@ -1,10 +1,7 @@
 """Real Redis, real Kafka, chDB in a temp dir: one namespace (and one set of
 topics) per test, so tests never see each other's data.
 
-The services are the ones ONELOG_REDIS_URL and ONELOG_KAFKA_BOOTSTRAP name
-(already running). `_services` overrides the suite's autouse fixture, which
-starts services itself and, when they run without its pid files, spawns
-doomed duplicates whose Popen objects warn (warnings are errors).
+The services are the suite's (tests/conftest.py starts them when needed).
 """
 
 from __future__ import annotations
@@ -17,18 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from infra.settings import Settings, load_settings
+from infra.settings import Settings
 from projections.redis_sink import delete_namespace
-
-
-@pytest.fixture(autouse=True)
-def _services() -> Settings:
-    return load_settings()
-
-
-@pytest.fixture
-def infrastructure() -> Settings:
-    return load_settings()
 
 
 @pytest.fixture
