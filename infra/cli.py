@@ -177,9 +177,18 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --json is taken before or after the command: `onelog --json status`, `onelog status --json`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON for machines")
     parser = argparse.ArgumentParser(prog="onelog", description=__doc__)
-    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.add_argument("--json", dest="json_first", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub_add = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub_add(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     up = sub.add_parser("up", help="start Kafka, Redis, workers, projector and gateway")
     up.add_argument("--brokers", type=int, choices=(1, 3), help="Kafka brokers (default 1)")
@@ -203,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the life of a record from the log")
     audit_sub = audit.add_subparsers(dest="what", required=True)
-    order = audit_sub.add_parser("order")
+    order = audit_sub.add_parser("order", parents=[common])
     order.add_argument("order_id")
     order.set_defaults(run=cmd_audit)
 
@@ -224,7 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in ("test", "bench"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("test", "bench"):
+        # Everything after the command belongs to pytest or the benchmark.
+        args.rest = [*args.rest, *extra]
+    args.json = args.json or args.json_first
     code: int = args.run(args)
     return code
 
