@@ -48,22 +48,27 @@ def read_all(bootstrap: str, topics: Sequence[str]) -> Iterator[LogRecord]:
         consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in pending])
         while pending:
             for msg in consumer.consume(num_messages=1000, timeout=1.0):
-                tp = (msg.topic(), msg.partition())
                 if msg.error():
                     continue
+                topic, partition, offset = (
+                    str(msg.topic()),
+                    int(msg.partition() or 0),
+                    int(msg.offset() or 0),
+                )
+                headers = list(msg.headers() or [])
                 yield LogRecord(
-                    topic=tp[0],
-                    partition=tp[1],
-                    offset=msg.offset(),
+                    topic=topic,
+                    partition=partition,
+                    offset=offset,
                     key=msg.key(),
                     value=msg.value() or b"",
                     timestamp_ms=msg.timestamp()[1],
-                    headers=tuple(msg.headers() or ()),
+                    headers=tuple((str(k), v if isinstance(v, bytes) else b"") for k, v in headers),
                 )
                 # A transaction marker may sit at end-1: the position, not the
                 # last record, says when a partition is read to its end.
-                if msg.offset() + 1 >= ends[tp]:
-                    pending.discard(tp)
+                if offset + 1 >= ends[(topic, partition)]:
+                    pending.discard((topic, partition))
             for t, p in list(pending):
                 (position,) = consumer.position([TopicPartition(t, p)])
                 if position.offset >= ends[(t, p)]:

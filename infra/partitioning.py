@@ -17,4 +17,5 @@ LIBRDKAFKA_PARTITIONER = "murmur2_random"
 
 def partition_for(key: bytes, partitions: int) -> int:
     """The partition Java's default partitioner picks for a non-null key."""
-    return (murmur2(key) & 0x7FFFFFFF) % partitions
+    hashed: int = murmur2(key)
+    return (hashed & 0x7FFFFFFF) % partitions

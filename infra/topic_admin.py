@@ -4,7 +4,7 @@ every schema to `_schemas`. Both are safe to run again."""
 from __future__ import annotations
 
 from confluent_kafka import KafkaException, Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from infra.topics import CATALOG, FOREVER, TopicSpec
 from schemas.codec import schema_json

@@ -53,5 +53,5 @@ async def _gated_force_commit(self: Any, *args: Any, **kwargs: Any) -> bool:
 
 
 def apply() -> None:
-    faust_aiokafka.AIOKafkaConsumerThread._highwaters = _broker_highwaters
-    faust_consumer.Consumer.force_commit = _gated_force_commit
+    faust_aiokafka.AIOKafkaConsumerThread._highwaters = _broker_highwaters  # type: ignore[method-assign]
+    faust_consumer.Consumer.force_commit = _gated_force_commit  # type: ignore[method-assign]

@@ -31,7 +31,13 @@ from streams.tracked_state import TrackedState
 
 log = logging.getLogger(__name__)
 
-RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
+
+def raw_topic(app: faust.App, *names: str) -> faust.TopicT:
+    """Input topics read as bytes: stages decode records themselves (Avro, DLQ on failure)."""
+    return app.topic(
+        *names, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
+
 
 Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]] | None]
 
@@ -56,9 +62,9 @@ class StageRunner:
         self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
         self._changelog = table.changelog_topic.get_topic_name()
         self._partitions[self._changelog] = default_partitions
-        app.on_partitions_revoked.connect(self._forget_states)
+        app.on_partitions_revoked.connect(self._forget_states)  # type: ignore[arg-type]
 
-    async def _forget_states(self, sender: Any, revoked: Any = None, **_: Any) -> None:
+    async def _forget_states(self, sender: Any, *args: Any, **kwargs: Any) -> None:
         """Drop every state held in memory when partitions move.
 
         Memory may hold decisions whose transaction a rebalance aborted; kept,
@@ -70,7 +76,7 @@ class StageRunner:
         store.data.clear()
         store._key_partition.clear()
 
-    async def process(self, event: faust.types.EventT) -> None:
+    async def process(self, event: faust.types.EventT[Any]) -> None:
         """Decide one event; its facts, its state and its ack go in one transaction."""
         async with commit_gate():
             outgoing = self._decide(event.message)
@@ -82,7 +88,7 @@ class StageRunner:
 
     def _decide(self, message: faust.types.Message) -> list[Outgoing]:
         try:
-            record = registry().decode(message.value)
+            record = registry().decode(message.value or b"")
             state_key = str(getattr(record, self.stage.key_field))
         except DecodeError as exc:
             return [self._dead_letter(message, exc.reason)]
@@ -163,4 +169,9 @@ class StageRunner:
             ("onelog-stage", self.stage.name.encode()),
         ]
         # Keyed like its source so it stays in the transaction of its partition.
-        return (self._dead_letters[message.topic], message.key or b"", message.value, headers)
+        return (
+            self._dead_letters[message.topic],
+            message.key or b"",
+            message.value or b"",
+            headers,
+        )

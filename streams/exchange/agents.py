@@ -22,7 +22,7 @@ from typing import Any
 from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS, EXCHANGE_FILLS, EXCHANGE_ORDERS
 from streams.app import app
 from streams.exchange import accounts, matching
-from streams.stage import RAW, Stage, StageRunner
+from streams.stage import Stage, StageRunner, raw_topic
 from streams.state_codec import state_table
 from streams.tracked_state import tracked_from_dict
 
@@ -46,8 +46,8 @@ book_table = state_table(
     app, "exchange-books", "exchange-book", tracked_from_dict(matching.SymbolState.from_dict)
 )
 
-account_inputs = app.topic(EXCHANGE_COMMANDS.name, EXCHANGE_FILLS.name, **RAW)
-matching_inputs = app.topic(EXCHANGE_ADMIN.name, EXCHANGE_ORDERS.name, **RAW)
+account_inputs = raw_topic(app, EXCHANGE_COMMANDS.name, EXCHANGE_FILLS.name)
+matching_inputs = raw_topic(app, EXCHANGE_ADMIN.name, EXCHANGE_ORDERS.name)
 
 _accounts = StageRunner(app, ACCOUNT_STAGE, account_table)
 _matching = StageRunner(app, MATCHING_STAGE, book_table)
