@@ -58,6 +58,7 @@ def order_history(
                 fields={k: v for k, v in value.items() if k != "envelope"},
             )
         )
+
     # Facts take their time from their cause, so a command and everything it
     # caused share recorded_at: the length of the causation chain orders them.
     def depth(event_id: str) -> int:

@@ -57,8 +57,14 @@ def ensure_jars(settings: Settings) -> Path:
     libs.mkdir(parents=True)
     subprocess.run(
         [
-            "mvn", "-q", "-B", "-Dstyle.color=never", "-f", str(POM),
-            "dependency:copy-dependencies", f"-DoutputDirectory={libs}",
+            "mvn",
+            "-q",
+            "-B",
+            "-Dstyle.color=never",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={libs}",
         ],
         check=True,
     )
@@ -118,8 +124,16 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
         if not (data_dir / "meta.properties").exists():
             subprocess.run(
                 [
-                    "java", "-cp", classpath, "kafka.tools.StorageTool", "format",
-                    "-t", cluster_id, "-c", str(props), "--ignore-formatted",
+                    "java",
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(props),
+                    "--ignore-formatted",
                 ],
                 check=True,
                 stdout=subprocess.DEVNULL,
@@ -128,9 +142,15 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
             settings.state_dir,
             node.service_name,
             [
-                "java", "-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
+                "java",
+                "-Xms256m",
+                "-Xmx1g",
+                "-XX:+UseG1GC",
                 f"-Dlog4j2.configurationFile={LOG4J_CONFIG}",
-                "-cp", classpath, "kafka.Kafka", str(props),
+                "-cp",
+                classpath,
+                "kafka.Kafka",
+                str(props),
             ],
         )
     for node in all_nodes:

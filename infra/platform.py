@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from infra import kafka_broker, processes, redis_server
 from infra.settings import REPO_ROOT, Settings
-from infra.topic_admin import create_topics, publish_schemas
+from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
 
 PROJECTOR = "projector"
 GATEWAY = "gateway"
@@ -51,6 +51,7 @@ def start_infrastructure(settings: Settings) -> None:
     bootstrap = kafka_broker.bootstrap_servers(settings)
     create_topics(bootstrap, settings.partitions, min(3, settings.kafka_brokers))
     publish_schemas(bootstrap)
+    wait_for_group_coordinator(bootstrap)
 
 
 def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
@@ -86,8 +87,15 @@ def start_gateway(settings: Settings) -> processes.ServiceProcess:
         settings.state_dir,
         GATEWAY,
         [
-            sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
-            "--host", settings.gateway_host, "--port", str(settings.gateway_port),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.app:create_app",
+            "--factory",
+            "--host",
+            settings.gateway_host,
+            "--port",
+            str(settings.gateway_port),
             "--no-access-log",
         ],
         env=settings_env(settings),

@@ -26,14 +26,20 @@ def start(settings: Settings, timeout: float = 20.0) -> None:
         SERVICE,
         [
             "redis-server",
-            "--bind", host,
-            "--port", str(port),
-            "--dir", str(data_dir),
+            "--bind",
+            host,
+            "--port",
+            str(port),
+            "--dir",
+            str(data_dir),
             # Redis holds read models only: the log rebuilds them, so an
             # append-only file is a convenience, not the source of truth.
-            "--appendonly", "yes",
-            "--save", "",
-            "--daemonize", "no",
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
         ],
     )
     processes.wait_until(

@@ -3,10 +3,12 @@ every schema to `_schemas`. Both are safe to run again."""
 
 from __future__ import annotations
 
-from confluent_kafka import KafkaException, Producer
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
-from infra.topics import CATALOG, FOREVER, TopicSpec
+from infra.topics import CATALOG, FOREVER, SCHEMAS, TopicSpec
 from schemas.codec import schema_json
 from schemas.registry import registry
 
@@ -41,11 +43,28 @@ def create_topics(bootstrap: str, partitions: int, replicas: int) -> list[str]:
     return created
 
 
+def wait_for_group_coordinator(bootstrap: str, timeout: float = 60.0) -> None:
+    """Block until consumer groups work: a fresh broker answers metadata before
+    its group coordinator has loaded, and consumers that start in that window
+    fail with NOT_COORDINATOR."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "onelog-readiness-probe"})
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                consumer.committed([TopicPartition(SCHEMAS.name, 0)], timeout=5)
+                return
+            except KafkaException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    finally:
+        consumer.close()
+
+
 def publish_schemas(bootstrap: str) -> int:
     """Every known schema, keyed by fingerprint, on the compacted `_schemas` topic."""
-    producer = Producer(
-        {"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True}
-    )
+    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True})
     schemas = registry().schemas()
     for fp, schema in schemas:
         producer.produce("_schemas", key=fp.hex().encode(), value=schema_json(schema).encode())
