@@ -60,6 +60,12 @@ class StageRunner:
         default_partitions = settings().partitions
         self._partitions = {spec.name: spec.partitions or default_partitions for spec in CATALOG}
         self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
+        self._partitions.update(
+            {spec.dlq: spec.partitions or default_partitions for spec in CATALOG if spec.has_dlq}
+        )
+        # Keys whose in-memory state an internal error may have half-changed:
+        # their records wait in the DLQ until a restart recovers the state.
+        self._unsafe_keys: set[str] = set()
         self._changelog = table.changelog_topic.get_topic_name()
         self._partitions[self._changelog] = default_partitions
         app.on_partitions_revoked.connect(self._forget_states)  # type: ignore[arg-type]
@@ -75,6 +81,7 @@ class StageRunner:
         store = self.table.data
         store.data.clear()
         store._key_partition.clear()
+        self._unsafe_keys.clear()
 
     async def process(self, event: faust.types.EventT[Any]) -> None:
         """Decide one event; its facts, its state and its ack go in one transaction."""
@@ -106,6 +113,8 @@ class StageRunner:
                     f"key {message.key!r} does not match {self.stage.key_field}={state_key!r}",
                 )
             ]
+        if state_key in self._unsafe_keys:
+            return [self._dead_letter(message, f"state of {state_key} unavailable since an error")]
         tracked: TrackedState | None = self.table.get(state_key)
         if tracked is None:
             tracked = TrackedState(self.stage.new_state(state_key))
@@ -123,6 +132,11 @@ class StageRunner:
             facts = self.stage.decide(tracked.state, record)
         except TypeError as exc:
             return [self._dead_letter(message, str(exc))]
+        except Exception as exc:  # a bug in a pure core must not stall the partition
+            log.exception("%s: deciding %s failed", self.stage.name, state_key)
+            self._unsafe_keys.add(state_key)
+            self.table.data.pop(state_key, None)
+            return [self._dead_letter(message, f"internal error: {type(exc).__name__}: {exc}")]
         tracked.advance(message.topic, message.offset)
         self.table.data[state_key] = tracked
         reg = registry()

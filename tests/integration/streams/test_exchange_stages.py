@@ -22,6 +22,7 @@ from schemas.exchange import (
     ListInstrument,
     OrderAccepted,
     OrderRejected,
+    OrderRested,
     PlaceOrder,
     TradeExecuted,
     TransferShares,
@@ -69,8 +70,14 @@ def test_a_buy_and_a_sell_trade_and_settle(worker: Settings, writer: LogWriter) 
         command(TransferShares, account_id=seller, symbol=symbol, quantity=50, direction="in"),
     )
     writer.send(_order(seller, symbol, "sell", 30, 1_000))
-    writer.send(_order(buyer, symbol, "buy", 20, 1_005))
     reader = LogReader(worker.kafka_bootstrap, FACT_TOPICS)
+    # Two accounts' orders reach the book in no promised order: the sell rests
+    # first, so the buy is the aggressor and trades at the sell's price.
+    reader.wait_for(
+        lambda s: _names(s, {buyer, seller}, symbol),
+        lambda seen: bool(records(seen, OrderRested)),
+    )
+    writer.send(_order(buyer, symbol, "buy", 20, 1_005))
 
     def settled(seen: list[Seen]) -> bool:
         changes = records(seen, BalanceChanged)
