@@ -9,10 +9,10 @@ read twice is one row after a merge; query it with FINAL.
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
-from projections.log_record import Decoded, LogRecord, micros_text, millis_text
+from projections.json_text import compact_json
+from projections.log_record import Decoded, LogRecord
 from schemas.codec import HEADER_SIZE, MAGIC
 
 ARCHIVE_TABLE = "archive"
@@ -56,57 +56,60 @@ ARCHIVE_COLUMNS = (
 
 
 def archive_row(message: LogRecord, decoded: Decoded | None, error: str | None) -> dict[str, Any]:
-    """The archive row of one record; `decoded` is None when it did not decode."""
+    """The archive row of one record as a dict by column (see `archive_values`)."""
+    return dict(zip(ARCHIVE_COLUMNS, archive_values(message, decoded, error), strict=True))
+
+
+def archive_values(
+    message: LogRecord, decoded: Decoded | None, error: str | None
+) -> tuple[Any, ...]:
+    """The archive row of one record, in ARCHIVE_COLUMNS order; `decoded` is
+    None when it did not decode. Times are integers (ms, µs since the epoch)."""
     value = message.value or b""
-    row: dict[str, Any] = {
-        "topic": message.topic,
-        "partition": message.partition,
-        "offset": message.offset,
-        "key": (message.key or b"").decode("utf-8", "backslashreplace"),
-        "kafka_timestamp": millis_text(max(message.timestamp_ms, 0)),
-        "fingerprint": _fingerprint_hex(value, decoded),
-        "record_type": "",
-        "schema_version": 0,
-        "event_id": "",
-        "occurred_at": None,
-        "recorded_at": None,
-        "record": "",
-        "raw_base64": "",
-        "decode_error": error or "",
-    }
+    key = (message.key or b"").decode("utf-8", "backslashreplace")
+    kafka_timestamp = max(message.timestamp_ms, 0)
     if decoded is None:
-        row["raw_base64"] = base64.b64encode(value).decode()
-        return row
+        framed = len(value) >= HEADER_SIZE and value[:2] == MAGIC
+        return (
+            message.topic,
+            message.partition,
+            message.offset,
+            key,
+            kafka_timestamp,
+            value[2:HEADER_SIZE].hex() if framed else "",
+            "",
+            0,
+            "",
+            None,
+            None,
+            "",
+            base64.b64encode(value).decode(),
+            error or "",
+        )
     envelope = decoded.value.get("envelope") or {}
-    row.update(
-        record_type=decoded.model.schema_name,
-        schema_version=int(envelope.get("schema_version") or 0),
-        event_id=str(envelope.get("event_id") or ""),
-        occurred_at=_micros(envelope.get("occurred_at")),
-        recorded_at=_micros(envelope.get("recorded_at")),
-        # Field order is the writer schema's: already canonical, no sort needed.
-        record=json.dumps(decoded.value, separators=(",", ":"), default=_bytes),
-    )
-    if decoded.error:
+    occurred_at = envelope.get("occurred_at")
+    recorded_at = envelope.get("recorded_at")
+    return (
+        message.topic,
+        message.partition,
+        message.offset,
+        key,
+        kafka_timestamp,
+        decoded.fingerprint.hex(),
+        decoded.model.schema_name,
+        int(envelope.get("schema_version") or 0),
+        str(envelope.get("event_id") or ""),
+        occurred_at if isinstance(occurred_at, int) else None,
+        recorded_at if isinstance(recorded_at, int) else None,
+        record_json(decoded.value),
         # Decoded but invalid: keep the bytes too, the JSON alone may not
         # show what the validator objected to.
-        row["raw_base64"] = base64.b64encode(value).decode()
-    return row
+        base64.b64encode(value).decode() if decoded.error else "",
+        error or "",
+    )
 
 
-def _fingerprint_hex(value: bytes, decoded: Decoded | None) -> str:
-    if decoded is not None:
-        return decoded.fingerprint.hex()
-    if len(value) >= HEADER_SIZE and value[:2] == MAGIC:
-        return value[2:HEADER_SIZE].hex()
-    return ""
-
-
-def _micros(value: Any) -> str | None:
-    return micros_text(value) if isinstance(value, int) else None
-
-
-def _bytes(value: Any) -> str:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+def record_json(value: dict[str, Any]) -> str:
+    """A decoded record as compact JSON, non-ASCII escaped, bytes as base64.
+    Field order is the writer schema's: already canonical, no sort needed."""
+    return compact_json(value)

@@ -3,6 +3,10 @@ partition, ClickHouse rows per table, archive rows, and dead letters.
 
 No I/O here, so the whole decode/project path is tested without services and
 shared by the live projector and replay.
+
+This is the hot loop of a rebuild (millions of records), so records stay
+plain dicts: a record's validity is checked without building its pydantic
+model (projections/record_check.py) and rows are tuples.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from projections.archive import ARCHIVE_TABLE, archive_row
+from projections.archive import ARCHIVE_TABLE, archive_values
 from projections.log_record import Decoded, LogRecord
 from projections.projection import Projection
+from projections.record_check import check_for
 from projections.redis_sink import Entry, Write
 from schemas.codec import DecodeError, SchemaRegistry
 
@@ -36,7 +41,8 @@ class DeadLetter:
 @dataclass
 class ProjectedBatch:
     redis: dict[tuple[str, int], list[Entry]] = field(default_factory=dict)
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Per table, rows as tuples in the order of the table's columns.
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     dead: list[DeadLetter] = field(default_factory=list)
     records: int = 0
 
@@ -45,17 +51,19 @@ def decode(message: LogRecord, registry: SchemaRegistry) -> Decoded:
     """Decode one record; raises DecodeError when its bytes are not a record.
 
     A record whose bytes decode but whose values fail the model comes back
-    with `record=None` and the validation error.
+    with the validation error in `error`.
     """
     if not message.value:
         raise DecodeError("empty record (no value)")
     model, value, fingerprint = registry.decode_dict(message.value)
+    check = check_for(model)
+    if check is not None and check(value):
+        return Decoded(model, value, fingerprint)
     try:
-        record = model.model_validate(value)
+        model.model_validate(value)
     except ValidationError as exc:
-        reason = f"{model.schema_name} fails validation: {exc}"
-        return Decoded(model, value, fingerprint, None, reason)
-    return Decoded(model, value, fingerprint, record)
+        return Decoded(model, value, fingerprint, f"{model.schema_name} fails validation: {exc}")
+    return Decoded(model, value, fingerprint)
 
 
 def project_batch(
@@ -64,16 +72,18 @@ def project_batch(
     registry: SchemaRegistry,
     *,
     archive: bool = True,
+    announce: bool = True,
 ) -> ProjectedBatch:
     """Everything a batch writes. Every record gets a Redis entry (perhaps
-    with no writes) so the applied offset moves past it."""
+    with no writes) so the applied offset moves past it. `announce=False`
+    builds no pub/sub messages (a rebuild has no listeners)."""
     batch = ProjectedBatch(records=len(messages))
-    # A batch allocates many small dicts that all live until it is applied;
+    # A batch allocates many small objects that all live until it is applied;
     # the cyclic collector would rescan them again and again for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _project_into(batch, messages, projections, registry, archive)
+        _project_into(batch, messages, projections, registry, archive, announce)
     finally:
         if collecting:
             gc.enable()
@@ -86,11 +96,16 @@ def _project_into(
     projections: Sequence[Projection],
     registry: SchemaRegistry,
     archive: bool,
+    announce: bool,
 ) -> None:
+    redis = batch.redis
+    rows = batch.rows
+    archived = rows.setdefault(ARCHIVE_TABLE, []) if archive else None
+    entries: list[Entry] = []
+    stream: tuple[str, int] | None = None
     for message in messages:
         writes: list[Write] = []
         decoded: Decoded | None = None
-        decode_error: str | None = None
         try:
             decoded = decode(message, registry)
             decode_error = decoded.error
@@ -98,21 +113,29 @@ def _project_into(
             decode_error = exc.reason
         if decode_error is not None:
             batch.dead.append(DeadLetter(message, DECODE, decode_error))
-        elif decoded is not None and decoded.record is not None:
+        elif decoded is not None:
+            model, value = decoded.model, decoded.value
             try:
-                rows = []
+                added = []
                 for projection in projections:
-                    writes += projection.redis_writes(decoded.record)
-                    rows += projection.clickhouse_rows(decoded.record, message)
+                    writes += projection.writes_of(model, value, announce)
+                    added += projection.rows_of(model, value, message)
             except Exception as exc:  # a projection bug must not stop the log
                 writes = []
                 reason = f"{type(exc).__name__}: {exc}"
                 batch.dead.append(DeadLetter(message, PROJECT, reason))
             else:
-                for table, row in rows:
-                    batch.rows.setdefault(table, []).append(row)
-        stream = (message.topic, message.partition)
-        batch.redis.setdefault(stream, []).append((message.offset, writes))
-        if archive:
-            row = archive_row(message, decoded, decode_error)
-            batch.rows.setdefault(ARCHIVE_TABLE, []).append(row)
+                for table, row in added:
+                    table_rows = rows.get(table)
+                    if table_rows is None:
+                        table_rows = rows[table] = []
+                    table_rows.append(row)
+        # Records of one partition come in runs: look the list up per run.
+        if stream != (message.topic, message.partition):
+            stream = (message.topic, message.partition)
+            entries = redis.setdefault(stream, [])
+        entries.append((message.offset, writes))
+        if archived is not None:
+            archived.append(archive_values(message, decoded, decode_error))
+    if archive and not archived:
+        del rows[ARCHIVE_TABLE]

@@ -1,6 +1,8 @@
 """One small interface over ClickHouse: chDB embedded, or a server via
-clickhouse-connect. Both take the same DDL and SQL, and both move rows as
-JSONEachRow text, so a query answers the same JSON values from either.
+clickhouse-connect. Both take the same DDL and SQL. Queries answer rows as
+JSONEachRow text, so a query answers the same JSON values from either;
+inserts go in as Arrow columns (projections/arrow_rows.py), typed after the
+table's own columns, which is much cheaper than a JSON object per row.
 
 A ClickHouse object is bound to one database, named after the namespace. DDL
 names its tables as `{db}.table`; `execute` fills in the database.
@@ -16,11 +18,12 @@ import json
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from infra.settings import Settings
+from projections.arrow_rows import arrow_ipc, arrow_table
 
 _NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _READ_ONLY_STARTS = ("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN")
@@ -98,24 +101,28 @@ def _json_rows(payload: bytes) -> list[dict[str, Any]]:
     return [json.loads(line) for line in payload.splitlines() if line.strip()]
 
 
-def _json_each_row(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
-    lines = [json.dumps({c: row.get(c) for c in columns}, separators=(",", ":")) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
 class ClickHouse(ABC):
     """A database of one namespace. Thread-safe: the projector inserts while
     analysts' queries run on the analytics endpoint's threads."""
 
     database: str
+    _column_types: dict[str, dict[str, str]]
 
     @abstractmethod
     def execute(self, sql: str) -> None:
         """Run a statement (DDL, INSERT ... SELECT); `{db}` is the database."""
 
+    def insert(self, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
+        """Insert rows (tuples of values in `columns` order) into `table` of
+        this database. DateTime64 values are integers in the column's unit
+        (µs for DateTime64(6), ms for DateTime64(3)) since the epoch."""
+        if rows:
+            table_data = arrow_table(rows, columns, self.column_types(table))
+            self.insert_arrow_stream(table, columns, arrow_ipc(table_data))
+
     @abstractmethod
-    def insert(self, table: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
-        """Insert rows (dicts of JSON values) into `table` of this database."""
+    def insert_arrow_stream(self, table: str, columns: Sequence[str], data: bytes) -> None:
+        """Insert an Arrow IPC stream (ArrowStream) of `columns` into `table`."""
 
     @abstractmethod
     def query(self, sql: str) -> list[dict[str, Any]]:
@@ -132,8 +139,20 @@ class ClickHouse(ABC):
     def close(self) -> None: ...
 
     def drop_database(self) -> None:
+        self._column_types.clear()
         self.execute("DROP DATABASE IF EXISTS {db}")
         self.execute("CREATE DATABASE IF NOT EXISTS {db}")
+
+    def column_types(self, table: str) -> dict[str, str]:
+        """Each column of `table` and its ClickHouse type (cached: inserts ask often)."""
+        types = self._column_types.get(table)
+        if types is None:
+            rows = self.query(
+                "SELECT name, type FROM system.columns"
+                f" WHERE database = '{self.database}' AND table = '{table}'"
+            )
+            types = self._column_types[table] = {str(r["name"]): str(r["type"]) for r in rows}
+        return types
 
     def tables(self) -> list[dict[str, Any]]:
         """Name and engine of each table and view of this database."""
@@ -154,6 +173,7 @@ class ChdbClickHouse(ClickHouse):
         import chdb
 
         self.database = check_namespace(database)
+        self._column_types = {}
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -168,14 +188,11 @@ class ChdbClickHouse(ClickHouse):
         with self._lock:
             self._run(self._writer, self._sql(sql))
 
-    def insert(self, table: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
-        if not rows:
-            return
+    def insert_arrow_stream(self, table: str, columns: Sequence[str], data: bytes) -> None:
         statement = f"INSERT INTO {self.database}.{table} ({', '.join(columns)})"
-        data = _json_each_row(rows, columns)
         with self._lock:
             try:
-                with self._writer.send_insert(statement, "JSONEachRow") as inserter:
+                with self._writer.send_insert(statement, "ArrowStream") as inserter:
                     inserter.append(data)
                     inserter.finish()
             except RuntimeError as exc:
@@ -213,6 +230,7 @@ class ServerClickHouse(ClickHouse):
         import clickhouse_connect
 
         self.database = check_namespace(database)
+        self._column_types = {}
         self._client = clickhouse_connect.get_client(dsn=url)
         self._client.command(self._sql("CREATE DATABASE IF NOT EXISTS {db}"))
         # Unqualified names in analysts' queries resolve in the namespace.
@@ -226,16 +244,14 @@ class ServerClickHouse(ClickHouse):
             except Exception as exc:  # clickhouse-connect raises several kinds
                 raise QueryFailed(str(exc)) from exc
 
-    def insert(self, table: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
-        if not rows:
-            return
+    def insert_arrow_stream(self, table: str, columns: Sequence[str], data: bytes) -> None:
         with self._lock:
             try:
                 self._client.raw_insert(
                     f"{self.database}.{table}",
                     column_names=list(columns),
-                    insert_block=_json_each_row(rows, columns),
-                    fmt="JSONEachRow",
+                    insert_block=data,
+                    fmt="ArrowStream",
                 )
             except Exception as exc:
                 raise QueryFailed(str(exc)) from exc

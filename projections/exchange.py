@@ -14,8 +14,8 @@ EXCHANGE = Projection(
     name="exchange",
     ddl=exchange_clickhouse.DDL,
     columns=exchange_clickhouse.COLUMNS,
-    redis_writes=exchange_redis.redis_writes,
-    clickhouse_rows=exchange_clickhouse.clickhouse_rows,
+    writes_of=exchange_redis.writes_of,
+    rows_of=exchange_clickhouse.rows_of,
 )
 
 # Every exchange topic is archived; the read models use the facts on

@@ -12,17 +12,23 @@ Duplicates collapse in ReplacingMergeTree on the record's own identity:
 record read twice *and* a fact the processor wrote twice (same derived id,
 another offset) both count once. Views read with FINAL, so they are correct
 before merges happen. Every row also carries its (topic, partition, offset).
+
+Rows are tuples in the order of the table's columns (COLUMNS), built from
+the record as decoded (a dict): the projector hands them to ClickHouse
+column by column. Times are integer microseconds since the epoch.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from projections.log_record import LogRecord, micros_text
+from projections.log_record import LogRecord
 from schemas import exchange as ex
 from schemas.envelope import Record
 
-Row = tuple[str, dict[str, Any]]
+# (table, row): the row's values in the order of COLUMNS[table].
+Row = tuple[str, tuple[Any, ...]]
+Value = dict[str, Any]  # a record as decoded, the envelope a dict too
 
 ORDERS = "orders"
 TRADES = "trades"
@@ -159,89 +165,95 @@ _STATUS: dict[type[Record], tuple[str, int]] = {
     ex.OrderRejected: ("rejected", 4),
     ex.CommandRejected: ("rejected", 4),
 }
-_ORDER_EVENTS = (
-    ex.OrderAccepted,
-    ex.CancelRequested,
-    ex.OrderRested,
-    ex.OrderFilled,
-    ex.OrderClosed,
-    ex.OrderCancelled,
-    ex.OrderExpired,
-    ex.OrderRejected,
-    ex.CancelRejected,
-    ex.CommandRejected,
+_ORDER_EVENTS: frozenset[type[Record]] = frozenset(
+    (
+        ex.OrderAccepted,
+        ex.CancelRequested,
+        ex.OrderRested,
+        ex.OrderFilled,
+        ex.OrderClosed,
+        ex.OrderCancelled,
+        ex.OrderExpired,
+        ex.OrderRejected,
+        ex.CancelRejected,
+        ex.CommandRejected,
+    )
 )
 
 
-def clickhouse_rows(record: Record, message: LogRecord) -> list[Row]:
-    """The (table, row) pairs one exchange record adds; [] for most commands."""
-    if isinstance(record, ex.TradeExecuted):
-        return [(TRADES, _trade_row(record, message))]
-    if isinstance(record, _ORDER_EVENTS):
-        if isinstance(record, ex.CommandRejected) and not record.order_id:
+def clickhouse_rows(record: Record, message: LogRecord) -> list[tuple[str, dict[str, Any]]]:
+    """The (table, row as a dict by column) pairs one exchange record adds."""
+    return [
+        (table, dict(zip(COLUMNS[table], row, strict=True)))
+        for table, row in rows_of(type(record), record.model_dump(), message)
+    ]
+
+
+def rows_of(model: type[Record], value: Value, message: LogRecord) -> list[Row]:
+    """The (table, row) pairs a decoded record adds; [] for most commands."""
+    if model is ex.TradeExecuted:
+        return [(TRADES, _trade_row(value, message))]
+    if model in _ORDER_EVENTS:
+        if model is ex.CommandRejected and not value["order_id"]:
             return []
-        return [(ORDERS, _order_row(record, message))]
+        return [(ORDERS, _order_row(model, value, message))]
     return []
 
 
-def _position(record: Record, message: LogRecord) -> dict[str, Any]:
-    return {
-        "topic": message.topic,
-        "partition": message.partition,
-        "offset": message.offset,
-        "event_id": record.envelope.event_id,
-        "occurred_at": micros_text(record.envelope.occurred_at),
-        "recorded_at": micros_text(record.envelope.recorded_at),
-    }
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
-def _order_row(record: Any, message: LogRecord) -> dict[str, Any]:
-    status, rank = _STATUS.get(type(record), ("", 0))
-    if isinstance(record, ex.OrderClosed):
-        status, rank = record.reason, 4
-    fields = (
-        "account_id",
-        "client_order_id",
-        "symbol",
-        "side",
-        "order_type",
-        "time_in_force",
-        "trade_id",
-        "reason_code",
-        "reason",
+def _order_row(model: type[Record], v: Value, message: LogRecord) -> tuple[Any, ...]:
+    status, rank = _STATUS.get(model, ("", 0))
+    if model is ex.OrderClosed:
+        status, rank = v["reason"], 4
+    envelope = v["envelope"]
+    get = v.get
+    return (
+        message.topic,
+        message.partition,
+        message.offset,
+        envelope["event_id"],
+        envelope["occurred_at"],
+        envelope["recorded_at"],
+        v["order_id"],
+        model.__name__,
+        status,
+        rank,
+        _text(get("account_id")),
+        _text(get("client_order_id")),
+        _text(get("symbol")),
+        _text(get("side")),
+        _text(get("order_type")),
+        _text(get("time_in_force")),
+        get("price"),
+        get("quantity", 0),
+        get("cash_limit"),
+        _text(get("trade_id")),
+        get("seq"),
+        _text(get("reason_code")),
+        _text(get("reason")),
     )
-    # The model's own field dict: getattr on a missing pydantic field is slow.
-    values = record.__dict__
-    row = _position(record, message) | {
-        "order_id": record.order_id,
-        "event_type": type(record).__name__,
-        "status": status,
-        "status_rank": rank,
-        "price": values.get("price"),
-        "quantity": values.get("quantity", 0),
-        "cash_limit": values.get("cash_limit"),
-        "seq": values.get("seq"),
-    }
-    for name in fields:
-        value = values.get(name)
-        row[name] = "" if value is None else str(value)
-    if isinstance(record, ex.OrderClosed):
-        row["reason"] = record.reason
-    return row
 
 
-def _trade_row(record: ex.TradeExecuted, message: LogRecord) -> dict[str, Any]:
-    return _position(record, message) | record.model_dump(
-        include={
-            "trade_id",
-            "symbol",
-            "price",
-            "quantity",
-            "buy_order_id",
-            "sell_order_id",
-            "buy_account_id",
-            "sell_account_id",
-            "aggressor_side",
-            "seq",
-        }
+def _trade_row(v: Value, message: LogRecord) -> tuple[Any, ...]:
+    envelope = v["envelope"]
+    return (
+        message.topic,
+        message.partition,
+        message.offset,
+        envelope["event_id"],
+        envelope["occurred_at"],
+        envelope["recorded_at"],
+        v["trade_id"],
+        v["symbol"],
+        v["price"],
+        v["quantity"],
+        v["buy_order_id"],
+        v["sell_order_id"],
+        v["buy_account_id"],
+        v["sell_account_id"],
+        v["aggressor_side"],
+        v["seq"],
     )

@@ -4,7 +4,14 @@ Market facts (one partition per symbol, in seq order) own the book: depth,
 quotes, trades and which orders rest. Each is guarded by the symbol's seq, so
 a fact the processor wrote twice changes nothing the second time. An order's
 status is written from four topics whose relative order is not fixed, so it
-only moves forward by rank (accepted < resting < partially filled < closed).
+only moves forward by rank (accepted < resting < partially filled < closed),
+and two writes of the same rank merge (see `hset_ranked` in redis_sink.py):
+the result does not depend on which topic the projector read first.
+
+The writes are built from the record as decoded (a dict of its fields, the
+envelope a dict too), not from its pydantic model: replay builds millions of
+them and a model per record costs more than the writes. `redis_writes`
+takes a model, for callers that have one.
 
 The writes vocabulary and its atomic application: projections/redis_sink.py.
 The key layout: projections/exchange_keys.py.
@@ -12,26 +19,44 @@ The key layout: projections/exchange_keys.py.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from projections import exchange_keys as keys
+from projections.json_text import compact_json
 from projections.redis_sink import Write
 from schemas import exchange as ex
 from schemas.envelope import Record
 
 ACCEPTED, RESTING, PARTIALLY_FILLED, CLOSED = 1, 2, 3, 4
 
+# A record as decoded: its fields by name, the envelope a dict of its own.
+Value = dict[str, Any]
+# A handler gets the record and, when its fact is announced on the symbol's
+# channel, the record type's name (None: build no announcement).
+Handler = Callable[[Value, str | None], list[Write]]
+
 
 def redis_writes(record: Record) -> list[Write]:
     """The writes one exchange record makes; [] for records with no live model."""
-    handler = _HANDLERS.get(type(record))
-    return handler(record) if handler else []
+    return writes_of(type(record), record.model_dump())
+
+
+def writes_of(model: type[Record], value: Value, announce: bool = True) -> list[Write]:
+    """The writes of a decoded record of type `model`. `announce=False` leaves
+    out the pub/sub messages (a rebuild has no one listening; the read models
+    are the same without them)."""
+    handler = _HANDLERS.get(model)
+    return handler(value, model.__name__ if announce else None) if handler else []
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return compact_json(value, sort_keys=True)
+
+
+def _payload(v: Value) -> dict[str, Any]:
+    """The record's own fields (what model_dump without the envelope gave)."""
+    return {name: field for name, field in v.items() if name != "envelope"}
 
 
 def _hset(key: str, fields: dict[str, Any]) -> Write:
@@ -49,206 +74,219 @@ def _status(order_id: str, rank: int, status: str, **fields: Any) -> Write:
     return write
 
 
-def _market_fact(record: Any, writes: list[Write], *, quote: bool = False) -> list[Write]:
+def _market_fact(
+    v: Value, announce_as: str | None, writes: list[Write], *, quote: bool = False
+) -> list[Write]:
     """Guard by seq, apply, refresh the quote, announce on the symbol's channel."""
-    symbol = record.symbol
-    out = [["guard_seq", keys.market(symbol), "seq", str(record.seq)]]
+    symbol = v["symbol"]
+    out = [["guard_seq", keys.market(symbol), "seq", str(v["seq"])]]
     out += [["sadd", keys.SYMBOLS, symbol], *writes]
     if quote:
         out.append(
             ["quote", keys.market(symbol), keys.depth(symbol, "buy"), keys.depth(symbol, "sell")]
         )
-    message = {
-        "symbol": symbol,
-        "seq": record.seq,
-        "type": type(record).__name__,
-        "event": record.model_dump(mode="json", exclude={"envelope"}),
-    }
-    out.append(["publish", keys.market_channel(symbol), _json(message)])
+    if announce_as is not None:
+        message = {"symbol": symbol, "seq": v["seq"], "type": announce_as, "event": _payload(v)}
+        out.append(["publish", keys.market_channel(symbol), _json(message)])
     return out
 
 
-def _order_identity(record: Any) -> Write:
+def _order_identity(v: Value) -> Write:
     return _hset(
-        keys.order(record.order_id),
+        keys.order(v["order_id"]),
         {
-            "order_id": record.order_id,
-            "account_id": record.account_id,
-            "symbol": record.symbol,
-            "side": record.__dict__.get("side"),
+            "order_id": v["order_id"],
+            "account_id": v["account_id"],
+            "symbol": v["symbol"],
+            "side": v.get("side"),
         },
     )
 
 
-def _instrument_listed(r: ex.InstrumentListed) -> list[Write]:
-    fields = {"symbol": r.symbol, "tick_size": r.tick_size, "lot_size": r.lot_size}
-    return _market_fact(r, [_hset(keys.market(r.symbol), fields | {"status": "trading"})])
+def _instrument_listed(v: Value, announce_as: str | None) -> list[Write]:
+    fields = {"symbol": v["symbol"], "tick_size": v["tick_size"], "lot_size": v["lot_size"]}
+    writes = [_hset(keys.market(v["symbol"]), fields | {"status": "trading"})]
+    return _market_fact(v, announce_as, writes)
 
 
-def _trading_halted(r: ex.TradingHalted) -> list[Write]:
-    fields = {"symbol": r.symbol, "status": "halted", "halt_reason": r.reason}
-    return _market_fact(r, [_hset(keys.market(r.symbol), fields)])
+def _trading_halted(v: Value, announce_as: str | None) -> list[Write]:
+    fields = {"symbol": v["symbol"], "status": "halted", "halt_reason": v["reason"]}
+    return _market_fact(v, announce_as, [_hset(keys.market(v["symbol"]), fields)])
 
 
-def _trading_resumed(r: ex.TradingResumed) -> list[Write]:
-    market = keys.market(r.symbol)
-    writes = [_hset(market, {"symbol": r.symbol, "status": "trading"})]
-    return _market_fact(r, [*writes, ["hdel", market, "halt_reason"]])
+def _trading_resumed(v: Value, announce_as: str | None) -> list[Write]:
+    market = keys.market(v["symbol"])
+    writes = [_hset(market, {"symbol": v["symbol"], "status": "trading"})]
+    return _market_fact(v, announce_as, [*writes, ["hdel", market, "halt_reason"]])
 
 
-def _order_rested(r: ex.OrderRested) -> list[Write]:
+def _order_rested(v: Value, announce_as: str | None) -> list[Write]:
+    symbol, side, order_id = v["symbol"], v["side"], v["order_id"]
     rest = [
         "rest",
-        keys.order(r.order_id),
-        keys.open_orders(r.account_id),
-        r.order_id,
-        keys.depth(r.symbol, r.side),
-        keys.depth_quantities(r.symbol, r.side),
-        str(r.price),
-        str(r.quantity),
+        keys.order(order_id),
+        keys.open_orders(v["account_id"]),
+        order_id,
+        keys.depth(symbol, side),
+        keys.depth_quantities(symbol, side),
+        str(v["price"]),
+        str(v["quantity"]),
     ]
-    writes = [_order_identity(r), rest, _status(r.order_id, RESTING, "resting")]
-    return _market_fact(r, writes, quote=True)
+    writes = [_order_identity(v), rest, _status(order_id, RESTING, "resting")]
+    return _market_fact(v, announce_as, writes, quote=True)
 
 
 def trade_json(r: ex.TradeExecuted) -> dict[str, Any]:
     """A trade as the live models keep it (and the read API returns it)."""
+    return _trade_json(r.model_dump())
+
+
+def _trade_json(v: Value) -> dict[str, Any]:
     return {
-        "trade_id": r.trade_id,
-        "symbol": r.symbol,
-        "price": r.price,
-        "quantity": r.quantity,
-        "aggressor_side": r.aggressor_side,
-        "buy_order_id": r.buy_order_id,
-        "sell_order_id": r.sell_order_id,
-        "seq": r.seq,
-        "occurred_at": r.envelope.occurred_at,
+        "trade_id": v["trade_id"],
+        "symbol": v["symbol"],
+        "price": v["price"],
+        "quantity": v["quantity"],
+        "aggressor_side": v["aggressor_side"],
+        "buy_order_id": v["buy_order_id"],
+        "sell_order_id": v["sell_order_id"],
+        "seq": v["seq"],
+        "occurred_at": v["envelope"]["occurred_at"],
     }
 
 
-def _trade_executed(r: ex.TradeExecuted) -> list[Write]:
+def _trade_executed(v: Value, announce_as: str | None) -> list[Write]:
     # The resting (maker) order is on the side opposite the aggressor.
-    if r.aggressor_side == "buy":
-        maker_side, maker_id, maker_account = "sell", r.sell_order_id, r.sell_account_id
+    if v["aggressor_side"] == "buy":
+        maker_side, maker_id, maker_account = "sell", v["sell_order_id"], v["sell_account_id"]
     else:
-        maker_side, maker_id, maker_account = "buy", r.buy_order_id, r.buy_account_id
+        maker_side, maker_id, maker_account = "buy", v["buy_order_id"], v["buy_account_id"]
+    symbol = v["symbol"]
     take = [
         "take",
         keys.order(maker_id),
         keys.open_orders(maker_account),
         maker_id,
-        keys.depth(r.symbol, maker_side),
-        keys.depth_quantities(r.symbol, maker_side),
-        str(r.quantity),
+        keys.depth(symbol, maker_side),
+        keys.depth_quantities(symbol, maker_side),
+        str(v["quantity"]),
     ]
-    trade = _json(trade_json(r))
+    trade = _json(_trade_json(v))
     writes = [
         take,
-        ["lpush_capped", keys.trades(r.symbol), trade, str(keys.RECENT_TRADES_KEPT)],
-        ["hset", keys.market(r.symbol), "last_trade", trade],
+        ["lpush_capped", keys.trades(symbol), trade, str(keys.RECENT_TRADES_KEPT)],
+        ["hset", keys.market(symbol), "last_trade", trade],
     ]
-    return _market_fact(r, writes, quote=True)
+    return _market_fact(v, announce_as, writes, quote=True)
 
 
-def _leaves_book(r: ex.OrderCancelled | ex.OrderExpired, status: str) -> list[Write]:
+def _leaves_book(v: Value, announce_as: str | None, status: str) -> list[Write]:
+    symbol, side, order_id = v["symbol"], v["side"], v["order_id"]
     unrest = [
         "unrest",
-        keys.order(r.order_id),
-        keys.open_orders(r.account_id),
-        r.order_id,
-        keys.depth(r.symbol, r.side),
-        keys.depth_quantities(r.symbol, r.side),
+        keys.order(order_id),
+        keys.open_orders(v["account_id"]),
+        order_id,
+        keys.depth(symbol, side),
+        keys.depth_quantities(symbol, side),
     ]
-    closed = _status(r.order_id, CLOSED, status, reason=r.reason)
-    return _market_fact(r, [_order_identity(r), unrest, closed], quote=True)
+    closed = _status(order_id, CLOSED, status, reason=v["reason"])
+    return _market_fact(v, announce_as, [_order_identity(v), unrest, closed], quote=True)
 
 
-def _order_cancelled(r: ex.OrderCancelled) -> list[Write]:
-    return _leaves_book(r, "cancelled")
+def _order_cancelled(v: Value, announce_as: str | None) -> list[Write]:
+    return _leaves_book(v, announce_as, "cancelled")
 
 
-def _order_expired(r: ex.OrderExpired) -> list[Write]:
-    return _leaves_book(r, "expired")
+def _order_expired(v: Value, announce_as: str | None) -> list[Write]:
+    return _leaves_book(v, announce_as, "expired")
 
 
-def _order_rejected(r: ex.OrderRejected) -> list[Write]:
-    closed = _status(r.order_id, CLOSED, "rejected", reason_code=r.reason_code, reason=r.reason)
-    return _market_fact(r, [_order_identity(r), closed])
+def _order_rejected(v: Value, announce_as: str | None) -> list[Write]:
+    closed = _status(
+        v["order_id"], CLOSED, "rejected", reason_code=v["reason_code"], reason=v["reason"]
+    )
+    return _market_fact(v, announce_as, [_order_identity(v), closed])
 
 
-def _cancel_rejected(r: ex.CancelRejected) -> list[Write]:
-    fields = {"cancel_rejected_reason": r.reason}
-    return _market_fact(r, [_hset(keys.order(r.order_id), fields)])
+def _cancel_rejected(v: Value, announce_as: str | None) -> list[Write]:
+    fields = {"cancel_rejected_reason": v["reason"]}
+    return _market_fact(v, announce_as, [_hset(keys.order(v["order_id"]), fields)])
 
 
-def _admin_rejected(r: ex.AdminRejected) -> list[Write]:
-    return _market_fact(r, [])
+def _admin_rejected(v: Value, announce_as: str | None) -> list[Write]:
+    return _market_fact(v, announce_as, [])
 
 
-def _order_accepted(r: ex.OrderAccepted) -> list[Write]:
+def _order_accepted(v: Value, _announce_as: str | None) -> list[Write]:
     details = {
-        "order_id": r.order_id,
-        "account_id": r.account_id,
-        "client_order_id": r.client_order_id,
-        "symbol": r.symbol,
-        "side": r.side,
-        "order_type": r.order_type,
-        "time_in_force": r.time_in_force,
-        "quantity": r.quantity,
-        "price": r.price,
-        "cash_limit": r.cash_limit,
-        "accepted_at": r.envelope.occurred_at,
+        "order_id": v["order_id"],
+        "account_id": v["account_id"],
+        "client_order_id": v["client_order_id"],
+        "symbol": v["symbol"],
+        "side": v["side"],
+        "order_type": v["order_type"],
+        "time_in_force": v["time_in_force"],
+        "quantity": v["quantity"],
+        "price": v["price"],
+        "cash_limit": v["cash_limit"],
+        "accepted_at": v["envelope"]["occurred_at"],
     }
-    return [_hset(keys.order(r.order_id), details), _status(r.order_id, ACCEPTED, "accepted")]
+    order_id = v["order_id"]
+    return [_hset(keys.order(order_id), details), _status(order_id, ACCEPTED, "accepted")]
 
 
-def _cancel_requested(r: ex.CancelRequested) -> list[Write]:
-    return [_hset(keys.order(r.order_id), {"cancel_requested": 1})]
+def _cancel_requested(v: Value, _announce_as: str | None) -> list[Write]:
+    return [_hset(keys.order(v["order_id"]), {"cancel_requested": 1})]
 
 
-def _order_filled(r: ex.OrderFilled) -> list[Write]:
+def _order_filled(v: Value, _announce_as: str | None) -> list[Write]:
     # Counted once per trade, even if the processor wrote the fill twice.
+    order_id = v["order_id"]
     return [
-        ["guard_once", keys.order_trades(r.order_id), r.trade_id],
-        _order_identity(r),
-        ["hincrby", keys.order(r.order_id), "filled", str(r.quantity)],
-        _status(r.order_id, PARTIALLY_FILLED, "partially_filled"),
+        ["guard_once", keys.order_trades(order_id), v["trade_id"]],
+        _order_identity(v),
+        ["hincrby", keys.order(order_id), "filled", str(v["quantity"])],
+        _status(order_id, PARTIALLY_FILLED, "partially_filled"),
     ]
 
 
-def _order_closed(r: ex.OrderClosed) -> list[Write]:
-    return [_order_identity(r), _status(r.order_id, CLOSED, r.reason)]
+def _order_closed(v: Value, _announce_as: str | None) -> list[Write]:
+    return [_order_identity(v), _status(v["order_id"], CLOSED, v["reason"])]
 
 
-def _balance_changed(r: ex.BalanceChanged) -> list[Write]:
-    balance = _json({"available": r.available, "reserved": r.reserved})
-    return [["hset", keys.balances(r.account_id), r.asset, balance]]
+def _balance_changed(v: Value, _announce_as: str | None) -> list[Write]:
+    balance = _json({"available": v["available"], "reserved": v["reserved"]})
+    return [["hset", keys.balances(v["account_id"]), v["asset"], balance]]
 
 
-def _command_rejected(r: ex.CommandRejected) -> list[Write]:
-    rejection = r.model_dump(mode="json", exclude={"envelope"})
-    rejection["occurred_at"] = r.envelope.occurred_at
+def _command_rejected(v: Value, _announce_as: str | None) -> list[Write]:
+    rejection = _payload(v)
+    rejection["occurred_at"] = v["envelope"]["occurred_at"]
     writes: list[Write] = [
         [
             "lpush_capped",
-            keys.rejections(r.account_id),
+            keys.rejections(v["account_id"]),
             _json(rejection),
             str(keys.REJECTIONS_KEPT),
         ]
     ]
-    if r.order_id:
+    order_id = v["order_id"]
+    if order_id:
         identity = {
-            "order_id": r.order_id,
-            "account_id": r.account_id,
-            "client_order_id": r.client_order_id,
+            "order_id": order_id,
+            "account_id": v["account_id"],
+            "client_order_id": v["client_order_id"],
         }
-        writes.append(_hset(keys.order(r.order_id), identity))
-        closed = _status(r.order_id, CLOSED, "rejected", reason_code=r.reason_code, reason=r.reason)
+        writes.append(_hset(keys.order(order_id), identity))
+        closed = _status(
+            order_id, CLOSED, "rejected", reason_code=v["reason_code"], reason=v["reason"]
+        )
         writes.append(closed)
     return writes
 
 
-_HANDLERS: dict[type[Record], Callable[[Any], list[Write]]] = {
+_HANDLERS: dict[type[Record], Handler] = {
     ex.InstrumentListed: _instrument_listed,
     ex.TradingHalted: _trading_halted,
     ex.TradingResumed: _trading_resumed,

@@ -22,23 +22,12 @@ class LogRecord:
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """A record decoded by the registry: the model, its plain dict and the
-    writer schema's fingerprint. `record` is None when the dict decoded but
-    failed the model's validation (`error` says why)."""
+    """A record decoded by the registry: its model (type), its plain dict
+    (the envelope a dict too) and the writer schema's fingerprint. `error`
+    says why the dict fails the model's validation; None when it is valid."""
 
     model: type[Record]
     value: dict[str, Any]
     fingerprint: bytes
-    record: Record | None
     error: str | None = None
 
-
-def micros_text(micros: int) -> str:
-    """µs since the epoch as the `seconds.fraction` text DateTime64(6) reads exactly."""
-    seconds, fraction = divmod(micros, 1_000_000)
-    return f"{seconds}.{fraction:06d}"
-
-
-def millis_text(millis: int) -> str:
-    seconds, fraction = divmod(millis, 1000)
-    return f"{seconds}.{fraction:03d}"

@@ -8,7 +8,7 @@ namespace (it owns the namespace's chDB path), so there is no group to share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from confluent_kafka import (
@@ -43,7 +43,9 @@ class LogSource:
         *,
         from_beginning: bool = False,
         until: Until | None = None,
+        only: Collection[Stream] | None = None,
     ) -> None:
+        """`only`: read just these partitions of the topics (a replay worker's share)."""
         self._consumer = Consumer(
             {
                 "bootstrap.servers": bootstrap,
@@ -60,9 +62,15 @@ class LogSource:
         self.streams: list[Stream] = []
         self._stop: dict[Stream, int] = {}
         self._done: set[Stream] = set()
-        self._assign(list(topics), from_beginning, until)
+        self._assign(list(topics), from_beginning, until, only)
 
-    def _assign(self, topics: list[str], from_beginning: bool, until: Until | None) -> None:
+    def _assign(
+        self,
+        topics: list[str],
+        from_beginning: bool,
+        until: Until | None,
+        only: Collection[Stream] | None,
+    ) -> None:
         metadata = self._consumer.list_topics(timeout=10)
         partitions = []
         for topic in topics:
@@ -70,7 +78,8 @@ class LogSource:
             if meta is None or meta.error is not None:
                 continue  # not created yet: nothing to project from it
             for partition in sorted(meta.partitions):
-                partitions.append(TopicPartition(topic, partition))
+                if only is None or (topic, partition) in only:
+                    partitions.append(TopicPartition(topic, partition))
         self.streams = [(tp.topic, tp.partition) for tp in partitions]
         if not partitions:
             self._consumer.assign([])
@@ -108,6 +117,16 @@ class LogSource:
                 _, high = self._consumer.get_watermark_offsets(tp, timeout=10)
                 stops[(tp.topic, tp.partition)] = high
         return stops
+
+    def sizes(self) -> dict[Stream, int]:
+        """Records each assigned partition holds now (high - low watermark)."""
+        sizes = {}
+        for topic, partition in self.streams:
+            low, high = self._consumer.get_watermark_offsets(
+                TopicPartition(topic, partition), timeout=10
+            )
+            sizes[(topic, partition)] = max(high - low, 0)
+        return sizes
 
     def poll(self, max_records: int, timeout: float) -> list[LogRecord]:
         """Up to max_records records, in log order per partition."""

@@ -1,10 +1,13 @@
 """What a domain gives the projector: its tables and two pure functions.
 
-`redis_writes(record)` returns the live model's writes (see redis_sink.py for
-the vocabulary); `clickhouse_rows(record, message)` returns (table, row)
-pairs. Neither may do I/O, read a clock or keep state between calls: the
-projector, replay and tests all call them, and replay must give the same
-read models as the live projector.
+Both take a record as decoded: its model (the type) and its plain dict (the
+envelope a dict too), already known to be valid. `writes_of(model, value,
+announce)` returns the live model's writes (see redis_sink.py for the
+vocabulary; `announce=False` leaves out pub/sub messages); `rows_of(model,
+value, message)` returns (table, row) pairs, a row being a tuple in the order
+of `columns[table]`. Neither may do I/O, read a clock or keep state between
+calls: the projector, replay and tests all call them, and replay must give
+the same read models as the live projector.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from projections.log_record import LogRecord
 from projections.redis_sink import Write
 from schemas.envelope import Record
 
-Row = tuple[str, dict[str, Any]]
+Value = dict[str, Any]
+Row = tuple[str, tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -26,5 +30,5 @@ class Projection:
     # DDL with `{db}` for the namespace's database; idempotent (IF NOT EXISTS).
     ddl: Sequence[str]
     columns: Mapping[str, Sequence[str]]
-    redis_writes: Callable[[Record], list[Write]]
-    clickhouse_rows: Callable[[Record, LogRecord], list[Row]]
+    writes_of: Callable[[type[Record], Value, bool], list[Write]]
+    rows_of: Callable[[type[Record], Value, LogRecord], list[Row]]

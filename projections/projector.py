@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from projections.archive import ARCHIVE_COLUMNS, ARCHIVE_DDL, ARCHIVE_TABLE
 from projections.batch import project_batch
@@ -24,6 +25,30 @@ from projections.redis_sink import RedisSink
 from schemas.codec import SchemaRegistry
 
 Progress = Callable[[int], None]
+
+
+class RowSink(Protocol):
+    """Where the projector's ClickHouse rows go: a ClickHouse, or (in a
+    replay worker) a pipe to the process that owns the ClickHouse."""
+
+    def insert(self, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
+        """Insert rows (tuples in `columns` order) into `table`."""
+
+
+def create_tables(clickhouse: ClickHouse, projections: Sequence[Projection]) -> None:
+    """The archive and every projection's tables and views (idempotent)."""
+    clickhouse.execute(ARCHIVE_DDL)
+    for projection in projections:
+        for ddl in projection.ddl:
+            clickhouse.execute(ddl)
+
+
+def table_columns(projections: Sequence[Projection]) -> dict[str, Sequence[str]]:
+    """The columns rows are given in, per table (archive included)."""
+    columns: dict[str, Sequence[str]] = {ARCHIVE_TABLE: ARCHIVE_COLUMNS}
+    for projection in projections:
+        columns.update(projection.columns)
+    return columns
 
 
 @dataclass
@@ -40,13 +65,14 @@ class Projector:
         self,
         source: LogSource,
         redis_sink: RedisSink,
-        clickhouse: ClickHouse,
+        clickhouse: RowSink,
         projections: Sequence[Projection],
         registry: SchemaRegistry,
         dead_letters: DeadLetterQueue | None,
         *,
         commit: bool = True,
         archive: bool = True,
+        announce: bool = True,
         flush_interval: float = 1.0,
         max_poll: int = 5000,
         max_buffered_rows: int = 200_000,
@@ -60,31 +86,28 @@ class Projector:
         self._dead_letters = dead_letters
         self._commit = commit
         self._archive = archive
+        self._announce = announce
         self._flush_interval = flush_interval
         self._max_poll = max_poll
         self._max_buffered_rows = max_buffered_rows
         self._progress = progress
-        self._columns: dict[str, Sequence[str]] = {ARCHIVE_TABLE: ARCHIVE_COLUMNS}
-        for projection in self._projections:
-            self._columns.update(projection.columns)
-        self._rows: dict[str, list[dict[str, object]]] = {}
+        self._columns = table_columns(self._projections)
+        self._rows: dict[str, list[tuple[object, ...]]] = {}
         self._buffered = 0
         self._next_offsets: dict[Stream, int] = {}
         self._last_flush = time.monotonic()
         self.stats = ProjectorStats()
-
-    def create_tables(self) -> None:
-        self._clickhouse.execute(ARCHIVE_DDL)
-        for projection in self._projections:
-            for ddl in projection.ddl:
-                self._clickhouse.execute(ddl)
 
     def step(self, timeout: float = 0.2) -> int:
         """One batch from the log through both sinks (ClickHouse buffered)."""
         messages = self._source.poll(self._max_poll, timeout)
         if messages:
             batch = project_batch(
-                messages, self._projections, self._registry, archive=self._archive
+                messages,
+                self._projections,
+                self._registry,
+                archive=self._archive,
+                announce=self._announce,
             )
             if batch.dead and self._dead_letters is not None:
                 self._dead_letters.send(batch.dead)

@@ -19,10 +19,15 @@ number in exponent form. The vocabulary:
                                             written twice at two offsets
     ["guard_once", key, member]             skip the rest unless member is new
     ["hset_ranked", key, rank, field, value, ...]
-                                            set the fields only if rank > the
+                                            set the fields if rank > the
                                             stored `rank` field (a status that
                                             only moves forward, whatever order
-                                            topics arrive in)
+                                            topics arrive in); at an equal rank
+                                            only set fields not there yet, so
+                                            two facts of one status (say
+                                            OrderCancelled with its reason and
+                                            OrderClosed without) merge the same
+                                            in either order
     ["level", levels, quantities, price, delta]
                                             add delta at one price level: a
                                             sorted set of prices plus a hash of
@@ -52,6 +57,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+
+from projections.json_text import compact_json
 
 Write = list[str]
 Entry = tuple[int, Sequence[Write]]
@@ -105,7 +112,12 @@ ops.guard_once = function(w)
 end
 ops.hset_ranked = function(w)
   local stored = tonumber(redis.call('HGET', prefix .. w[2], 'rank') or '-1')
-  if tonumber(w[3]) <= stored then return end
+  local rank = tonumber(w[3])
+  if rank < stored then return end
+  if rank == stored then
+    for i = 4, #w, 2 do redis.call('HSETNX', prefix .. w[2], w[i], w[i + 1]) end
+    return
+  end
   local args = {'HSET', prefix .. w[2], 'rank', w[3]}
   for i = 4, #w do args[#args + 1] = w[i] end
   redis.call(unpack(args))
@@ -197,7 +209,7 @@ class RedisSink:
         """
         applied = Applied(0, self.applied_offset(topic, partition) or -1)
         for chunk in _chunks(entries, MAX_ENTRIES_PER_CALL):
-            payload = json.dumps(chunk, separators=(",", ":"))
+            payload = compact_json(chunk)
             count, last = self._script(
                 keys=[self._offsets_key],
                 args=[stream_name(topic, partition), self.prefix, payload],

@@ -8,10 +8,16 @@ models and lists the differences (empty = equal).
 With chDB, the rebuilt namespace lives in its own data path (the projector
 process holds the live one); the live ClickHouse is then read through the
 projector's analytics endpoint when it is running.
+
+A rebuild runs the live projector's pure step in worker processes, one share
+of the partitions each (projections/replay_workers.py): the same writes and
+rows, on every core.
 """
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,14 +27,20 @@ import redis
 
 from infra.settings import Settings, load_settings
 from projections.clickhouse import check_namespace, open_clickhouse
-from projections.log_source import Until
+from projections.exchange import TOPICS
+from projections.log_source import LogSource, Until
+from projections.projector import create_tables
 from projections.redis_sink import canonical_dump, delete_namespace
-from projections.runner import ProjectorOptions, parse_until, run_projector
+from projections.replay_workers import PROJECTIONS, ReplayWorkers, WorkerPlan, share_streams
+from projections.runner import parse_until
 
 # Redis keys under `<ns>:<domain>:` are read models; other keys a namespace
 # may hold (the gateway's, the offsets bookkeeping) are not compared.
 PROJECTED_DOMAINS = ("exchange",)
 MAX_LISTED_DIFFERENCES = 50
+# Worker processes of a rebuild: one per core, as Redis and chDB (the
+# parent's inserts) get little of the CPU.
+DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 
 
 @dataclass(frozen=True)
@@ -56,8 +68,10 @@ def replay(
     *,
     settings: Settings | None = None,
     topics: tuple[str, ...] | None = None,
+    workers: int | None = None,
 ) -> ReplayResult:
-    """Rebuild every read model from offset 0 into `namespace` (wiped first).
+    """Rebuild every read model from offset 0 into `namespace` (wiped first),
+    in `workers` processes (default: one per core, at most 4).
 
     `until`: an offset (int: records at offsets <= it in each partition) or a
     time (ISO 8601 text, or epoch milliseconds as text with a leading '@').
@@ -66,39 +80,60 @@ def replay(
     check_namespace(namespace)
     if namespace == settings.namespace:
         raise ValueError(f"refusing to rebuild into the live namespace {namespace!r}")
+    started = time.monotonic()
     client = redis.Redis.from_url(settings.redis_url)
     try:
         delete_namespace(client, namespace)
     finally:
         client.close()
-    clickhouse = open_clickhouse(settings, namespace)
+    topics = topics or TOPICS
+    plans = _plans(settings, namespace, topics, _until(until), workers or DEFAULT_WORKERS)
+    replay_workers = ReplayWorkers(plans)
     try:
-        clickhouse.drop_database()
-        options = ProjectorOptions(
-            namespace=namespace,
-            from_beginning=True,
-            until=_until(until),
-            exit_at_end=True,
-            dead_letters=False,
-            commit=False,
-            group_id=f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}",
-            flush_interval=2.0,
-            max_poll=20_000,
-            max_buffered_rows=500_000,
-            **({"topics": topics} if topics else {}),
-        )
-        stats = run_projector(settings, options, clickhouse=clickhouse, progress=progress)
+        clickhouse = open_clickhouse(settings, namespace)
+        try:
+            clickhouse.drop_database()
+            create_tables(clickhouse, PROJECTIONS)
+            stats = replay_workers.serve(clickhouse, progress)
+        finally:
+            clickhouse.close()
     finally:
-        clickhouse.close()
-    seconds = max(stats.seconds, 1e-9)
+        replay_workers.close()
+    seconds = max(time.monotonic() - started, 1e-9)
     return ReplayResult(
         namespace=namespace,
         records=stats.records,
         dead_letters=stats.dead_letters,
-        seconds=round(stats.seconds, 3),
+        seconds=round(seconds, 3),
         events_per_second=round(stats.records / seconds, 1),
         until=None if until is None else str(until),
     )
+
+
+def _plans(
+    settings: Settings, namespace: str, topics: tuple[str, ...], until: Until | None, workers: int
+) -> list[WorkerPlan]:
+    """Each worker's share of the partitions, balanced by record count."""
+    group_id = f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}"
+    source = LogSource(settings.kafka_bootstrap, group_id, topics, from_beginning=True)
+    try:
+        sizes = source.sizes()
+    finally:
+        source.close()
+    return [
+        WorkerPlan(
+            settings=settings,
+            namespace=namespace,
+            topics=topics,
+            streams=tuple(share),
+            until=until,
+            group_id=group_id,
+            max_poll=20_000,
+            max_buffered_rows=200_000,
+            flush_interval=2.0,
+        )
+        for share in share_streams(sizes, workers) or [[]]
+    ]
 
 
 def _until(until: int | str | None) -> Until | None:
@@ -147,7 +182,9 @@ def _short(text: str, limit: int = 120) -> str:
 def clickhouse_digests(settings: Settings, namespace: str) -> dict[str, str]:
     """Per table: row count and an order-free hash of its FINAL rows (views as
     they read). Equal read models give equal digests whatever the insert
-    order or the number of duplicate inserts."""
+    order or the number of duplicate inserts. Rows are hashed as tuples:
+    cityHash64 of the bare columns is NULL when any column is NULL, and
+    sum() skips NULLs, so rows with a NULL would not count at all."""
     query = _analytics_query(settings, namespace)
     if query is not None:
         return _digests(query, namespace)
@@ -167,7 +204,7 @@ def _digests(query: Callable[[str], list[dict[str, object]]], namespace: str) ->
         name, engine = str(table["name"]), str(table["engine"])
         final = " FINAL" if "MergeTree" in engine else ""
         (row,) = query(
-            f"SELECT count() AS rows, toString(sum(cityHash64(*))) AS hash"
+            f"SELECT count() AS rows, toString(sum(cityHash64(tuple(*)))) AS hash"
             f" FROM {namespace}.{name}{final}"
         )
         digests[name] = f"{row['rows']} rows, hash {row['hash']}"

@@ -33,7 +33,7 @@ from projections.clickhouse import ClickHouse, check_namespace, open_clickhouse
 from projections.dead_letters import DeadLetterQueue, ensure_dlq_topics
 from projections.exchange import EXCHANGE, TOPICS
 from projections.log_source import LogSource, Until
-from projections.projector import Progress, Projector, ProjectorStats
+from projections.projector import Progress, Projector, ProjectorStats, create_tables
 from projections.redis_sink import RedisSink
 from schemas.registry import registry
 
@@ -47,9 +47,11 @@ class ProjectorOptions:
     from_beginning: bool = False
     until: Until | None = None
     exit_at_end: bool = False
-    # Replay writes no dead letters (live did) and commits no positions.
+    # Replay writes no dead letters (live did), commits no positions and
+    # announces nothing on pub/sub (nobody listens to a rebuild).
     dead_letters: bool = True
     commit: bool = True
+    announce: bool = True
     group_id: str | None = None
     flush_interval: float = 1.0
     max_poll: int = 5000
@@ -115,12 +117,13 @@ def run_projector(
             registry(),
             dead_letters,
             commit=options.commit,
+            announce=options.announce,
             flush_interval=options.flush_interval,
             max_poll=options.max_poll,
             max_buffered_rows=options.max_buffered_rows,
             progress=progress,
         )
-        projector.create_tables()
+        create_tables(ch, [EXCHANGE])
         return projector.run(exit_at_end=options.exit_at_end, stop=stop)
     finally:
         if source is not None:

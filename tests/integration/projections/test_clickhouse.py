@@ -10,7 +10,7 @@ from projections.analytics_app import create_analytics_app
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import ChdbClickHouse, QueryFailed, QueryRefused
 from projections.exchange import EXCHANGE
-from projections.exchange_clickhouse import COLUMNS, clickhouse_rows
+from projections.exchange_clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
 from tests.unit.projections.exchange_records import trading_session
 
@@ -28,10 +28,10 @@ def clickhouse(tmp_path: Path, namespace: str) -> Iterator[ChdbClickHouse]:
 
 
 def _insert_session(ch: ChdbClickHouse) -> None:
-    rows: dict[str, list[dict[str, object]]] = {}
+    rows: dict[str, list[tuple[object, ...]]] = {}
     for offset, (topic, _, record) in enumerate(trading_session()):
         message = LogRecord(topic, 0, offset, b"", b"", 0)
-        for table, row in clickhouse_rows(record, message):
+        for table, row in rows_of(type(record), record.model_dump(), message):
             rows.setdefault(table, []).append(row)
     for table, table_rows in rows.items():
         ch.insert(table, table_rows, COLUMNS[table])

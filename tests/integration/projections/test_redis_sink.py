@@ -9,7 +9,7 @@ import redis.asyncio as aioredis
 
 from projections.exchange_read import ExchangeReadModel
 from projections.exchange_redis import redis_writes
-from projections.redis_sink import RedisSink, canonical_dump
+from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
 from tests.unit.projections.exchange_records import trading_session
 
 pytestmark = pytest.mark.integration
@@ -129,3 +129,24 @@ def test_a_market_fact_is_published_with_its_seq(redis_client: redis.Redis, name
 
     first = asyncio.run(scenario())
     assert (first["seq"], first["type"], first["symbol"]) == (1, "InstrumentListed", "ACME")
+
+
+def test_an_order_status_does_not_depend_on_which_topic_came_first(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    """OrderCancelled (market, with a reason) and OrderClosed (fills, without)
+    both close the order: either order of arrival gives the same hash. A
+    rebuild interleaves topics differently from the live projector."""
+    session = trading_session()
+    cancelled = next(r for _, _, r in session if type(r).__name__ == "OrderCancelled")
+    closed = [r for _, _, r in session if type(r).__name__ == "OrderClosed"][-1]
+    dumps = []
+    for suffix, first, second in (("a", cancelled, closed), ("b", closed, cancelled)):
+        sink = RedisSink(redis_client, f"{namespace}_{suffix}")
+        sink.apply("one", 0, [(0, redis_writes(first))])
+        sink.apply("two", 0, [(0, redis_writes(second))])
+        dump = canonical_dump(redis_client, f"{namespace}_{suffix}")
+        dumps.append(dump["exchange:order:b2"])
+        delete_namespace(redis_client, f"{namespace}_{suffix}")
+    assert dumps[0] == dumps[1]
+    assert '["reason","user"]' in dumps[0] and '["status","cancelled"]' in dumps[0]

@@ -30,14 +30,15 @@ def test_a_decoded_record_is_archived_as_json_with_its_fingerprint() -> None:
     assert row["fingerprint"] == message.value[2:10].hex()  # type: ignore[index]
     assert json.loads(row["record"])["symbol"] == "ACME"
     assert row["event_id"] and row["occurred_at"] and not row["decode_error"]
-    assert row["kafka_timestamp"] == "1700000000.123"
+    assert row["kafka_timestamp"] == 1_700_000_000_123  # ms
 
 
 def test_an_undecodable_record_is_archived_raw_with_the_reason() -> None:
     message = LogRecord("exchange.market", 0, 3, b"k", GARBAGE, 0)
     batch = project_batch([message], [EXCHANGE], registry())
-    ((table, row),) = [(t, r) for t, rows in batch.rows.items() for r in rows]
+    ((table, values),) = [(t, r) for t, rows in batch.rows.items() for r in rows]
     assert table == ARCHIVE_TABLE
+    row = dict(zip(ARCHIVE_COLUMNS, values, strict=True))
     assert base64.b64decode(row["raw_base64"]) == GARBAGE
     assert "fingerprint" in row["decode_error"]
     assert row["fingerprint"] == GARBAGE[2:10].hex()

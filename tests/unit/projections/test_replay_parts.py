@@ -1,0 +1,117 @@
+"""The pieces that make a rebuild fast must not change what it builds:
+the validity pre-check agrees with pydantic, JSON text is json.dumps's,
+Arrow types follow ClickHouse's, and partitions are shared out evenly."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from pydantic import ValidationError
+
+from projections.arrow_rows import UnsupportedColumn, arrow_table, arrow_type
+from projections.json_text import compact_json
+from projections.record_check import check_for
+from projections.replay_workers import share_streams
+from schemas import exchange as ex
+from schemas.registry import registry
+from tests.unit.projections.exchange_records import Session, trading_session
+
+
+def _pydantic_accepts(model: type, value: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(value)  # type: ignore[attr-defined]
+    except ValidationError:
+        return False
+    return True
+
+
+def _examples() -> list[tuple[type, dict[str, Any]]]:
+    session = trading_session()
+    session.add("exchange.commands", "a", ex.DepositCash, account_id="a", amount=5)
+    session.add(
+        "exchange.commands",
+        "a",
+        ex.TransferShares,
+        account_id="a",
+        symbol="ACME",
+        quantity=3,
+        direction="in",
+    )
+    return [(type(r), r.model_dump()) for _, _, r in session]
+
+
+def test_every_model_has_a_pre_check() -> None:
+    assert [m.__name__ for m in registry().models() if check_for(m) is None] == []
+
+
+def test_the_pre_check_agrees_with_pydantic_on_mutated_records() -> None:
+    rng = random.Random(7)
+    odd_values: list[Any] = ["", "buy", "sell", "GTC", "nope", "in", "filled", 0, -1, 1, None]
+    for model, value in _examples():
+        check = check_for(model)
+        assert check is not None and check(value)
+        for _ in range(200):
+            mutated = dict(value)
+            name = rng.choice([n for n in mutated if n != "envelope"])
+            original = mutated[name]
+            candidates = [v for v in odd_values if type(v) is type(original)]
+            if original is None or model.model_fields[name].default is None:
+                candidates += [None]
+            if not candidates:
+                continue
+            mutated[name] = rng.choice(candidates)
+            assert check(mutated) == _pydantic_accepts(model, mutated), (model, name, mutated)
+
+
+def test_a_bound_is_checked() -> None:
+    session = Session()
+    session.add("exchange.commands", "a", ex.DepositCash, account_id="a", amount=5)
+    ((_, _, record),) = list(session)
+    value = record.model_dump()
+    check = check_for(ex.DepositCash)
+    assert check is not None
+    assert check(value)
+    assert not check(value | {"amount": 0})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": "plain", "n": 2**63 - 1, "z": None, "l": [True, False]},
+        {"b": "caf\u00e9 \U0001f600", "c": "tab\tnew\nline\x00\x1f\x7f"},
+        {"big": 2**70, "nested": {"y": 1, "x": [{"q": "\u2028"}]}},
+    ],
+)
+def test_json_text_is_what_json_dumps_prints(value: dict[str, Any]) -> None:
+    for sort_keys in (False, True):
+        expected = json.dumps(value, separators=(",", ":"), sort_keys=sort_keys)
+        assert compact_json(value, sort_keys=sort_keys) == expected
+
+
+def test_arrow_types_follow_clickhouse_columns() -> None:
+    assert arrow_type("LowCardinality(String)") == (pa.string(), pa.string())
+    assert arrow_type("Nullable(Int64)") == (pa.int64(), pa.int64())
+    assert arrow_type("DateTime64(6, 'UTC')") == (pa.int64(), pa.timestamp("us", "UTC"))
+    assert arrow_type("Nullable(DateTime64(3, 'UTC'))")[1] == pa.timestamp("ms", "UTC")
+    with pytest.raises(UnsupportedColumn):
+        arrow_type("Float64")
+    table = arrow_table(
+        [(1_700_000_000_123_456, None), (5, 7)],
+        ["at", "n"],
+        {"at": "DateTime64(6, 'UTC')", "n": "Nullable(Int64)"},
+    )
+    assert table.column("at").type == pa.timestamp("us", "UTC")
+    assert table.column("n").to_pylist() == [None, 7]
+
+
+def test_partitions_are_shared_by_record_count() -> None:
+    sizes = {("a", 0): 100, ("a", 1): 60, ("b", 0): 50, ("b", 1): 10, ("c", 0): 0}
+    shares = share_streams(sizes, 2)
+    loads = sorted(sum(sizes[s] for s in share) for share in shares)
+    assert loads == [110, 110]
+    assert sorted(s for share in shares for s in share) == sorted(sizes)
+    assert share_streams({("a", 0): 5}, 4) == [[("a", 0)]]
