@@ -10,8 +10,12 @@ from infra.log_reader import read_all
 from infra.topics import EXCHANGE_TOPICS
 from schemas.codec import DecodeError
 from schemas.registry import registry
+from schemas.ulid import derived_ulid
 
 _ORDER_FIELDS = ("order_id", "buy_order_id", "sell_order_id")
+# A market order walking a deep book can cause many facts; past this the
+# audit still lists them, after their siblings.
+_MAX_FACTS_PER_RECORD = 4096
 
 
 @dataclass(frozen=True)
@@ -69,5 +73,19 @@ def order_history(
             parent = cause_of.get(parent)
         return steps
 
-    entries.sort(key=lambda e: (e.recorded_at, depth(e.event_id), e.fields.get("seq", -1)))
+    entries.sort(
+        key=lambda e: (e.recorded_at, depth(e.event_id), _sibling_index(e), e.offset)
+    )
     return entries
+
+
+def _sibling_index(entry: AuditEntry) -> int:
+    """Which of its cause's facts this one was: a stage derives the id of its
+    i-th fact from the cause's id and i (schemas.ulid.derived_ulid)."""
+    if entry.causation_id is None:
+        return 0
+    millis = entry.recorded_at // 1000
+    for index in range(_MAX_FACTS_PER_RECORD):
+        if derived_ulid(entry.causation_id, index, millis) == entry.event_id:
+            return index
+    return _MAX_FACTS_PER_RECORD

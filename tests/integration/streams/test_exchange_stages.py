@@ -133,9 +133,11 @@ def test_garbage_goes_to_the_dead_letter_topic_and_the_stage_goes_on(
     dlq = LogReader(worker.kafka_bootstrap, [EXCHANGE_COMMANDS.dlq])
     dead = dlq.wait_for(
         lambda s: s.raw in (not_avro, json_body, _encode(mismatched)),
-        lambda seen: len(seen) >= 3,
+        lambda seen: len({s.headers["onelog-source"] for s in seen}) >= 3,
     )
-    assert len(dead) == 3
+    # A dead letter may be written again if its source is redelivered (it has no
+    # state to remember it by); its source header names it, so readers dedupe.
+    assert len({s.headers["onelog-source"] for s in dead}) == 3
     reasons = sorted(s.headers["onelog-reason"].decode() for s in dead)
     assert any("unknown writer schema" in r for r in reasons)
     assert any("C3 01" in r for r in reasons)
