@@ -52,13 +52,26 @@ def is_alive(pid: int) -> bool:
     return True
 
 
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of a process: with the pid, it names the process
+    even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
 def running_pid(state_dir: Path, name: str) -> int | None:
     path = _pid_file(state_dir, name)
     try:
-        pid = int(path.read_text().strip())
+        pid_text, _, started = path.read_text().strip().partition(" ")
+        pid = int(pid_text)
     except (FileNotFoundError, ValueError):
         return None
-    return pid if is_alive(pid) else None
+    if not is_alive(pid) or (started and _start_time(pid) != started):
+        return None
+    return pid
 
 
 def start(
@@ -86,7 +99,7 @@ def start(
             start_new_session=True,
         )
     _children[proc.pid] = proc
-    _pid_file(state_dir, name).write_text(str(proc.pid))
+    _pid_file(state_dir, name).write_text(f"{proc.pid} {_start_time(proc.pid) or ''}".strip())
     return ServiceProcess(name, proc.pid, log)
 
 
