@@ -58,7 +58,11 @@ def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
     return processes.start(
         settings.state_dir,
         worker_name(index),
-        [sys.executable, "-m", "faust", "-A", "streams.worker", "worker", "-l", "info"],
+        [
+            sys.executable, "-m", "faust", "-A", "streams.worker", "worker", "-l", "info",
+            # Faust binds its web port even with the web server off: one per worker.
+            "--web-port", str(settings.worker_web_port + index),
+        ],
         env=settings_env(settings),
         cwd=REPO_ROOT,
     )
