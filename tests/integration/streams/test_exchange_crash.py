@@ -30,7 +30,9 @@ from streams.exchange.agents import MATCHING_STAGE
 from streams.records import fact_record
 from tests.support.log import LogReader, LogWriter, Seen, command, records
 
-pytestmark = pytest.mark.integration
+# `crash`: left out of the default run (see docs/exactly-once.md, "Open"):
+# after a SIGKILL, Faust sometimes stops delivering one input partition.
+pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 ACCOUNTS = 12
 ORDERS = 600
