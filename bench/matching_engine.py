@@ -87,15 +87,30 @@ def as_commands(ops: list[Op]) -> list[tuple[Any, dict[str, Any]]]:
     for kind, order_id, account, side, price, qty, tif, cash_limit in ops:
         if kind == "place":
             owner[order_id] = account
-            commands.append((OrderAccepted, {
-                "order_id": order_id, "account_id": account, "client_order_id": order_id,
-                "symbol": "BENCH", "side": side,
-                "order_type": "market" if price is None else "limit", "time_in_force": tif,
-                "quantity": qty, "price": price, "cash_limit": cash_limit}))
+            commands.append(
+                (
+                    OrderAccepted,
+                    {
+                        "order_id": order_id,
+                        "account_id": account,
+                        "client_order_id": order_id,
+                        "symbol": "BENCH",
+                        "side": side,
+                        "order_type": "market" if price is None else "limit",
+                        "time_in_force": tif,
+                        "quantity": qty,
+                        "price": price,
+                        "cash_limit": cash_limit,
+                    },
+                )
+            )
         else:
-            commands.append((CancelRequested, {"order_id": order_id,
-                                               "account_id": owner[order_id],
-                                               "symbol": "BENCH"}))
+            commands.append(
+                (
+                    CancelRequested,
+                    {"order_id": order_id, "account_id": owner[order_id], "symbol": "BENCH"},
+                )
+            )
     return commands
 
 
@@ -134,12 +149,16 @@ def main() -> None:
     print(f"flow: {len(ops):,} operations ({mix}), seed {args.seed}, best of {args.repeat}")
 
     seconds, trades, resting = best_of(args.repeat, lambda: time_book(ops))
-    print(f"OrderBook alone:      {len(ops) / seconds:>11,.0f} orders/s  "
-          f"({seconds:.2f} s, {trades:,} book events, {resting:,} resting at the end)")
+    print(
+        f"OrderBook alone:      {len(ops) / seconds:>11,.0f} orders/s  "
+        f"({seconds:.2f} s, {trades:,} book events, {resting:,} resting at the end)"
+    )
 
     seconds, facts = best_of(args.repeat, lambda: time_decide(ops))
-    print(f"matching.decide:      {len(ops) / seconds:>11,.0f} orders/s  "
-          f"({seconds:.2f} s, {facts:,} facts built)")
+    print(
+        f"matching.decide:      {len(ops) / seconds:>11,.0f} orders/s  "
+        f"({seconds:.2f} s, {facts:,} facts built)"
+    )
 
 
 if __name__ == "__main__":

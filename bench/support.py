@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from gateway.auth import create_api_key
-from gateway.records import build_record, new_event_id, now_micros
+from gateway.records import seal_command
 from infra import kafka_broker, platform, processes, redis_server
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import REPO_ROOT, Settings, load_settings
+from infra.topic_admin import wait_for_group_coordinator
 from infra.topics import CATALOG
 from schemas import exchange as ex
 from schemas.envelope import Record
@@ -74,29 +75,6 @@ def _redis_up(settings: Settings) -> bool:
     return processes.port_open("127.0.0.1", port)
 
 
-def wait_for_group_coordinator(settings: Settings, timeout: float = 60.0) -> None:
-    """A fresh broker answers NOT_COORDINATOR for a while; the projector dies on
-    that at start, so wait until committed offsets can be read."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": settings.kafka_bootstrap,
-            "group.id": f"bench-probe-{uuid.uuid4().hex[:8]}",
-        }
-    )
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                consumer.committed([TopicPartition("exchange.commands", 0)], timeout=5)
-                return
-            except KafkaException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-    finally:
-        consumer.close()
-
-
 @dataclass
 class RunningPlatform:
     settings: Settings
@@ -118,7 +96,7 @@ def platform_running(
         if not _redis_up(settings):
             running.started.append("redis")
         platform.start_infrastructure(settings)
-        wait_for_group_coordinator(settings)
+        wait_for_group_coordinator(settings.kafka_bootstrap)
         wanted = [
             (worker, platform.worker_name(1), lambda: platform.start_worker(settings, 1)),
             (projector, platform.PROJECTOR, lambda: platform.start_projector(settings)),
@@ -164,18 +142,7 @@ def bench_api_key(settings: Settings, name: str) -> str:
 
 def command(model: type[Record], **payload: Any) -> Record:
     """A record as the gateway would seal it."""
-    spec = TOPIC_OF_TYPE[model.schema_name]
-    now = now_micros()
-    return build_record(
-        model,
-        payload,
-        event_id=new_event_id(now),
-        key=str(payload[spec.key]),
-        producer="bench",
-        correlation_id=None,
-        occurred_at=None,
-        recorded_at=now,
-    )
+    return seal_command(model, payload, producer="bench")
 
 
 def fingerprints(*models: type[Record]) -> dict[bytes, type[Record]]:

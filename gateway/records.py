@@ -43,3 +43,22 @@ def build_record(
         causation_id=None,
     )
     return model(envelope=envelope, **payload)
+
+
+def seal_command(model: type[Record], payload: Mapping[str, Any], producer: str) -> Record:
+    """A command sealed now, keyed by its topic's key field: what a producer
+    outside HTTP (a test, a benchmark) writes in the gateway's place."""
+    from infra.topics import CATALOG
+
+    spec = next(s for s in CATALOG if model.schema_name in s.record_types)
+    now = now_micros()
+    return build_record(
+        model,
+        payload,
+        event_id=new_event_id(now),
+        key=str(payload[spec.key]),
+        producer=producer,
+        correlation_id=None,
+        occurred_at=None,
+        recorded_at=now,
+    )

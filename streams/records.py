@@ -7,13 +7,10 @@ that caused the fact, never from the clock, so replay is byte for byte.
 
 from __future__ import annotations
 
-from typing import Any
-
 from infra.topics import CATALOG, TopicSpec
 from schemas.envelope import Envelope, Record
 from schemas.ulid import derived_ulid
-
-Fact = tuple[type[Record], dict[str, Any]]
+from streams.facts import Fact
 
 _TOPIC_OF: dict[str, TopicSpec] = {
     record_type: spec for spec in CATALOG for record_type in spec.record_types

@@ -24,8 +24,9 @@ from infra.topics import CATALOG
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
+from streams.facts import Fact
 from streams.faust_fixes import commit_gate
-from streams.records import Fact, fact_record, topic_of
+from streams.records import fact_record, topic_of
 from streams.state_codec import encode_key, encode_state
 from streams.tracked_state import TrackedState
 

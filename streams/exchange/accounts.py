@@ -42,12 +42,7 @@ from schemas.exchange import (
     TransferShares,
     WithdrawCash,
 )
-
-Fact = tuple[type[Record], dict[str, Any]]
-"""A decided fact: its record class and every payload field but the envelope."""
-
-Message = Record | tuple[type[Record], Mapping[str, Any]]
-"""An input: a decoded record, or a (record class, payload) pair such as a Fact."""
+from streams.facts import Fact, Message
 
 MAX_COMMAND_IDS = 1000
 MAX_CLIENT_ORDER_IDS = 1000

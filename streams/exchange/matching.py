@@ -56,12 +56,7 @@ from streams.exchange.book import (
     Book,
     OrderBook,
 )
-
-Fact = tuple[type[Record], dict[str, Any]]
-"""A decided fact: its record class and every payload field but the envelope."""
-
-Message = Record | tuple[type[Record], Mapping[str, Any]]
-"""An input: a decoded record, or a (record class, payload) pair such as a Fact."""
+from streams.facts import Fact, Message
 
 BookFactory = Callable[[int], Book]
 """Builds an empty book given the lot size: OrderBook, or ReferenceOrderBook in tests."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
-from gateway.records import build_record, new_event_id, now_micros
+from gateway.records import seal_command
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.topics import CATALOG
 from schemas.codec import DecodeError
@@ -22,18 +22,7 @@ _TOPIC_OF = {name: spec for spec in CATALOG for name in spec.record_types}
 
 def command(model: type[Record], **payload: Any) -> Record:
     """A record as the gateway would write it."""
-    spec = _TOPIC_OF[model.schema_name]
-    now = now_micros()
-    return build_record(
-        model,
-        payload,
-        event_id=new_event_id(now),
-        key=str(payload[spec.key]),
-        producer="test",
-        correlation_id=None,
-        occurred_at=None,
-        recorded_at=now,
-    )
+    return seal_command(model, payload, producer="test")
 
 
 class LogWriter:
@@ -101,7 +90,11 @@ class LogReader:
             except DecodeError:
                 record = None
             seen = Seen(
-                msg.topic(), msg.partition(), msg.offset(), record, msg.value(),
+                msg.topic(),
+                msg.partition(),
+                msg.offset(),
+                record,
+                msg.value(),
                 {k: v for k, v in (msg.headers() or [])},
             )
             if keep(seen):
