@@ -178,10 +178,13 @@ class StageRunner:
             message.offset,
             reason,
         )
+        # The same headers as the projector's dead letters (projections/dead_letters.py).
         headers = [
-            ("onelog-reason", reason.encode()),
-            ("onelog-source", f"{message.topic}/{message.partition}/{message.offset}".encode()),
-            ("onelog-stage", self.stage.name.encode()),
+            ("dlq.reason", reason.encode()[:8000]),
+            ("dlq.stage", self.stage.name.encode()),
+            ("dlq.topic", message.topic.encode()),
+            ("dlq.partition", str(message.partition).encode()),
+            ("dlq.offset", str(message.offset).encode()),
         ]
         # Keyed like its source so it stays in the transaction of its partition.
         return (
