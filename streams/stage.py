@@ -67,6 +67,7 @@ class StageRunner:
         # Keys whose in-memory state an internal error may have half-changed:
         # their records wait in the DLQ until a restart recovers the state.
         self._unsafe_keys: set[str] = set()
+        self._started: set[tuple[str, int]] = set()
         self._changelog = table.changelog_topic.get_topic_name()
         self._partitions[self._changelog] = default_partitions
         app.on_partitions_revoked.connect(self._forget_states)  # type: ignore[arg-type]
@@ -83,9 +84,22 @@ class StageRunner:
         store.data.clear()
         store._key_partition.clear()
         self._unsafe_keys.clear()
+        self._started.clear()
 
     async def process(self, event: faust.types.EventT[Any]) -> None:
         """Decide one event; its facts, its state and its ack go in one transaction."""
+        message = event.message
+        if (message.topic, message.partition) not in self._started:
+            # Where each partition resumes after an assignment: the first thing
+            # to read when a partition seems to have skipped records.
+            self._started.add((message.topic, message.partition))
+            log.info(
+                "%s: %s[%s] resumes at offset %s",
+                self.stage.name,
+                message.topic,
+                message.partition,
+                message.offset,
+            )
         async with commit_gate():
             outgoing = self._decide(event.message)
             # Once decided, every record goes out even if the agent is being
