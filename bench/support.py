@@ -29,7 +29,7 @@ from infra import kafka_broker, platform, processes, redis_server
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import REPO_ROOT, Settings, load_settings
 from infra.topic_admin import wait_for_group_coordinator
-from infra.topics import CATALOG
+from infra.topics import topic_of
 from schemas import exchange as ex
 from schemas.envelope import Record
 from schemas.registry import registry
@@ -45,7 +45,6 @@ BENCH_ENVIRONMENT = {
     "WEB_PORT": "36066",
 }
 
-TOPIC_OF_TYPE = {name: spec for spec in CATALOG for name in spec.record_types}
 ALL_SCOPES = ("exchange:read", "exchange:write", "exchange:admin")
 
 
@@ -199,7 +198,7 @@ class CommandProducer:
 
 def encoded(record: Record) -> tuple[str, bytes, bytes]:
     """(topic, key, value) as the gateway writes them."""
-    topic = TOPIC_OF_TYPE[record.schema_name].name
+    topic = topic_of(record.schema_name).name
     return topic, record.envelope.key.encode(), registry().encode(record)
 
 

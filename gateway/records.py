@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from infra.topics import topic_of
 from schemas.envelope import Envelope, Record
 from schemas.ulid import new_ulid
 
@@ -48,9 +49,7 @@ def build_record(
 def seal_command(model: type[Record], payload: Mapping[str, Any], producer: str) -> Record:
     """A command sealed now, keyed by its topic's key field: what a producer
     outside HTTP (a test, a benchmark) writes in the gateway's place."""
-    from infra.topics import CATALOG
-
-    spec = next(s for s in CATALOG if model.schema_name in s.record_types)
+    spec = topic_of(model.schema_name)
     now = now_micros()
     return build_record(
         model,

@@ -147,8 +147,11 @@ CATALOG: tuple[TopicSpec, ...] = (
 EXCHANGE_TOPICS = tuple(t for t in CATALOG if t.domain == "exchange")
 
 
-def by_name(name: str) -> TopicSpec:
-    for spec in CATALOG:
-        if spec.name == name:
-            return spec
-    raise KeyError(f"no topic named {name!r} in the catalog")
+_TOPIC_OF_RECORD: dict[str, TopicSpec] = {
+    record_type: spec for spec in CATALOG for record_type in spec.record_types
+}
+
+
+def topic_of(schema_name: str) -> TopicSpec:
+    """The one topic a record type is written to."""
+    return _TOPIC_OF_RECORD[schema_name]

@@ -7,24 +7,16 @@ that caused the fact, never from the clock, so replay is byte for byte.
 
 from __future__ import annotations
 
-from infra.topics import CATALOG, TopicSpec
+from infra.topics import topic_of
 from schemas.envelope import Envelope, Record
 from schemas.ulid import derived_ulid
 from streams.facts import Fact
-
-_TOPIC_OF: dict[str, TopicSpec] = {
-    record_type: spec for spec in CATALOG for record_type in spec.record_types
-}
-
-
-def topic_of(record_type: type[Record]) -> TopicSpec:
-    return _TOPIC_OF[record_type.schema_name]
 
 
 def fact_record(fact: Fact, cause: Record, index: int, producer: str) -> Record:
     """The index-th fact caused by `cause`, enveloped deterministically."""
     record_type, payload = fact
-    spec = topic_of(record_type)
+    spec = topic_of(record_type.schema_name)
     cause_env = cause.envelope
     envelope = Envelope(
         event_id=derived_ulid(cause_env.event_id, index, cause_env.recorded_at // 1000),

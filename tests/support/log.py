@@ -12,12 +12,10 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 from gateway.records import seal_command
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
-from infra.topics import CATALOG
+from infra.topics import topic_of
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
-
-_TOPIC_OF = {name: spec for spec in CATALOG for name in spec.record_types}
 
 
 def command(model: type[Record], **payload: Any) -> Record:
@@ -38,7 +36,7 @@ class LogWriter:
 
     def send(self, *records: Record) -> None:
         for record in records:
-            spec = _TOPIC_OF[record.schema_name]
+            spec = topic_of(record.schema_name)
             self._producer.produce(
                 spec.name, key=record.envelope.key.encode(), value=registry().encode(record)
             )
