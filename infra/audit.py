@@ -73,9 +73,7 @@ def order_history(
             parent = cause_of.get(parent)
         return steps
 
-    entries.sort(
-        key=lambda e: (e.recorded_at, depth(e.event_id), _sibling_index(e), e.offset)
-    )
+    entries.sort(key=lambda e: (e.recorded_at, depth(e.event_id), _sibling_index(e), e.offset))
     return entries
 
 

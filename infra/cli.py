@@ -101,17 +101,11 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_until(text: str | None) -> int | str | None:
-    if text is None:
-        return None
-    return int(text) if text.isdigit() else text
-
-
 def cmd_replay(args: argparse.Namespace) -> int:
     from projections.replay import replay
 
     bar = ProgressBar("replay", None, enabled=not args.json)
-    result = replay(args.namespace, _parse_until(args.until), progress=bar.advance)
+    result = replay(args.namespace, args.until, progress=bar.advance)
     bar.close()
     _print(args, str(result), asdict(result))
     return 0
@@ -177,7 +171,7 @@ def cmd_test(args: argparse.Namespace) -> int:
         "ONELOG_REDIS_URL": "redis://127.0.0.1:26379/0",
         "ONELOG_ANALYTICS_URL": "http://127.0.0.1:28124",
         "ONELOG_GATEWAY_PORT": "28080",
-        **{k: v for k, v in os.environ.items()},
+        **os.environ,
     }
     selection = (
         [] if any(a == "-m" or a.startswith("-m") for a in args.rest) else ["-m", "not crash"]

@@ -59,9 +59,17 @@ def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
         settings.state_dir,
         worker_name(index),
         [
-            sys.executable, "-m", "faust", "-A", "streams.worker", "worker", "-l", "info",
+            sys.executable,
+            "-m",
+            "faust",
+            "-A",
+            "streams.worker",
+            "worker",
+            "-l",
+            "info",
             # Faust binds its web port even with the web server off: one per worker.
-            "--web-port", str(settings.worker_web_port + index),
+            "--web-port",
+            str(settings.worker_web_port + index),
         ],
         env=settings_env(settings),
         cwd=REPO_ROOT,
@@ -124,10 +132,15 @@ class ServiceStatus:
         return self.pid is not None
 
 
-def service_names(settings: Settings, workers: int = 8) -> list[str]:
+# The worker slots `status` and `down` look for.
+MAX_WORKERS = 8
+
+
+def service_names(settings: Settings) -> list[str]:
+    """Every service this platform may run, in the order `up` starts them."""
     names = [n.service_name for n in kafka_broker.nodes(settings)]
     names.append(redis_server.SERVICE)
-    names += [worker_name(i) for i in range(1, workers + 1)]
+    names += [worker_name(i) for i in range(1, MAX_WORKERS + 1)]
     names += [PROJECTOR, GATEWAY]
     return names
 
@@ -148,14 +161,9 @@ def up(settings: Settings, workers: int = 1) -> None:
 
 
 def down(settings: Settings) -> list[str]:
-    """Stop every service, the processes that use Kafka before Kafka itself."""
-    stopped = []
-    for name in [GATEWAY, PROJECTOR] + [worker_name(i) for i in range(1, 9)]:
-        if processes.stop(settings.state_dir, name):
-            stopped.append(name)
-    if processes.stop(settings.state_dir, redis_server.SERVICE):
-        stopped.append(redis_server.SERVICE)
-    for node in reversed(kafka_broker.nodes(settings)):
-        if processes.stop(settings.state_dir, node.service_name, timeout=30.0):
-            stopped.append(node.service_name)
-    return stopped
+    """Stop every service in the reverse of start order: Kafka's users before Kafka."""
+    return [
+        name
+        for name in reversed(service_names(settings))
+        if processes.stop(settings.state_dir, name, timeout=30.0)
+    ]

@@ -52,3 +52,8 @@ def start(settings: Settings, timeout: float = 20.0) -> None:
 
 def stop(settings: Settings) -> None:
     processes.stop(settings.state_dir, SERVICE)
+
+
+def is_running(settings: Settings) -> bool:
+    """True if this state folder's own redis-server runs (not one started elsewhere)."""
+    return processes.running_pid(settings.state_dir, SERVICE) is not None

@@ -35,6 +35,10 @@ class Settings:
     # Read-model namespace: Redis key prefix and ClickHouse database.
     namespace: str
     worker_web_port: int
+    # Faust commits (and ends each stage's transaction) this often: most of a
+    # stage's latency, since read_committed readers see facts only then.
+    commit_interval_s: float
+    commit_every: int
     api_keys_file: Path
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -66,6 +70,8 @@ def load_settings() -> Settings:
         partitions=int(_env("PARTITIONS", "4")),
         namespace=_env("NAMESPACE", "live"),
         worker_web_port=int(_env("WORKER_WEB_PORT", "16066")),
+        commit_interval_s=float(_env("COMMIT_INTERVAL", "0.1")),
+        commit_every=int(_env("COMMIT_EVERY", "1000")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
     )
 

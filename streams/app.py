@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import faust
 
 from infra.settings import settings
@@ -24,10 +22,8 @@ app = faust.App(
     topic_partitions=_settings.partitions,
     topic_replication_factor=min(3, _settings.kafka_brokers),
     consumer_auto_offset_reset="earliest",
-    # Each stage's output becomes visible to read_committed readers only when
-    # its transaction commits: this interval is most of a stage's latency.
-    broker_commit_every=int(os.environ.get("ONELOG_COMMIT_EVERY", "1000")),
-    broker_commit_interval=float(os.environ.get("ONELOG_COMMIT_INTERVAL", "0.1")),
+    broker_commit_every=_settings.commit_every,
+    broker_commit_interval=_settings.commit_interval_s,
     producer_acks=-1,
     web_enabled=False,
 )

@@ -20,13 +20,13 @@ import faust
 
 from infra.partitioning import partition_for
 from infra.settings import settings
-from infra.topics import CATALOG
+from infra.topics import CATALOG, topic_of
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate
-from streams.records import fact_record, topic_of
+from streams.records import fact_record
 from streams.state_codec import encode_key, encode_state
 from streams.tracked_state import TrackedState
 
@@ -59,11 +59,14 @@ class StageRunner:
         self.stage = stage
         self.table = table
         default_partitions = settings().partitions
-        self._partitions = {spec.name: spec.partitions or default_partitions for spec in CATALOG}
         self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
-        self._partitions.update(
-            {spec.dlq: spec.partitions or default_partitions for spec in CATALOG if spec.has_dlq}
-        )
+        # A dead-letter topic has its source topic's partition count.
+        self._partitions: dict[str, int] = {}
+        for spec in CATALOG:
+            count = spec.partitions or default_partitions
+            self._partitions[spec.name] = count
+            if spec.has_dlq:
+                self._partitions[spec.dlq] = count
         # Keys whose in-memory state an internal error may have half-changed:
         # their records wait in the DLQ until a restart recovers the state.
         self._unsafe_keys: set[str] = set()
@@ -159,7 +162,7 @@ class StageRunner:
         for index, fact in enumerate(facts):
             out = fact_record(fact, record, index, self.stage.name)
             outgoing.append(
-                (topic_of(type(out)).name, out.envelope.key.encode(), reg.encode(out), None)
+                (topic_of(out.schema_name).name, out.envelope.key.encode(), reg.encode(out), None)
             )
         # The state's changelog record, written here rather than by Faust's
         # table (which buffers it and may send it in a later transaction).

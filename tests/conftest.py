@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import kafka_broker, platform, processes, redis_server
+from infra import kafka_broker, platform, redis_server
 from infra.settings import Settings, load_settings
 
 
@@ -23,16 +23,14 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def infrastructure(settings: Settings) -> Iterator[Settings]:
     """Kafka (KRaft), Redis, every topic and the `_schemas` topic."""
-    started = []
-    host, port = settings.kafka_bootstrap.split(",")[0].rsplit(":", 1)
-    if not processes.port_open(host, int(port)):
-        started.append("kafka")
-    redis_port = int(settings.redis_url.rsplit(":", 1)[1].split("/")[0])
-    if not processes.port_open("127.0.0.1", redis_port):
-        started.append("redis")
+    # Stop afterwards only what this session started: a service already
+    # running from this state folder (`onelog up`) stays up; one answering
+    # the port from elsewhere has no pid file here, so stop() passes it by.
+    kafka_was_running = kafka_broker.is_running(settings)
+    redis_was_running = redis_server.is_running(settings)
     platform.start_infrastructure(settings)
     yield settings
-    if "redis" in started:
+    if not redis_was_running:
         redis_server.stop(settings)
-    if "kafka" in started:
+    if not kafka_was_running:
         kafka_broker.stop(settings)
