@@ -103,11 +103,32 @@ EXCHANGE_ACCOUNTS = TopicSpec(
     record_types=tuple(_exchange(n) for n in ("BalanceChanged", "CommandRejected")),
 )
 
-# The other four domains' topics are named here so that infra creates them and
+
+def _judge(*names: str) -> tuple[str, ...]:
+    return tuple(f"onelog.judge.{n}" for n in names)
+
+
+# Authors' problems, every revision kept.
+JUDGE_PROBLEMS = TopicSpec(
+    "judge.problems", "judge", key="problem_id", record_types=_judge("ProblemPublished")
+)
+# Learners' commands by user, so one learner's progress is decided in order.
+JUDGE_COMMANDS = TopicSpec(
+    "judge.commands",
+    "judge",
+    key="user_id",
+    record_types=_judge("RunCode", "SubmitSolution", "MarkProgress"),
+)
+# The judge's facts, co-partitioned with the commands they answer.
+JUDGE_EVENTS = TopicSpec(
+    "judge.events",
+    "judge",
+    key="user_id",
+    record_types=_judge("SubmissionCompiled", "TestJudged", "SubmissionJudged", "ProgressMarked"),
+)
+
+# The other three domains' topics are named here so that infra creates them and
 # keys are fixed early; their record types arrive with their issues.
-JUDGE_PROBLEMS = TopicSpec("judge.problems", "judge", key="problem_id", record_types=())
-JUDGE_COMMANDS = TopicSpec("judge.commands", "judge", key="submission_id", record_types=())
-JUDGE_EVENTS = TopicSpec("judge.events", "judge", key="submission_id", record_types=())
 DEPLOY_COMMANDS = TopicSpec("deploy.commands", "deploy", key="service", record_types=())
 DEPLOY_EVENTS = TopicSpec("deploy.events", "deploy", key="service", record_types=())
 DEPLOY_REGION_COMMANDS = TopicSpec(

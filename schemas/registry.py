@@ -6,13 +6,13 @@ import json
 from functools import cache
 from pathlib import Path
 
-from schemas import exchange
+from schemas import exchange, judge
 from schemas.codec import SchemaRegistry
 from schemas.envelope import Record
 
 HISTORY_DIR = Path(__file__).parent / "history"
 
-ALL_MODELS: tuple[type[Record], ...] = exchange.ALL
+ALL_MODELS: tuple[type[Record], ...] = exchange.ALL + judge.ALL
 
 
 def build_registry() -> SchemaRegistry:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from schemas.envelope import Envelope, Record
 
 ENVELOPE = Envelope(
@@ -26,6 +28,10 @@ def _value(annotation: Any) -> Any:
         return "x"
     if annotation is bool:
         return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation(**{n: _value(i.annotation) for n, i in annotation.model_fields.items()})
+    if typing.get_origin(annotation) is list:
+        return [_value(typing.get_args(annotation)[0])]
     if typing.get_origin(annotation) is Literal:
         return typing.get_args(annotation)[0]
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
