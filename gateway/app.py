@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 
 from gateway.body_limit import BodySizeLimit
 from gateway.config import GatewayConfig, load_gateway_config
+from gateway.judge_requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
 from gateway.metrics import GatewayMetrics, RequestMetrics
 from gateway.openapi import openapi_document
 from gateway.problems import (
@@ -27,7 +28,7 @@ from gateway.problems import (
     handle_store_unavailable,
     handle_unexpected,
 )
-from gateway.routes import EXCHANGE, operations, starlette_routes
+from gateway.routes import EXCHANGE, JUDGE, operations, starlette_routes
 from gateway.services import Services, open_services
 from infra.settings import Settings
 from infra.settings import settings as process_settings
@@ -55,7 +56,14 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
             Middleware(
                 BodySizeLimit,
                 default_limit=config.max_body_bytes,
-                limits_by_path={EXCHANGE + "/batch": config.max_batch_body_bytes},
+                limits_by_path={
+                    EXCHANGE + "/batch": config.max_batch_body_bytes,
+                    # Sources are checked by size in the route (413 naming
+                    # the field); the body may carry them JSON-escaped.
+                    JUDGE + "/runs": MAX_RUN_BODY_BYTES,
+                    JUDGE + "/submissions": MAX_RUN_BODY_BYTES,
+                    JUDGE + "/problems": MAX_PROBLEM_BODY_BYTES,
+                },
             ),
         ],
         exception_handlers={

@@ -27,7 +27,14 @@ from starlette.requests import HTTPConnection
 from gateway.problems import Problem
 
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-SCOPES = ("exchange:read", "exchange:write", "exchange:admin")
+SCOPES = (
+    "exchange:read",
+    "exchange:write",
+    "exchange:admin",
+    "judge:read",
+    "judge:write",
+    "judge:admin",
+)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from gateway import exchange_reads, health
+from gateway import exchange_reads, health, judge_commands, judge_reads
 from gateway.batch import batch_endpoint
 from gateway.exchange_commands import ADMIN, COMMANDS, READ, WRITE
+from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
+from gateway.judge_writes import judge_command_endpoint
 from gateway.metrics import metrics_endpoint
 from gateway.openapi import openapi_endpoint
 from gateway.operation import Operation
 from gateway.writes import command_endpoint
 
 EXCHANGE = "/v1/exchange"
+JUDGE = "/v1/judge"
 
 
 _WRITE_RESPONSES = {
@@ -57,9 +60,47 @@ def _command_operations() -> list[Operation]:
     ]
 
 
+def _judge_operations() -> list[Operation]:
+    writes = [
+        Operation(
+            c.method,
+            JUDGE + c.path,
+            judge_command_endpoint(c),
+            c.summary,
+            scope=c.scope,
+            body=c.request,
+            parameters=c.path_params,
+            responses=_WRITE_RESPONSES,
+        )
+        for c in judge_commands.COMMANDS
+    ]
+    read = judge_commands.READ
+    return [
+        *writes,
+        Operation("GET", JUDGE + "/problems", judge_reads.problems,
+                  "Problems by id, a page at a time (next_cursor), by difficulty or category",
+                  scope=read, parameters=ProblemsQuery, responses=_READ_RESPONSES),
+        Operation("GET", JUDGE + "/problems/{problem_id}", judge_reads.problem,
+                  "A problem's latest revision: statement, samples, starter code",
+                  scope=read, parameters=ProblemQuery, responses=_READ_RESPONSES),
+        Operation("GET", JUDGE + "/submissions/{submission_id}", judge_reads.submission,
+                  "A run or submission: queued, running test k of n, or its verdict and tests",
+                  scope=read, parameters=SubmissionQuery, responses=_READ_RESPONSES),
+        Operation("GET", JUDGE + "/submissions/{submission_id}/stream",
+                  judge_reads.submission_stream,
+                  "A submission's progress (SSE): a snapshot, then each test, then the verdict",
+                  scope=read, parameters=SubmissionQuery, responses=_READ_RESPONSES,
+                  response_media_type="text/event-stream"),
+        Operation("GET", JUDGE + "/users/{user_id}/progress", judge_reads.progress,
+                  "A learner's progress per problem: status, attempts, best runtime",
+                  scope=read, parameters=ProgressQuery, responses=_READ_RESPONSES),
+    ]  # fmt: skip
+
+
 def operations() -> list[Operation]:
     return [
         *_command_operations(),
+        *_judge_operations(),
         Operation(
             "POST",
             EXCHANGE + "/batch",

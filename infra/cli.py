@@ -26,17 +26,17 @@ def _print(args: argparse.Namespace, human: str, data: Any) -> None:
 
 
 def _dev_api_key(settings: Settings) -> str:
-    """An all-scopes key for the person who ran `onelog up`, made once."""
-    from gateway.auth import create_api_key
+    """An all-scopes key for the person who ran `onelog up`, made once
+    (and again when a new domain brings scopes the old key lacks)."""
+    from gateway.auth import SCOPES, ApiKeyStore, create_api_key
 
     path = settings.state_dir / DEV_KEY_FILE
     if path.exists():
-        return path.read_text().strip()
-    secret = create_api_key(
-        settings.api_keys_file,
-        "dev",
-        ["exchange:read", "exchange:write", "exchange:admin"],
-    )
+        secret = path.read_text().strip()
+        known = ApiKeyStore(settings.api_keys_file).verify(secret)
+        if known is not None and known.scopes >= set(SCOPES):
+            return secret
+    secret = create_api_key(settings.api_keys_file, "dev", list(SCOPES))
     path.write_text(secret)
     path.chmod(0o600)
     return secret

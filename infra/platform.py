@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from infra import kafka_broker, processes, redis_server
+from infra.problem_catalog import publish_catalog
 from infra.settings import REPO_ROOT, Settings
 from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
 
@@ -154,6 +155,8 @@ def status(settings: Settings) -> list[ServiceStatus]:
 
 def up(settings: Settings, workers: int = 1) -> None:
     start_infrastructure(settings)
+    # The team's problems, so a fresh platform has something to solve.
+    publish_catalog(kafka_broker.bootstrap_servers(settings))
     for index in range(1, workers + 1):
         start_worker(settings, index)
     start_projector(settings)

@@ -30,4 +30,3 @@ class Decoded:
     value: dict[str, Any]
     fingerprint: bytes
     error: str | None = None
-

@@ -5,7 +5,7 @@ body that decodes already has every field, no other field, and the right
 primitive types. What the schema cannot say, pydantic checks: the choices of
 a Literal and numeric bounds such as `gt=0`. `check_for(model)` returns a
 function that tests only those, or None when the model has anything it does
-not understand (validators, other constraints, lists): then the caller runs
+not understand (validators, other constraints): then the caller runs
 pydantic itself.
 
 The check is only trusted to say "valid". When it objects, the caller still
@@ -107,6 +107,12 @@ def _type_check(annotation: Any) -> Check | None:
         if inner is None:
             return None
         return lambda value: value is None or inner(value)
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        each = _type_check(item)
+        if each is None:
+            return None  # Avro already shaped every item
+        return lambda value: all(each(v) for v in value)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         if not _field_checks(annotation):
             return None  # a nested record (the envelope) Avro already shaped

@@ -37,15 +37,13 @@ import redis
 from infra.settings import Settings
 from projections.arrow_rows import arrow_ipc, arrow_table
 from projections.clickhouse import ClickHouse
-from projections.exchange import EXCHANGE
 from projections.log_source import LogSource, Stream, Until
-from projections.projection import Projection
 from projections.projector import Projector, ProjectorStats, table_columns
 from projections.redis_sink import RedisSink
+from projections.runner import PROJECTIONS
 from schemas.registry import registry
 
 Progress = Callable[[int], None]
-PROJECTIONS: tuple[Projection, ...] = (EXCHANGE,)
 
 
 @dataclass(frozen=True)

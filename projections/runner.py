@@ -1,7 +1,7 @@
 """The projector process: `python -m projections.runner`.
 
 Builds the real adapters (Kafka, Redis, ClickHouse, dead-letter producer),
-projects every exchange topic into one namespace, and, since it owns that
+projects every domain's topics into one namespace, and, since it owns that
 namespace's chDB, answers analysts on settings.analytics_url (`POST /sql`).
 
     --namespace NS          read models to write (default: ONELOG_NAMESPACE)
@@ -28,16 +28,21 @@ from urllib.parse import urlparse
 import redis
 
 from infra.settings import Settings, load_settings
+from projections import exchange, judge
 from projections.analytics_app import create_analytics_app
 from projections.clickhouse import ClickHouse, check_namespace, open_clickhouse
 from projections.dead_letters import DeadLetterQueue, ensure_dlq_topics
-from projections.exchange import EXCHANGE, TOPICS
 from projections.log_source import LogSource, Until
+from projections.projection import Projection
 from projections.projector import Progress, Projector, ProjectorStats, create_tables
 from projections.redis_sink import RedisSink
 from schemas.registry import registry
 
 log = logging.getLogger("onelog.projector")
+
+# Every domain's projection, and every topic they read (all archived).
+PROJECTIONS: tuple[Projection, ...] = (exchange.EXCHANGE, judge.JUDGE)
+TOPICS: tuple[str, ...] = exchange.TOPICS + judge.TOPICS
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def run_projector(
             source,
             RedisSink(redis_client, namespace),
             ch,
-            [EXCHANGE],
+            PROJECTIONS,
             registry(),
             dead_letters,
             commit=options.commit,
@@ -123,7 +128,7 @@ def run_projector(
             max_buffered_rows=options.max_buffered_rows,
             progress=progress,
         )
-        create_tables(ch, [EXCHANGE])
+        create_tables(ch, PROJECTIONS)
         return projector.run(exit_at_end=options.exit_at_end, stop=stop)
     finally:
         if source is not None:

@@ -24,6 +24,7 @@ from schemas.envelope import Record
 MAGIC = b"\xc3\x01"
 HEADER_SIZE = 10
 
+
 def canonical_form(schema: AvroSchema) -> str:
     return str(to_parsing_canonical_form(schema))
 

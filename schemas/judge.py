@@ -68,7 +68,10 @@ class StarterCode(_Part):
 
 
 class FunctionSignature(_Part):
-    """A function-style problem: the learner writes `name(params...)`; inputs are a JSON array of arguments."""
+    """A function-style problem: the learner writes `name(params...)`.
+
+    A test's input is a JSON array of the arguments; its output, the JSON result.
+    """
 
     name: str
     params: list[str]

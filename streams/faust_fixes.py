@@ -15,7 +15,17 @@
    event, and Faust's commit waits for it. A transaction then holds exactly
    the facts of the offsets it commits.
 
-tests/integration/streams kills a worker mid-stream to hold both in place.
+3. A seek while records flow. After a rebalance Faust seeks each input
+   partition back to its committed offset, then clears the agents' buffers
+   and resumes. If records are still flowing while it seeks (a recovery that
+   follows an earlier one leaves the flow on), a batch fetched before the
+   seek keeps being handed out after it and moves Faust's read offset past
+   the records the seek is about to fetch again; the buffer clear then throws
+   the handed-out ones away, and Faust drops the refetched ones as already
+   read. The partition never moves again. Stopping the flow before seeking
+   ends that batch first, so the read offset the seek sets is the last word.
+
+tests/integration/streams kills a worker mid-stream to hold all three in place.
 """
 
 from __future__ import annotations
@@ -52,6 +62,23 @@ async def _gated_force_commit(self: Any, *args: Any, **kwargs: Any) -> bool:
         return committed
 
 
+_faust_perform_seek = faust_consumer.Consumer.perform_seek
+
+
+async def _perform_seek_with_flow_stopped(self: Any) -> None:
+    # The callers (Faust's recovery, and getmany when the flow is off) resume
+    # the flow themselves once the seek is done.
+    self.stop_flow()
+    self.app.flow_control.suspend()
+    self.app.flow_control.clear()
+    # Let the fetch loop see the stop: it sets the read offset of the record
+    # in hand, then leaves the stale batch; the seek below overwrites that.
+    for _ in range(3):
+        await asyncio.sleep(0)
+    await _faust_perform_seek(self)
+
+
 def apply() -> None:
     faust_aiokafka.AIOKafkaConsumerThread._highwaters = _broker_highwaters  # type: ignore[method-assign]
     faust_consumer.Consumer.force_commit = _gated_force_commit  # type: ignore[method-assign]
+    faust_consumer.Consumer.perform_seek = _perform_seek_with_flow_stopped  # type: ignore[method-assign]

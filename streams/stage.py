@@ -18,14 +18,14 @@ from typing import Any
 
 import faust
 
-from infra.partitioning import partition_for
 from infra.settings import settings
-from infra.topics import CATALOG, topic_of
+from infra.topics import topic_of
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate
+from streams.input_transaction import InputTransaction, Outgoing
 from streams.records import fact_record
 from streams.state_codec import encode_key, encode_state
 from streams.tracked_state import TrackedState
@@ -38,9 +38,6 @@ def raw_topic(app: faust.App, *names: str) -> faust.TopicT:
     return app.topic(
         *names, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
     )
-
-
-Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]] | None]
 
 
 @dataclass(frozen=True)
@@ -59,20 +56,12 @@ class StageRunner:
         self.stage = stage
         self.table = table
         default_partitions = settings().partitions
-        self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
-        # A dead-letter topic has its source topic's partition count.
-        self._partitions: dict[str, int] = {}
-        for spec in CATALOG:
-            count = spec.partitions or default_partitions
-            self._partitions[spec.name] = count
-            if spec.has_dlq:
-                self._partitions[spec.dlq] = count
         # Keys whose in-memory state an internal error may have half-changed:
         # their records wait in the DLQ until a restart recovers the state.
         self._unsafe_keys: set[str] = set()
         self._started: set[tuple[str, int]] = set()
         self._changelog = table.changelog_topic.get_topic_name()
-        self._partitions[self._changelog] = default_partitions
+        self._transaction = InputTransaction(app, {self._changelog: default_partitions})
         app.on_partitions_revoked.connect(self._forget_states)  # type: ignore[arg-type]
 
     async def _forget_states(self, sender: Any, *args: Any, **kwargs: Any) -> None:
@@ -108,7 +97,7 @@ class StageRunner:
             # Once decided, every record goes out even if the agent is being
             # cancelled: half of them in a committed transaction would be a
             # fact without its state, or a state without its facts.
-            await asyncio.shield(self._send_all(event.message, outgoing))
+            await asyncio.shield(self._transaction.send_all(event.message, outgoing))
             event.ack()
 
     def _decide(self, message: faust.types.Message) -> list[Outgoing]:
@@ -169,44 +158,5 @@ class StageRunner:
         outgoing.append((self._changelog, encode_key(state_key), encode_state(tracked), None))
         return outgoing
 
-    async def _send_all(self, input_message: faust.types.Message, outgoing: list[Outgoing]) -> None:
-        """Send inside the transaction of the input record's partition.
-
-        Faust's own `topic.send` picks the transaction of the *output*
-        partition, which commits with that partition's input offsets, not with
-        the input being processed: re-keyed output (account -> symbol) would
-        commit apart from the offset that caused it.
-        """
-        transactions = self.app.consumer.transactions
-        group = self.app.assignor.group_for_topic(input_message.topic)
-        transactional_id = f"{self.app.conf.id}-{group}-{input_message.partition}"
-        for topic, key, value, headers in outgoing:
-            partition = partition_for(key, self._partitions[topic])
-            await transactions.producer.send(
-                topic, key, value, partition, None, headers, transactional_id=transactional_id
-            )
-
     def _dead_letter(self, message: faust.types.Message, reason: str) -> Outgoing:
-        log.warning(
-            "%s: %s[%s]@%s to the dead-letter topic: %s",
-            self.stage.name,
-            message.topic,
-            message.partition,
-            message.offset,
-            reason,
-        )
-        # The same headers as the projector's dead letters (projections/dead_letters.py).
-        headers = [
-            ("dlq.reason", reason.encode()[:8000]),
-            ("dlq.stage", self.stage.name.encode()),
-            ("dlq.topic", message.topic.encode()),
-            ("dlq.partition", str(message.partition).encode()),
-            ("dlq.offset", str(message.offset).encode()),
-        ]
-        # Keyed like its source so it stays in the transaction of its partition.
-        return (
-            self._dead_letters[message.topic],
-            message.key or b"",
-            message.value or b"",
-            headers,
-        )
+        return self._transaction.dead_letter(message, reason, self.stage.name)

@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from streams.app import app
 from streams.exchange import agents as exchange_agents
+from streams.judge import agents as judge_agents
 
-__all__ = ["app", "exchange_agents"]
+__all__ = ["app", "exchange_agents", "judge_agents"]

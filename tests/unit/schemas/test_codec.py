@@ -31,7 +31,7 @@ def test_fingerprint_is_crc64_avro_of_the_canonical_form_little_endian() -> None
     ("data", "reason"),
     [
         (b"", "missing C3 01 header"),
-        (b"{\"json\": true}", "missing C3 01 header"),
+        (b'{"json": true}', "missing C3 01 header"),
         (MAGIC + b"\x00" * 8 + b"\x02", "unknown writer schema fingerprint"),
     ],
 )

@@ -36,9 +36,7 @@ def test_records_written_with_every_recorded_version_still_decode(model: type[Re
         # Values the model accepts where the field still exists; the smallest
         # value of its type where a field was since removed.
         current = sample(model).model_dump()
-        value = {
-            f["name"]: current.get(f["name"], _zero(f["type"])) for f in old_schema["fields"]
-        }
+        value = {f["name"]: current.get(f["name"], _zero(f["type"])) for f in old_schema["fields"]}
         fastavro.schemaless_writer(body, parsed, value)
         decoded = registry().decode(MAGIC + fingerprint(old_schema) + body.getvalue())
         assert isinstance(decoded, model)

@@ -1,0 +1,155 @@
+"""GET routes of /v1/judge: problems, submissions, progress (Redis), and a
+submission's progress as Server-Sent Events.
+
+Reads are answered from projections.judge_read.JudgeReadModel; the gateway
+checks the caller and the parameters and turns "unknown" into 404.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from redis.asyncio.client import PubSub
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from gateway.auth import authenticate
+from gateway.judge_commands import READ
+from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
+from gateway.judge_writes import judge_read_model
+from gateway.problems import Problem, invalid
+from gateway.services import Services
+from gateway.sse import KEEPALIVE, sse_event
+from projections.judge_read import JudgeReadModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _params(request: Request, model: type[M]) -> M:
+    try:
+        return model.model_validate({**request.query_params, **request.path_params})
+    except ValidationError as exc:
+        raise invalid(exc, "parameters") from exc
+
+
+async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
+    services: Services = request.state.services
+    key = authenticate(request, services.api_keys, READ)
+    await services.rate_limiter.enforce(key)
+    return services, judge_read_model(services)
+
+
+async def problems(request: Request) -> Response:
+    """{"problems": [summary...], "next_cursor": problem_id | null}"""
+    _, model = await _read_model(request)
+    query = _params(request, ProblemsQuery)
+    page = await model.problems(
+        limit=query.limit,
+        cursor=query.cursor,
+        difficulty=query.difficulty,
+        category=query.category,
+    )
+    return JSONResponse({"problems": page.problems, "next_cursor": page.next_cursor})
+
+
+async def problem(request: Request) -> Response:
+    _, model = await _read_model(request)
+    query = _params(request, ProblemQuery)
+    found = await model.problem(query.problem_id)
+    if found is None:
+        raise Problem(404, "unknown-problem", f"no problem {query.problem_id!r}")
+    return JSONResponse(found)
+
+
+async def submission(request: Request) -> Response:
+    _, model = await _read_model(request)
+    query = _params(request, SubmissionQuery)
+    found = await model.submission(query.submission_id)
+    if found is None:
+        raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
+    return JSONResponse(found)
+
+
+async def progress(request: Request) -> Response:
+    """{"user_id", "progress": [{problem_id, status, attempts, best, ...}]}"""
+    _, model = await _read_model(request)
+    query = _params(request, ProgressQuery)
+    found = await model.progress(query.user_id, query.problem_id)
+    return JSONResponse({"user_id": query.user_id, "progress": found})
+
+
+async def submission_stream(request: Request) -> Response:
+    """SSE: a `snapshot` event (the submission as GET shows it), then a
+    `progress` event per test the judge starts, then a `verdict` event (the
+    whole submission again) and the end of the stream. Each event's id is
+    the submission's seq: 0 queued, k running test k, total + 1 judged.
+
+    Subscribing before reading the snapshot closes the race between the
+    two; messages at or below the last seq sent are dropped. Pub/sub may
+    lose a message, so a quiet stream looks at the read model again.
+    """
+    services, model = await _read_model(request)
+    query = _params(request, SubmissionQuery)
+    pubsub = services.redis.pubsub()
+    try:
+        await pubsub.subscribe(model.updates_channel(query.submission_id))
+        snapshot = await model.submission(query.submission_id)
+    except BaseException:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        raise
+    if snapshot is None:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
+    return StreamingResponse(
+        _submission_events(
+            pubsub, model, query.submission_id, snapshot, services.config.stream_keepalive_s
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _submission_events(
+    pubsub: PubSub,
+    model: JudgeReadModel,
+    submission_id: str,
+    snapshot: dict[str, Any],
+    keepalive_s: float,
+) -> AsyncIterator[str]:
+    last_seq = int(snapshot["seq"])
+    try:
+        yield sse_event("snapshot", snapshot, last_seq)
+        if snapshot["status"] == "judged":
+            return
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=keepalive_s)
+            update = _decode(message.get("data")) if message is not None else None
+            if message is None or (update is not None and update.get("state") == "judged"):
+                current = await model.submission(submission_id)
+                if current is not None and current["status"] == "judged":
+                    yield sse_event("verdict", current, current["seq"])
+                    return
+                if message is None:
+                    yield KEEPALIVE
+                continue
+            if update is None:
+                continue
+            seq = update.get("seq")
+            if not isinstance(seq, int) or seq <= last_seq:
+                continue
+            last_seq = seq
+            yield sse_event("progress", update, seq)
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+def _decode(data: Any) -> dict[str, Any] | None:
+    # The agent and the projector publish JSON objects; anything else is not ours.
+    try:
+        value = json.loads(data)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,163 @@
+"""The judge's write routes: the exchange's write path (gateway/writes.py) with
+two steps of its own before the record is sealed.
+
+1. Sizes: a source or stdin over its limit is a 413 naming the field.
+2. Resolve: the problem must be known to the problems read model (else a
+   422 naming `problem_id`); a run or submission is pinned to its latest
+   revision, and a publication gets the next revision unless it names one
+   (a revision already published is a 409).
+
+The resolved fields join the record's payload and the 202 answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway import judge_commands
+from gateway.auth import authenticate
+from gateway.exchange_commands import Command
+from gateway.idempotency import Claim, StoredAnswer, request_fingerprint, validate_idempotency_key
+from gateway.json_body import check_media_type, parse_object
+from gateway.judge_requests import ProgressPath, check_sizes
+from gateway.operation import Endpoint
+from gateway.problems import Problem
+from gateway.producer import KafkaUnavailable
+from gateway.services import Services
+from gateway.writes import (
+    accepted_body,
+    correlation_id_of,
+    prepare,
+    send,
+    unavailable,
+    validate,
+)
+from projections.judge_read import JudgeReadModel
+
+Resolve = Callable[[JudgeReadModel, Any, BaseModel | None], Awaitable[dict[str, Any]]]
+
+
+def judge_read_model(services: Services) -> JudgeReadModel:
+    return JudgeReadModel(services.redis, services.settings.namespace)
+
+
+def unknown_problem(problem_id: str, where: str = "body") -> Problem:
+    entry: dict[str, Any] = {"field": "problem_id", "detail": f"no problem {problem_id!r}"}
+    entry |= {"pointer": "#/problem_id"} if where == "body" else {"parameter": "problem_id"}
+    return Problem(422, "unknown-problem", f"unknown problem {problem_id!r}", errors=[entry])
+
+
+async def _latest_revision(model: JudgeReadModel, problem_id: str, where: str) -> int:
+    revision = await model.problem_revision(problem_id)
+    if revision is None:
+        raise unknown_problem(problem_id, where)
+    return revision
+
+
+async def _pin_revision(
+    model: JudgeReadModel, request: Any, path: BaseModel | None
+) -> dict[str, Any]:
+    return {"problem_revision": await _latest_revision(model, request.problem_id, "body")}
+
+
+async def _problem_exists(
+    model: JudgeReadModel, request: Any, path: BaseModel | None
+) -> dict[str, Any]:
+    assert isinstance(path, ProgressPath)
+    await _latest_revision(model, path.problem_id, "path")
+    return {}
+
+
+async def _next_revision(
+    model: JudgeReadModel, request: Any, path: BaseModel | None
+) -> dict[str, Any]:
+    latest = await model.problem_revision(request.problem_id) or 0
+    if request.revision is None:
+        return {"revision": latest + 1}
+    if request.revision <= latest:
+        raise Problem(
+            409,
+            "revision-exists",
+            f"{request.problem_id!r} is at revision {latest}; publish a higher one",
+            errors=[{"pointer": "#/revision", "field": "revision",
+                     "detail": f"must be greater than {latest}"}],
+        )  # fmt: skip
+    return {"revision": request.revision}
+
+
+RESOLVERS: dict[str, Resolve] = {
+    judge_commands.RUN.name: _pin_revision,
+    judge_commands.SUBMIT.name: _pin_revision,
+    judge_commands.MARK.name: _problem_exists,
+    judge_commands.PUBLISH.name: _next_revision,
+}
+
+
+def _with_resolved(command: Command, resolved: Mapping[str, Any]) -> Command:
+    payload = command.payload
+
+    def resolved_payload(request: Any, path: Any, ids: Mapping[str, str]) -> dict[str, Any]:
+        return {**payload(request, path, ids), **resolved}
+
+    return replace(command, payload=resolved_payload)
+
+
+def judge_command_endpoint(command: Command) -> Endpoint:
+    resolve = RESOLVERS[command.name]
+
+    async def endpoint(request: Request) -> Response:
+        services: Services = request.state.services
+        key = authenticate(request, services.api_keys, command.scope)
+        await services.rate_limiter.enforce(key)
+        check_media_type(request.headers.get("content-type"))
+        body = parse_object(await request.body(), empty_is={})
+        check_sizes(body)
+        request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
+        correlation_id = correlation_id_of(request)
+        resolved = await resolve(judge_read_model(services), request_model, path_model)
+
+        claim: Claim | None = None
+        idempotency_key = request.headers.get("idempotency-key")
+        if idempotency_key is not None:
+            fingerprint = request_fingerprint(request.method, request.url.path, body)
+            outcome = await services.idempotency.claim(
+                key.key_id, validate_idempotency_key(idempotency_key), fingerprint
+            )
+            if isinstance(outcome, StoredAnswer):
+                return JSONResponse(
+                    outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
+                )
+            claim = outcome
+
+        prepared = prepare(
+            _with_resolved(command, resolved),
+            request_model,
+            path_model,
+            producer_id=key.key_id,
+            correlation_id=correlation_id,
+            reserved_ids=claim.reserved_ids if claim else None,
+        )
+        try:
+            delivery = await send(services, prepared)
+        except KafkaUnavailable as exc:
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise unavailable(services, str(exc), prepared.ids) from exc
+        except BaseException:
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise
+        answer = {**accepted_body(prepared, delivery), **resolved}
+        if claim is not None:
+            await services.idempotency.complete(claim, 202, answer)
+        return JSONResponse(answer, 202)
+
+    endpoint.__name__ = command.name
+    endpoint.__doc__ = command.summary
+    return endpoint

@@ -1,0 +1,71 @@
+"""Publishing the team's problems (streams/judge/problems/) onto `judge.problems`.
+
+`onelog up` runs this after creating topics. A problem whose content equals
+its latest revision on the log is left alone; a changed one gets the next
+revision. Running it twice publishes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confluent_kafka import Producer
+
+from gateway.records import seal_command
+from infra.log_reader import read_all
+from infra.partitioning import LIBRDKAFKA_PARTITIONER
+from infra.topics import JUDGE_PROBLEMS
+from schemas.codec import DecodeError
+from schemas.envelope import Record
+from schemas.judge import ProblemPublished
+from schemas.registry import registry
+from streams.judge.catalog import load_catalog, to_record_fields
+
+PRODUCER = "onelog-problem-catalog"
+
+
+def latest_revisions(bootstrap: str) -> dict[str, ProblemPublished]:
+    """The newest revision of every problem now on the log."""
+    latest: dict[str, ProblemPublished] = {}
+    for entry in read_all(bootstrap, [JUDGE_PROBLEMS.name]):
+        try:
+            record = registry().decode(entry.value)
+        except DecodeError:
+            continue
+        if isinstance(record, ProblemPublished):
+            known = latest.get(record.problem_id)
+            if known is None or record.revision > known.revision:
+                latest[record.problem_id] = record
+    return latest
+
+
+def _content(problem: Record) -> dict[str, Any]:
+    return problem.model_dump(exclude={"envelope", "revision"})
+
+
+def publish_catalog(bootstrap: str) -> list[tuple[str, int]]:
+    """Publish new and changed problems; returns (problem_id, revision) of each published."""
+    latest = latest_revisions(bootstrap)
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "acks": "all",
+            "enable.idempotence": True,
+            "partitioner": LIBRDKAFKA_PARTITIONER,
+        }
+    )
+    published: list[tuple[str, int]] = []
+    for draft in load_catalog():
+        known = latest.get(draft.problem_id)
+        fields = to_record_fields(draft, revision=1 if known is None else known.revision + 1)
+        record = seal_command(ProblemPublished, fields, producer=PRODUCER)
+        if known is not None and _content(known) == _content(record):
+            continue
+        producer.produce(
+            JUDGE_PROBLEMS.name, key=record.envelope.key.encode(), value=registry().encode(record)
+        )
+        published.append((draft.problem_id, int(fields["revision"])))
+    remaining = producer.flush(30)
+    if remaining:
+        raise RuntimeError(f"{remaining} problems not acknowledged by Kafka")
+    return published

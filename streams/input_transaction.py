@@ -1,0 +1,75 @@
+"""Sending a processor's records inside the transaction of the record that caused them.
+
+Faust's own `topic.send` picks the transaction of the *output* partition,
+which commits with that partition's input offsets, not with the input being
+processed: re-keyed output (account -> symbol, user -> submission) would
+commit apart from the offset that caused it. Every processor here sends
+through `InputTransaction` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import faust
+
+from infra.partitioning import partition_for
+from infra.settings import settings
+from infra.topics import CATALOG
+
+log = logging.getLogger(__name__)
+
+# (topic, key, value, headers)
+Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]] | None]
+
+
+class InputTransaction:
+    def __init__(self, app: faust.App, extra_topics: Mapping[str, int] | None = None) -> None:
+        self.app = app
+        default_partitions = settings().partitions
+        self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
+        # A dead-letter topic has its source topic's partition count.
+        self._partitions: dict[str, int] = dict(extra_topics or {})
+        for spec in CATALOG:
+            count = spec.partitions or default_partitions
+            self._partitions[spec.name] = count
+            if spec.has_dlq:
+                self._partitions[spec.dlq] = count
+
+    async def send_all(self, input_message: faust.types.Message, outgoing: list[Outgoing]) -> None:
+        """Send every record in the transaction of `input_message`'s partition."""
+        transactions = self.app.consumer.transactions
+        group = self.app.assignor.group_for_topic(input_message.topic)
+        transactional_id = f"{self.app.conf.id}-{group}-{input_message.partition}"
+        for topic, key, value, headers in outgoing:
+            partition = partition_for(key, self._partitions[topic])
+            await transactions.producer.send(
+                topic, key, value, partition, None, headers, transactional_id=transactional_id
+            )
+
+    def dead_letter(self, message: faust.types.Message, reason: str, processor: str) -> Outgoing:
+        """`message` to its topic's DLQ with the reason, keyed like its source."""
+        log.warning(
+            "%s: %s[%s]@%s to the dead-letter topic: %s",
+            processor,
+            message.topic,
+            message.partition,
+            message.offset,
+            reason,
+        )
+        # The same headers as the projector's dead letters (projections/dead_letters.py).
+        headers = [
+            ("dlq.reason", reason.encode()[:8000]),
+            ("dlq.stage", processor.encode()),
+            ("dlq.topic", message.topic.encode()),
+            ("dlq.partition", str(message.partition).encode()),
+            ("dlq.offset", str(message.offset).encode()),
+        ]
+        # Keyed like its source so it stays in the transaction of its partition.
+        return (
+            self._dead_letters[message.topic],
+            message.key or b"",
+            message.value or b"",
+            headers,
+        )

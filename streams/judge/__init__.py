@@ -1,0 +1,1 @@
+"""The coding-interview judge: limits, sandbox, languages, problems and the agent."""

@@ -1,0 +1,120 @@
+"""The judge's Faust agent and the real parts it is built from.
+
+    judge.commands ── judge (per user; run code in the sandbox) ──> judge.events
+
+The agent runs several actors so that one slow submission does not hold up
+the others; evaluations themselves are limited to one per core.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+from infra.settings import settings
+from infra.topics import JUDGE_COMMANDS
+from projections.judge_keys import LIVE_TTL_S, live_status_key, live_update, updates_channel
+from schemas.judge import RunCode, SubmitSolution
+from streams.app import app
+from streams.facts import Fact
+from streams.judge.answer import evaluation_facts
+from streams.judge.evaluation import Evaluation, evaluate
+from streams.judge.judged import AnsweredCommands
+from streams.judge.problem_store import ProblemStore
+from streams.judge.runner import JudgeRunner
+from streams.judge.sandbox import Sandbox
+from streams.judge.toolchain import Toolchain
+from streams.judge.verdict import CompileOutcome, VerdictOutcome
+from streams.stage import raw_topic
+from streams.state_codec import state_table
+
+CORES = os.cpu_count() or 1
+# Actors waiting on a slot cost nothing; enough of them that a queue of slow
+# submissions on one partition does not keep the others from the cores.
+ACTORS = 4 * CORES
+
+
+class SandboxJudge:
+    """Judges one command with the real sandbox, toolchain and problem store."""
+
+    def __init__(self, problems: ProblemStore, sandbox: Sandbox, toolchain: Toolchain) -> None:
+        self.problems = problems
+        self.sandbox = sandbox
+        self.toolchain = toolchain
+
+    def __call__(
+        self, command: RunCode | SubmitSolution, progress: Callable[[int, int], None]
+    ) -> list[Fact]:
+        problem = self.problems.get(command.problem_id, command.problem_revision)
+        if problem is None:
+            return evaluation_facts(command, _unknown_problem(command))
+        evaluation = evaluate(
+            problem, command, sandbox=self.sandbox, toolchain=self.toolchain, on_progress=progress
+        )
+        return evaluation_facts(command, evaluation)
+
+
+def _unknown_problem(command: RunCode | SubmitSolution) -> Evaluation:
+    return Evaluation(
+        mode="run" if isinstance(command, RunCode) else "submit",
+        compiled=CompileOutcome(ok=False, internal=True),
+        tests=(),
+        verdict=VerdictOutcome(
+            verdict="internal_error",
+            passed=0,
+            total=0,
+            time_ms=0,
+            memory_kb=0,
+            exit_code=None,
+            signal=None,
+            message=(
+                f"problem {command.problem_id} revision {command.problem_revision} "
+                "is not on judge.problems"
+            ),
+        ),
+    )
+
+
+class RedisLiveProgress:
+    """'Running test k of n', straight to Redis: a courtesy to a watching learner, not a fact."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        self._redis = redis.Redis.from_url(url)
+        self._namespace = namespace
+
+    def __call__(self, submission_id: str, test: int, total: int) -> None:
+        key = live_status_key(self._namespace, submission_id)
+        fields, message = live_update(submission_id, test, total)
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            pipe.expire(key, LIVE_TTL_S)
+            pipe.publish(updates_channel(self._namespace, submission_id), message)
+            pipe.execute()
+
+
+_settings = settings()
+answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
+judge_inputs = raw_topic(app, JUDGE_COMMANDS.name)
+_sandbox = Sandbox()
+_runner = JudgeRunner(
+    app,
+    answered_table,
+    judge=SandboxJudge(
+        ProblemStore.on_kafka(_settings.kafka_bootstrap),
+        _sandbox,
+        Toolchain(_sandbox, _settings.state_dir / "judge" / "compile-cache"),
+    ),
+    live_progress=RedisLiveProgress(_settings.redis_url, _settings.namespace),
+    evaluations_at_once=CORES,
+)
+
+
+@app.agent(judge_inputs, concurrency=ACTORS)
+async def judge(stream: Any) -> None:
+    # No automatic ack when an actor takes its next event: the runner acks
+    # in offset order (streams/judge/ordered_acks.py).
+    async for event in stream.noack().events():
+        await _runner.process(event)

@@ -1,0 +1,11 @@
+using System;
+using System.IO;
+
+public class Program
+{
+    public static void Main()
+    {
+        string[] data = Console.In.ReadToEnd().Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
+        // TODO: A + B
+    }
+}

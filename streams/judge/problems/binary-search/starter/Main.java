@@ -1,0 +1,5 @@
+class Solution {
+    public int search(int[] nums, int target) {
+        // TODO: Binary Search
+    }
+}

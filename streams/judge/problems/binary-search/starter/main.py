@@ -1,0 +1,3 @@
+def search(nums: list[int], target: int) -> int:
+    # TODO: Binary Search
+    ...

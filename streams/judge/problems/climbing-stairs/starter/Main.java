@@ -1,0 +1,5 @@
+class Solution {
+    public int climbStairs(int n) {
+        // TODO: Climbing Stairs
+    }
+}

@@ -1,0 +1,3 @@
+def climbStairs(n: int) -> int:
+    # TODO: Climbing Stairs
+    ...

@@ -1,0 +1,5 @@
+class Solution {
+    public int coinChange(int[] coins, int amount) {
+        // TODO: Coin Change
+    }
+}

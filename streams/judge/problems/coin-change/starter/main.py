@@ -1,0 +1,3 @@
+def coinChange(coins: list[int], amount: int) -> int:
+    # TODO: Coin Change
+    ...

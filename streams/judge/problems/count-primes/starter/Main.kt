@@ -1,0 +1,7 @@
+import java.io.BufferedReader
+import java.io.InputStreamReader
+
+fun main() {
+    val reader = BufferedReader(InputStreamReader(System.`in`))
+    // TODO: Count Primes
+}

@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: Count Primes */
+    return 0;
+}

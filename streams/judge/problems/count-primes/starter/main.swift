@@ -1,0 +1,7 @@
+import Foundation
+
+var tokens: [String] = []
+while let line = readLine() {
+    tokens += line.split(separator: " ").map(String.init)
+}
+// TODO: Count Primes

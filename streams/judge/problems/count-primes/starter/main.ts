@@ -1,0 +1,3 @@
+// @ts-ignore -- node's require; @types/node may not be installed
+const data: string[] = require('fs').readFileSync(0, 'utf8').split(/\s+/).filter(Boolean);
+// TODO: Count Primes

@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: FizzBuzz */
+    return 0;
+}

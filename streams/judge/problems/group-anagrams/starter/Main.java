@@ -1,0 +1,7 @@
+import java.util.*;
+
+class Solution {
+    public List<List<String>> groupAnagrams(String[] strs) {
+        // TODO: Group Anagrams
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * @param {string[]} strs
+ * @return {string[][]}
+ */
+function groupAnagrams(strs) {
+  // TODO: Group Anagrams
+}

@@ -1,0 +1,3 @@
+def groupAnagrams(strs: list[str]) -> list[list[str]]:
+    # TODO: Group Anagrams
+    ...

@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: 0/1 Knapsack */
+    return 0;
+}

@@ -1,0 +1,3 @@
+def lengthOfLongestSubstring(s: str) -> int:
+    # TODO: Longest Substring Without Repeating Characters
+    ...

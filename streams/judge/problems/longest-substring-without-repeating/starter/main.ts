@@ -1,0 +1,3 @@
+function lengthOfLongestSubstring(s: string): number {
+  // TODO: Longest Substring Without Repeating Characters
+}

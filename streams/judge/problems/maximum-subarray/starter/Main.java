@@ -1,0 +1,5 @@
+class Solution {
+    public int maxSubArray(int[] nums) {
+        // TODO: Maximum Subarray
+    }
+}

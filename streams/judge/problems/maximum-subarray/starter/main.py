@@ -1,0 +1,3 @@
+def maxSubArray(nums: list[int]) -> int:
+    # TODO: Maximum Subarray
+    ...

@@ -1,0 +1,5 @@
+class Solution {
+    public int[][] merge(int[][] intervals) {
+        // TODO: Merge Intervals
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * @param {number[][]} intervals
+ * @return {number[][]}
+ */
+function merge(intervals) {
+  // TODO: Merge Intervals
+}

@@ -1,0 +1,3 @@
+def merge(intervals: list[list[int]]) -> list[list[int]]:
+    # TODO: Merge Intervals
+    ...

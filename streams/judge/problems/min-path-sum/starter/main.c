@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: Minimum Path Sum */
+    return 0;
+}

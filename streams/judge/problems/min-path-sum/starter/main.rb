@@ -1,0 +1,2 @@
+data = $stdin.read.split
+# TODO: Minimum Path Sum

@@ -1,0 +1,5 @@
+class Solution {
+    public int numIslands(char[][] grid) {
+        // TODO: Number of Islands
+    }
+}

@@ -1,0 +1,3 @@
+def numIslands(grid: list[str]) -> int:
+    # TODO: Number of Islands
+    ...

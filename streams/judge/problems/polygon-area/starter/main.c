@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: Polygon Area */
+    return 0;
+}

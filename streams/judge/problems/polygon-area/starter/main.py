@@ -1,0 +1,9 @@
+import sys
+
+
+def solve(data: list[str]) -> str:
+    # TODO: Polygon Area: the input's tokens are in data; return the output.
+    return ""
+
+
+print(solve(sys.stdin.read().split()))

@@ -1,0 +1,5 @@
+class Solution {
+    public int[] productExceptSelf(int[] nums) {
+        // TODO: Product of Array Except Self
+    }
+}

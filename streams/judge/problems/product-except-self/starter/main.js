@@ -1,0 +1,7 @@
+/**
+ * @param {number[]} nums
+ * @return {number[]}
+ */
+function productExceptSelf(nums) {
+  // TODO: Product of Array Except Self
+}

@@ -1,0 +1,3 @@
+def productExceptSelf(nums: list[int]) -> list[int]:
+    # TODO: Product of Array Except Self
+    ...

@@ -1,0 +1,3 @@
+function productExceptSelf(nums: number[]): number[] {
+  // TODO: Product of Array Except Self
+}

@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: Shortest Paths (Dijkstra) */
+    return 0;
+}

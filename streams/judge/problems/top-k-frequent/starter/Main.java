@@ -1,0 +1,5 @@
+class Solution {
+    public int[] topKFrequent(int[] nums, int k) {
+        // TODO: Top K Frequent Elements
+    }
+}

@@ -1,0 +1,3 @@
+def topKFrequent(nums: list[int], k: int) -> list[int]:
+    # TODO: Top K Frequent Elements
+    ...

@@ -1,0 +1,3 @@
+function topKFrequent(nums: number[], k: number): number[] {
+  // TODO: Top K Frequent Elements
+}

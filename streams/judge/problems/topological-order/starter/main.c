@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+    /* TODO: Course Schedule Order */
+    return 0;
+}

@@ -1,0 +1,5 @@
+class Solution {
+    public int[] twoSum(int[] nums, int target) {
+        // TODO: Two Sum
+    }
+}

@@ -1,0 +1,3 @@
+def twoSum(nums: list[int], target: int) -> list[int]:
+    # TODO: Two Sum
+    ...

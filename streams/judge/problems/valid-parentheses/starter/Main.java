@@ -1,0 +1,5 @@
+class Solution {
+    public boolean isValid(String s) {
+        // TODO: Valid Parentheses
+    }
+}

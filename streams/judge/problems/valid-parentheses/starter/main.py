@@ -1,0 +1,3 @@
+def isValid(s: str) -> bool:
+    # TODO: Valid Parentheses
+    ...

@@ -1,0 +1,189 @@
+"""Compile once: a source is compiled in the sandbox at most once per (language, source hash).
+
+A compile's outcome is kept in `<cache>/<language>/<sha256>/`: the source
+files, whatever the compiler wrote next to them, and `compiled.json` (ok, the
+compiler's message, how long it took). The next submission of the same source
+in the same language finds it there and skips the compiler; the hash covers
+the compile argv too, so changing a language's flags misses the old entries.
+
+An entry is built in a scratch folder beside it and renamed into place when
+complete, so a reader sees a whole entry or none, and two workers compiling
+the same source at once both succeed (the second rename loses, harmlessly).
+A compile killed by a limit (wall clock, memory) is not cached: under load it
+may pass the next time. Interpreted languages get an entry too (the source and
+harness files, no compiler), so every run starts from an entry.
+
+Runs use the entry as their work dir, read-only: `Sandbox.run(language.run,
+workdir=compiled.workdir, writable_workdir=False, ...)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from streams.judge.languages import Language
+from streams.judge.limits import DEFAULT_LIMITS, LimitOverrides, Limits
+from streams.judge.sandbox import RunResult, Sandbox
+
+# What any compile may use before the language's own compile_limits: compilers
+# write binaries far bigger than a run's 1 MB files and take longer than a run.
+COMPILE_LIMITS = DEFAULT_LIMITS.set_to(
+    LimitOverrides(
+        cpu_time_ms=10_000,
+        wall_time_ms=20_000,
+        memory_kb=512 * 1024,
+        processes=64,
+        file_size_kb=64 * 1024,
+        open_files=256,
+        output_kb=64,
+    )
+)
+MESSAGE_BYTES = 8 * 1024  # compiler output kept; a record carries "a few KB"
+ENTRY_FILE = "compiled.json"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The outcome of `Toolchain.compile`."""
+
+    ok: bool
+    cached: bool  # found in the cache: no compiler ran now
+    time_ms: int  # wall time of the compiler when it ran; the lookup's when cached
+    message: str  # the compiler's stdout and stderr, cut to MESSAGE_BYTES
+    workdir: Path  # the entry: run here, read-only (absent for a failed compile that hit a limit)
+    key: str  # sha256 of the language, compile argv and every file
+
+
+def cache_key(
+    language_id: str, compile_argv: Sequence[str] | None, files: Mapping[str, str]
+) -> str:
+    """sha256 over the language, its compile argv and each file's name and content."""
+    digest = hashlib.sha256()
+    parts = [language_id, *(compile_argv or ("(interpreted)",))]
+    for name in sorted(files):
+        parts += [name, files[name]]
+    for part in parts:
+        data = part.encode()
+        digest.update(len(data).to_bytes(8, "big"))  # length-prefixed: no ambiguous joins
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def compile_limits(language: Language) -> Limits:
+    """The limits one compile of `language` runs under."""
+    return COMPILE_LIMITS.set_to(language.compile_limits)
+
+
+class Toolchain:
+    """Compiles sources in the sandbox, once each. Thread-safe: entries are published by rename."""
+
+    def __init__(self, sandbox: Sandbox, cache_dir: Path) -> None:
+        self.sandbox = sandbox
+        self.cache_dir = cache_dir
+
+    def compile(
+        self,
+        language: Language,
+        source: str,
+        *,
+        files: Mapping[str, str] | None = None,
+        compile_argv: Sequence[str] | None = None,
+    ) -> Compiled:
+        """The entry for `source` in `language`, compiling it in the sandbox if it is new.
+
+        `files` go next to the source (a harness); `compile_argv` replaces the
+        language's compile command (a harness that compiles its files too).
+        """
+        argv = tuple(compile_argv) if compile_argv is not None else language.compile
+        all_files = {**(files or {}), language.source_file: source}
+        key = cache_key(language.id, argv, all_files)
+        entry = self.cache_dir / language.id / key
+        started = time.monotonic()
+        found = _read_entry(entry)
+        if found is not None:
+            ok, message, _ = found
+            return Compiled(ok, True, _ms_since(started), message, entry, key)
+
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=entry.parent))
+        try:
+            for name, content in all_files.items():
+                path = scratch / name
+                path.write_text(content, encoding="utf-8")
+                path.chmod(0o644)  # runs read it as another uid, whatever our umask
+            if argv is None:
+                ok, message, time_ms, keep = True, "", 0, True
+            else:
+                result = self.sandbox.run(
+                    argv,
+                    workdir=scratch,
+                    stdin=b"",
+                    limits=compile_limits(language),
+                    read_only=[Path(p) for p in language.read_only],
+                )
+                ok = result.exit_code == 0
+                message = _message(result)
+                time_ms = result.wall_time_ms
+                # Deterministic outcomes only: a limit hit may pass on a quieter machine.
+                keep = ok or not _limit_hit(result)
+            if keep:
+                (scratch / ENTRY_FILE).write_text(
+                    json.dumps({"ok": ok, "message": message, "time_ms": time_ms})
+                )
+                _publish(scratch, entry)
+            return Compiled(ok, False, time_ms, message, entry, key)
+        finally:
+            # Gone after a publish; left over when the compile is not cached or lost a race.
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _read_entry(entry: Path) -> tuple[bool, str, int] | None:
+    try:
+        data = json.loads((entry / ENTRY_FILE).read_text())
+    except FileNotFoundError:
+        return None
+    return bool(data["ok"]), str(data["message"]), int(data["time_ms"])
+
+
+def _message(result: RunResult) -> str:
+    text = (result.stdout + result.stderr).decode(errors="replace")
+    if result.wall_limit_hit or result.cpu_limit_hit:
+        text += "\ncompilation took too long"
+    elif result.memory_limit_hit:
+        text += "\ncompilation ran out of memory"
+    elif result.signal is not None:
+        text += f"\ncompiler killed by signal {result.signal}"
+    cut = text.encode()[:MESSAGE_BYTES].decode(errors="ignore")
+    return cut.strip()
+
+
+def _limit_hit(result: RunResult) -> bool:
+    return (
+        result.wall_limit_hit
+        or result.cpu_limit_hit
+        or result.memory_limit_hit
+        or result.file_size_limit_hit
+        or result.output_truncated
+    )
+
+
+def _publish(scratch: Path, entry: Path) -> None:
+    """Move a complete entry into place; if another worker got there first, keep theirs."""
+    os.chmod(scratch, 0o755)  # mkdtemp made it 0700; runs read it as another uid
+    try:
+        scratch.rename(entry)
+    except OSError:
+        if not (entry / ENTRY_FILE).exists():
+            raise

@@ -1,0 +1,168 @@
+"""The judge agent on the real broker: commands in, one answer each, in the sandbox."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import redis
+
+from infra import platform, processes
+from infra.problem_catalog import latest_revisions, publish_catalog
+from infra.settings import Settings
+from infra.topics import JUDGE_COMMANDS, JUDGE_EVENTS
+from projections.judge_keys import live_status_key
+from schemas.judge import (
+    MarkProgress,
+    ProgressMarked,
+    RunCode,
+    SubmissionCompiled,
+    SubmissionJudged,
+    SubmitSolution,
+    TestJudged,
+)
+from schemas.ulid import new_ulid
+from streams.judge.catalog import reference_solutions
+from tests.support.log import LogReader, LogWriter, Seen, command, records
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "a-plus-b"
+
+
+@pytest.fixture(scope="module")
+def problems(infrastructure: Settings) -> Settings:
+    publish_catalog(infrastructure.kafka_bootstrap)
+    return infrastructure
+
+
+def _revision(bootstrap: str, problem_id: str) -> int:
+    return latest_revisions(bootstrap)[problem_id].revision
+
+
+def _submit(user: str, source: str, language: str, revision: int) -> SubmitSolution:
+    return command(  # type: ignore[return-value]
+        SubmitSolution,
+        submission_id=new_ulid(int(time.time() * 1000)),
+        user_id=user,
+        problem_id=PROBLEM,
+        problem_revision=revision,
+        language=language,
+        source=source,
+    )
+
+
+def _for(user: str) -> Callable[[Seen], bool]:
+    def keep(seen: Seen) -> bool:
+        return getattr(seen.record, "user_id", None) == user
+
+    return keep
+
+
+def test_submissions_get_one_verdict_each(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    user = f"learner-{uuid.uuid4().hex[:8]}"
+    revision = _revision(worker.kafka_bootstrap, PROBLEM)
+    right = _submit(user, reference_solutions(PROBLEM)["python"], "python", revision)
+    wrong = _submit(user, "print(0)\n", "python", revision)
+    broken = _submit(user, "int main( {", "cpp", revision)
+    run: RunCode = command(  # type: ignore[assignment]
+        RunCode,
+        submission_id=new_ulid(int(time.time() * 1000)),
+        user_id=user,
+        problem_id=PROBLEM,
+        problem_revision=revision,
+        language="python",
+        source="print(sum(map(int, input().split())))\n",
+        stdin="40 2\n",
+    )
+    mark = command(MarkProgress, user_id=user, problem_id=PROBLEM, status="in_progress")
+    writer.send(right, wrong, broken, run, mark)
+
+    reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+    seen = reader.wait_for(
+        _for(user),
+        lambda s: len(records(s, SubmissionJudged)) >= 4 and bool(records(s, ProgressMarked)),
+        timeout=180,
+    )
+    reader.close()
+    verdicts = {r.submission_id: r for r in records(seen, SubmissionJudged)}
+    assert verdicts[right.submission_id].verdict == "accepted"
+    assert verdicts[right.submission_id].passed == verdicts[right.submission_id].total > 0
+    assert verdicts[wrong.submission_id].verdict == "wrong_answer"
+    assert verdicts[broken.submission_id].verdict == "compilation_error"
+    assert verdicts[broken.submission_id].message  # the compiler said why
+    assert verdicts[run.submission_id].mode == "run"
+    assert verdicts[run.submission_id].stdout.strip() == "42"
+    tests_of_right = [
+        t for t in records(seen, TestJudged) if t.submission_id == right.submission_id
+    ]
+    assert len(tests_of_right) == verdicts[right.submission_id].total
+    assert all(t.outcome == "accepted" for t in tests_of_right)
+    compiled = [
+        r for r in records(seen, SubmissionCompiled) if r.submission_id == broken.submission_id
+    ]
+    assert [c.ok for c in compiled] == [False]
+    counts = Counter(r.submission_id for r in records(seen, SubmissionJudged))
+    assert max(counts.values()) == 1
+
+
+def test_garbage_on_the_command_topic_goes_to_the_dlq(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    user = f"learner-{uuid.uuid4().hex[:8]}"
+    writer.send_raw(JUDGE_COMMANDS.name, user.encode(), b"\xc3\x01not avro at all")
+    revision = _revision(worker.kafka_bootstrap, PROBLEM)
+    after = _submit(user, reference_solutions(PROBLEM)["python"], "python", revision)
+    writer.send(after)
+    dlq = LogReader(worker.kafka_bootstrap, [JUDGE_COMMANDS.dlq])
+    dlq.wait_for(lambda s: s.raw == b"\xc3\x01not avro at all", lambda s: len(s) >= 1, timeout=120)
+    dlq.close()
+    reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+    seen = reader.wait_for(_for(user), lambda s: bool(records(s, SubmissionJudged)), timeout=120)
+    reader.close()
+    assert records(seen, SubmissionJudged)[0].verdict == "accepted"
+
+
+@pytest.mark.crash
+def test_a_worker_killed_mid_run_answers_once(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    """SIGKILL while a slow submission runs: judged again from scratch, one verdict."""
+    user = f"learner-{uuid.uuid4().hex[:8]}"
+    revision = _revision(worker.kafka_bootstrap, PROBLEM)
+    slow = _submit(
+        user,
+        "import time\ntime.sleep(1.5)\n" + reference_solutions(PROBLEM)["python"],
+        "python",
+        revision,
+    )
+    writer.send(slow)
+    live = LogReader(worker.kafka_bootstrap, [JUDGE_COMMANDS.name])
+    live.wait_for(_for(user), lambda s: len(s) >= 1, timeout=60)
+    live.close()
+    # The first test is running (sleeping) when the worker dies.
+    processes.wait_until(
+        lambda: _running(worker, slow.submission_id), 120, "the slow submission to start"
+    )
+    processes.kill(worker.state_dir, platform.worker_name(1))
+    platform.start_worker(worker, 1)
+    reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+    seen = reader.wait_for(_for(user), lambda s: bool(records(s, SubmissionJudged)), timeout=300)
+    # Anything doubled would arrive shortly after the first answer.
+    seen = reader.wait_for(_for(user), lambda s: True, timeout=10)
+    reader.close()
+    verdicts = records(seen, SubmissionJudged)
+    assert [v.submission_id for v in verdicts] == [slow.submission_id]
+    assert verdicts[0].verdict == "accepted"
+    tests = [t.index for t in records(seen, TestJudged)]
+    assert sorted(tests) == sorted(set(tests)), "a test was reported twice"
+
+
+def _running(settings: Settings, submission_id: str) -> bool:
+    client = redis.Redis.from_url(settings.redis_url)
+    return bool(client.exists(live_status_key(settings.namespace, submission_id)))
