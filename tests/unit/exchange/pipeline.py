@@ -99,7 +99,6 @@ class Exchange:
         }
         self.symbols = {
             k: matching.SymbolState.from_dict(
-                json.loads(json.dumps(s.to_dict())), self.book_factory
-            )
+                json.loads(json.dumps(s.to_dict())), self.book_factory)
             for k, s in self.symbols.items()
         }

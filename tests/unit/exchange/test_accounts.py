@@ -30,48 +30,22 @@ def send(state: AccountState, kind: Any, **payload: Any) -> list[Fact]:
     return decide(state, (kind, {"account_id": state.account_id, **payload}), f"cmd-{next(_ids)}")
 
 
-def place(
-    state: AccountState,
-    order_id: str,
-    side: str,
-    quantity: int,
-    price: int | None = None,
-    cash_limit: int | None = None,
-    client: str | None = None,
-) -> list[Fact]:
-    return send(
-        state,
-        PlaceOrder,
-        order_id=order_id,
-        client_order_id=client or "c-" + order_id,
-        symbol="ACME",
-        side=side,
-        order_type="limit" if price else "market",
-        time_in_force="GTC",
-        quantity=quantity,
-        price=price,
-        cash_limit=cash_limit,
-    )
+def place(state: AccountState, order_id: str, side: str, quantity: int,
+          price: int | None = None, cash_limit: int | None = None,
+          client: str | None = None) -> list[Fact]:
+    return send(state, PlaceOrder, order_id=order_id, client_order_id=client or "c-" + order_id,
+                symbol="ACME", side=side, order_type="limit" if price else "market",
+                time_in_force="GTC", quantity=quantity, price=price, cash_limit=cash_limit)
 
 
 def fill(state: AccountState, order_id: str, side: str, price: int, quantity: int) -> list[Fact]:
-    return send(
-        state,
-        OrderFilled,
-        order_id=order_id,
-        symbol="ACME",
-        side=side,
-        price=price,
-        quantity=quantity,
-        trade_id="t",
-        seq=1,
-    )
+    return send(state, OrderFilled, order_id=order_id, symbol="ACME", side=side, price=price,
+                quantity=quantity, trade_id="t", seq=1)
 
 
 def close(state: AccountState, order_id: str, side: str, reason: str = "filled") -> list[Fact]:
-    return send(
-        state, OrderClosed, order_id=order_id, symbol="ACME", side=side, reason=reason, seq=1
-    )
+    return send(state, OrderClosed, order_id=order_id, symbol="ACME", side=side, reason=reason,
+                seq=1)
 
 
 def funded(cash: int = 10_000, shares: int = 0) -> AccountState:
@@ -90,31 +64,15 @@ def rejection(facts: list[Fact]) -> tuple[str, str]:
 def test_deposit_withdraw_and_transfers_move_available_balances() -> None:
     state = AccountState("alice")
     deposit = decide(state, (DepositCash, {"account_id": "alice", "amount": 2_500}), "d1")
-    assert deposit == [
-        (
-            BalanceChanged,
-            {
-                "account_id": "alice",
-                "asset": "cash",
-                "available_delta": 2_500,
-                "reserved_delta": 0,
-                "available": 2_500,
-                "reserved": 0,
-                "cause": "deposit",
-                "ref": "d1",
-            },
-        )
-    ]
+    assert deposit == [(BalanceChanged, {
+        "account_id": "alice", "asset": "cash", "available_delta": 2_500, "reserved_delta": 0,
+        "available": 2_500, "reserved": 0, "cause": "deposit", "ref": "d1"})]
     assert rejection(send(state, WithdrawCash, amount=10_000)) == (
-        "insufficient_funds",
-        "needs 10,000 cents, 2,500 available",
-    )
+        "insufficient_funds", "needs 10,000 cents, 2,500 available")
     assert send(state, WithdrawCash, amount=500)[0][1]["available"] == 2_000
     send(state, TransferShares, symbol="ACME", quantity=30, direction="in")
-    assert (
-        rejection(send(state, TransferShares, symbol="ACME", quantity=31, direction="out"))[0]
-        == "insufficient_shares"
-    )
+    assert rejection(send(state, TransferShares, symbol="ACME", quantity=31,
+                          direction="out"))[0] == "insufficient_shares"
     facts = send(state, TransferShares, symbol="ACME", quantity=10, direction="out")
     assert facts[0][1]["cause"] == "transfer_out" and state.shares["ACME"] == [20, 0]
 
@@ -124,45 +82,30 @@ def test_a_limit_buy_reserves_price_times_quantity() -> None:
     facts = place(state, "o1", "buy", 40, price=200)
     assert [k for k, _ in facts] == [OrderAccepted, BalanceChanged]
     assert facts[0][1] == {
-        "order_id": "o1",
-        "account_id": "alice",
-        "client_order_id": "c-o1",
-        "symbol": "ACME",
-        "side": "buy",
-        "order_type": "limit",
-        "time_in_force": "GTC",
-        "quantity": 40,
-        "price": 200,
-        "cash_limit": None,
-    }
+        "order_id": "o1", "account_id": "alice", "client_order_id": "c-o1", "symbol": "ACME",
+        "side": "buy", "order_type": "limit", "time_in_force": "GTC", "quantity": 40,
+        "price": 200, "cash_limit": None}
     assert facts[1][1]["cause"] == "reserve" and facts[1][1]["reserved_delta"] == 8_000
     assert (state.cash_available, state.cash_reserved) == (2_000, 8_000)
     assert rejection(place(state, "o2", "buy", 20, price=200)) == (
-        "insufficient_funds",
-        "needs 4,000 cents, 2,000 available",
-    )
+        "insufficient_funds", "needs 4,000 cents, 2,000 available")
 
 
 def test_a_sell_reserves_shares_and_there_is_no_short_selling() -> None:
     state = funded(1, shares=50)
     assert rejection(place(state, "o1", "sell", 60, price=100)) == (
-        "insufficient_shares",
-        "needs 60 ACME shares, 50 available",
-    )
+        "insufficient_shares", "needs 60 ACME shares, 50 available")
     place(state, "o2", "sell", 50, price=100)
     assert state.shares["ACME"] == [0, 50]
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "code"),
-    [
-        ({"side": "buy", "quantity": 1}, "missing_cash_limit"),
-        ({"side": "buy", "quantity": 1, "cash_limit": 0}, "invalid_order"),
-        ({"side": "sell", "quantity": 1, "cash_limit": 100}, "invalid_order"),
-        ({"side": "buy", "quantity": 0, "price": 100}, "invalid_order"),
-        ({"side": "buy", "quantity": 1, "price": 100, "cash_limit": 100}, "invalid_order"),
-    ],
-)
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"side": "buy", "quantity": 1}, "missing_cash_limit"),
+    ({"side": "buy", "quantity": 1, "cash_limit": 0}, "invalid_order"),
+    ({"side": "sell", "quantity": 1, "cash_limit": 100}, "invalid_order"),
+    ({"side": "buy", "quantity": 0, "price": 100}, "invalid_order"),
+    ({"side": "buy", "quantity": 1, "price": 100, "cash_limit": 100}, "invalid_order"),
+])
 def test_malformed_orders_are_rejected_with_a_code(kwargs: dict[str, Any], code: str) -> None:
     state = funded(10_000, shares=10)
     assert rejection(place(state, "o1", **kwargs))[0] == code
@@ -171,19 +114,9 @@ def test_malformed_orders_are_rejected_with_a_code(kwargs: dict[str, Any], code:
 
 def test_a_limit_order_without_a_price_is_missing_its_price() -> None:
     state = funded()
-    facts = send(
-        state,
-        PlaceOrder,
-        order_id="o1",
-        client_order_id="c1",
-        symbol="ACME",
-        side="buy",
-        order_type="limit",
-        time_in_force="GTC",
-        quantity=1,
-        price=None,
-        cash_limit=None,
-    )
+    facts = send(state, PlaceOrder, order_id="o1", client_order_id="c1", symbol="ACME",
+                 side="buy", order_type="limit", time_in_force="GTC", quantity=1, price=None,
+                 cash_limit=None)
     assert rejection(facts)[0] == "missing_price"
 
 
@@ -191,11 +124,9 @@ def test_client_order_ids_and_order_ids_are_unique() -> None:
     state = funded()
     place(state, "o1", "buy", 1, price=100, client="c")
     assert rejection(place(state, "o2", "buy", 1, price=100, client="c"))[0] == (
-        "duplicate_client_order_id"
-    )
+        "duplicate_client_order_id")
     assert rejection(place(state, "o1", "buy", 1, price=100, client="d"))[0] == (
-        "duplicate_order_id"
-    )
+        "duplicate_order_id")
 
 
 def test_a_buy_filled_below_its_limit_gets_the_difference_back_at_close() -> None:
@@ -203,13 +134,10 @@ def test_a_buy_filled_below_its_limit_gets_the_difference_back_at_close() -> Non
     place(state, "o1", "buy", 40, price=200)
     facts = fill(state, "o1", "buy", 150, 40)
     assert [(p["asset"], p["available_delta"], p["reserved_delta"]) for _, p in facts] == [
-        ("cash", 0, -6_000),
-        ("ACME", 40, 0),
-    ]
+        ("cash", 0, -6_000), ("ACME", 40, 0)]
     facts = close(state, "o1", "buy")
     assert [(p["cause"], p["available_delta"], p["reserved_delta"]) for _, p in facts] == [
-        ("release", 2_000, -2_000)
-    ]
+        ("release", 2_000, -2_000)]
     assert (state.cash_available, state.cash_reserved) == (4_000, 0)
     assert state.shares["ACME"] == [40, 0] and not state.open_orders
 
@@ -230,9 +158,7 @@ def test_a_sell_fill_pays_cash_and_a_rejection_releases_the_shares() -> None:
     place(state, "o1", "sell", 20, price=300)
     facts = fill(state, "o1", "sell", 310, 20)
     assert [(p["asset"], p["available_delta"], p["reserved_delta"]) for _, p in facts] == [
-        ("ACME", 0, -20),
-        ("cash", 6_200, 0),
-    ]
+        ("ACME", 0, -20), ("cash", 6_200, 0)]
     assert close(state, "o1", "sell") == []  # nothing left in reserve
     place(state, "o2", "sell", 30, price=300)
     facts = close(state, "o2", "sell", "rejected")
@@ -244,8 +170,7 @@ def test_cancel_needs_an_open_order_of_this_account_and_is_asked_once() -> None:
     assert rejection(send(state, CancelOrder, order_id="o1"))[0] == "unknown_order"
     place(state, "o1", "buy", 1, price=100)
     assert send(state, CancelOrder, order_id="o1") == [
-        (CancelRequested, {"order_id": "o1", "account_id": "alice", "symbol": "ACME"})
-    ]
+        (CancelRequested, {"order_id": "o1", "account_id": "alice", "symbol": "ACME"})]
     assert rejection(send(state, CancelOrder, order_id="o1"))[0] == "cancel_pending"
     close(state, "o1", "buy", "cancelled")
     assert state.cash_available == 10_000
@@ -265,16 +190,8 @@ def test_a_repeated_command_id_yields_nothing_within_the_memory() -> None:
 
 
 def test_decide_record_takes_the_command_id_from_the_envelope() -> None:
-    envelope = Envelope(
-        event_id="01J",
-        type="t",
-        schema_version=1,
-        occurred_at=0,
-        recorded_at=0,
-        producer="p",
-        key="alice",
-        correlation_id="c",
-    )
+    envelope = Envelope(event_id="01J", type="t", schema_version=1, occurred_at=0,
+                        recorded_at=0, producer="p", key="alice", correlation_id="c")
     state = AccountState("alice")
     record = DepositCash(envelope=envelope, account_id="alice", amount=5)
     assert decide_record(state, record)[0][1]["ref"] == "01J"

@@ -78,10 +78,7 @@ def test_ioc_never_rests(new_book: BookFactory) -> None:
     book = new_book()
     book.place("s1", "A", "sell", 100, 2, "GTC")
     assert book.place("b1", "B", "buy", 100, 5, "IOC") == (
-        EXPIRED,
-        3,
-        [(TRADE, "s1", "A", 100, 2, 0)],
-    )
+        EXPIRED, 3, [(TRADE, "s1", "A", 100, 2, 0)])
     assert book.place("b2", "B", "buy", 100, 5, "IOC") == (EXPIRED, 5, [])
     assert len(book) == 0
 
@@ -168,9 +165,7 @@ def test_rest_restores_orders_in_the_order_given(new_book: BookFactory) -> None:
     book.rest("b2", "A", "buy", 100, 1)
     book.rest("b1", "B", "buy", 100, 2)
     assert book.place("s1", "C", "sell", 100, 3, "IOC")[2] == [
-        (TRADE, "b2", "A", 100, 1, 0),
-        (TRADE, "b1", "B", 100, 2, 0),
-    ]
+        (TRADE, "b2", "A", 100, 1, 0), (TRADE, "b1", "B", 100, 2, 0)]
 
 
 # --- properties: random flows against both books ------------------------------------
@@ -307,8 +302,7 @@ def test_levels_emptied_below_the_top_are_dropped_and_the_book_still_works() -> 
     assert len(fast._bids.heap) == len(fast._bids.levels)
     assert fast.orders("buy") == reference.orders("buy")
     assert fast.place("s", "B", "sell", None, 10, "IOC") == reference.place(
-        "s", "B", "sell", None, 10, "IOC"
-    )
+        "s", "B", "sell", None, 10, "IOC")
     assert fast.best_bid() is None and len(fast) == 0
 
 
@@ -324,23 +318,15 @@ def test_cancelled_orders_inside_a_level_do_not_pile_up() -> None:
     assert len(level.orders) <= 2 * level.live + 32
     assert fast.orders("sell") == reference.orders("sell")
     assert fast.place("b", "B", "buy", 100, 150, "IOC") == reference.place(
-        "b", "B", "buy", 100, 150, "IOC"
-    )
+        "b", "B", "buy", 100, 150, "IOC")
 
 
 @pytest.mark.parametrize("factory", BOOKS, ids=["fast", "reference"])
 @settings(max_examples=200, deadline=None)
-@given(
-    flow=flows,
-    quantity=st.integers(1, 200),
-    cash_limit=st.integers(0, 20_000),
-    lot=st.sampled_from((1, 3)),
-)
+@given(flow=flows, quantity=st.integers(1, 200), cash_limit=st.integers(0, 20_000),
+       lot=st.sampled_from((1, 3)))
 def test_a_market_buy_spends_no_more_than_its_cash_limit_and_stops_only_when_it_must(
-    factory: BookFactory,
-    flow: list[tuple[object, ...]],
-    quantity: int,
-    cash_limit: int,
+    factory: BookFactory, flow: list[tuple[object, ...]], quantity: int, cash_limit: int,
     lot: int,
 ) -> None:
     book = factory(lot)

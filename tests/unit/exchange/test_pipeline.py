@@ -31,9 +31,7 @@ SETTINGS = settings(max_examples=150, deadline=None)
 
 
 def run(
-    cmds: list[Command],
-    seed: int,
-    book_factory: BookFactory = OrderBook,
+    cmds: list[Command], seed: int, book_factory: BookFactory = OrderBook,
     restart_at: int | None = None,
 ) -> Exchange:
     """Feed commands one by one, letting the stages run a random while in between."""
@@ -60,31 +58,17 @@ def test_the_flows_reach_every_outcome() -> None:
     @given(steps, st.integers(0, 2**16))
     def collect(raw: list[dict[str, Any]], seed: int) -> None:
         for _, (kind, payload) in run(commands(raw), seed).log:
-            seen.add(
-                kind.__name__
-                + ":"
-                + str(payload.get("reason_code") or payload.get("reason") or payload.get("cause"))
-            )
+            seen.add(kind.__name__ + ":" + str(payload.get("reason_code") or
+                                               payload.get("reason") or payload.get("cause")))
 
     collect()
-    for expected in (
-        "TradeExecuted:None",
-        "OrderRested:None",
-        "OrderClosed:filled",
-        "OrderClosed:expired",
-        "OrderClosed:rejected",
-        "OrderClosed:cancelled",
-        "OrderCancelled:self_trade_prevented",
-        "OrderExpired:fill_or_kill",
-        "OrderExpired:cash_limit_reached",
-        "CommandRejected:insufficient_funds",
-        "CommandRejected:insufficient_shares",
-        "OrderRejected:halted",
-        "OrderRejected:price_off_tick",
-        "OrderRejected:unknown_symbol",
-        "BalanceChanged:release",
-        "CancelRejected:order_not_open",
-    ):
+    for expected in ("TradeExecuted:None", "OrderRested:None", "OrderClosed:filled",
+                     "OrderClosed:expired", "OrderClosed:rejected", "OrderClosed:cancelled",
+                     "OrderCancelled:self_trade_prevented", "OrderExpired:fill_or_kill",
+                     "OrderExpired:cash_limit_reached", "CommandRejected:insufficient_funds",
+                     "CommandRejected:insufficient_shares", "OrderRejected:halted",
+                     "OrderRejected:price_off_tick", "OrderRejected:unknown_symbol",
+                     "BalanceChanged:release", "CancelRejected:order_not_open"):
         assert expected in seen
 
 
@@ -118,10 +102,8 @@ def test_cash_and_shares_are_conserved_and_reservations_add_up(
         assert sum(sum(s.shares.get(symbol, [0, 0])) for s in states) == shares_in[symbol]
 
     resting = {
-        o[0]: o
-        for sym in exchange.symbols.values()
-        for side in ("buy", "sell")
-        for o in sym.book.orders(side)
+        o[0]: o for sym in exchange.symbols.values()
+        for side in ("buy", "sell") for o in sym.book.orders(side)
     }
     open_orders = {}
     for state in states:
@@ -130,11 +112,8 @@ def test_cash_and_shares_are_conserved_and_reservations_add_up(
         buys = sum(o.reserved for o in state.open_orders.values() if o.side == "buy")
         assert state.cash_reserved == buys
         for symbol, (_, reserved) in state.shares.items():
-            assert reserved == sum(
-                o.reserved
-                for o in state.open_orders.values()
-                if o.side == "sell" and o.symbol == symbol
-            )
+            assert reserved == sum(o.reserved for o in state.open_orders.values()
+                                   if o.side == "sell" and o.symbol == symbol)
         for order_id, order in state.open_orders.items():
             open_orders[order_id] = (state.account_id, order)
     # Once the queues are empty, an order is open at its account iff it rests on a book.
@@ -192,9 +171,8 @@ def test_the_fact_stream_tells_the_whole_story(raw: list[dict[str, Any]], seed: 
         else:
             assert held == state.shares[asset]
     for trade in trades.values():
-        assert (
-            len([f for fs in fills.values() for f in fs if f["trade_id"] == trade["trade_id"]]) == 2
-        )
+        assert len([f for fs in fills.values() for f in fs
+                    if f["trade_id"] == trade["trade_id"]]) == 2
     for order_id, order in accepted.items():
         filled = sum(f["quantity"] for f in fills[order_id])
         assert filled <= order["quantity"]
@@ -244,22 +222,10 @@ def test_fast_and_reference_books_yield_identical_facts(
 
 @pytest.mark.parametrize("book_factory", [OrderBook, ReferenceOrderBook], ids=["fast", "ref"])
 def test_a_repeated_command_changes_nothing(book_factory: BookFactory) -> None:
-    place = (
-        PlaceOrder,
-        {
-            "account_id": "alice",
-            "order_id": "o1",
-            "client_order_id": "c1",
-            "symbol": "Y",
-            "side": "buy",
-            "order_type": "limit",
-            "time_in_force": "GTC",
-            "quantity": 5,
-            "price": 20,
-            "cash_limit": None,
-        },
-        "cmd-2",
-    )
+    place = (PlaceOrder, {
+        "account_id": "alice", "order_id": "o1", "client_order_id": "c1", "symbol": "Y",
+        "side": "buy", "order_type": "limit", "time_in_force": "GTC", "quantity": 5,
+        "price": 20, "cash_limit": None}, "cmd-2")
     deposit = (DepositCash, {"account_id": "alice", "amount": 1000}, "cmd-1")
     once = run([deposit, place], 0, book_factory)
     twice = run([deposit, place, deposit, place], 0, book_factory)
