@@ -7,7 +7,7 @@ them; `Settings.extra` may override any of them by field name (tests do).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from infra.settings import Settings
 
@@ -17,6 +17,9 @@ class GatewayConfig:
     # Short on purpose: a dead broker must turn into a 503 within seconds,
     # not hang a client for librdkafka's default of five minutes.
     delivery_timeout_ms: int = 3000
+    # With replicas, a broker's death moves partition leaders, which takes
+    # seconds; 3 s would answer 503 for records that then land.
+    replicated_delivery_timeout_ms: int = 15000
     # What a 503 tells a client to wait before trying again.
     unavailable_retry_after_s: int = 2
     max_body_bytes: int = 64 * 1024
@@ -39,4 +42,7 @@ def load_gateway_config(settings: Settings) -> GatewayConfig:
         if raw is None:
             continue
         values[f.name] = float(raw) if isinstance(f.default, float) else int(raw)
-    return GatewayConfig(**values)  # type: ignore[arg-type]
+    config = GatewayConfig(**values)  # type: ignore[arg-type]
+    if settings.kafka_brokers > 1 and "delivery_timeout_ms" not in values:
+        return replace(config, delivery_timeout_ms=config.replicated_delivery_timeout_ms)
+    return config
