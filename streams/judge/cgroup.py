@@ -122,7 +122,22 @@ def _own_group(controller: str) -> str:
 
 
 def _run_name() -> str:
-    return f"run-{uuid.uuid4().hex[:16]}"
+    # The creating process's pid in the name: another process sweeping stale
+    # groups must leave the groups of a live one alone.
+    return f"run-{os.getpid()}-{uuid.uuid4().hex[:16]}"
+
+
+def _owner_alive(group: Path) -> bool:
+    parts = group.name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False  # named before groups carried their owner: stale
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _make_parent(directory: Path, name: str) -> Path:
@@ -130,7 +145,10 @@ def _make_parent(directory: Path, name: str) -> Path:
     parent.mkdir(exist_ok=True)
     # Groups of runs a crashed worker left behind: empty ones go now. A
     # non-empty one still holds a process of a dead run, which is killed.
+    # Groups of live processes (other workers, this one) are theirs.
     for stale in parent.glob("run-*"):
+        if _owner_alive(stale):
+            continue
         with contextlib.suppress(OSError):
             _drain_and_remove([stale])
     return parent

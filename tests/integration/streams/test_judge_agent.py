@@ -166,3 +166,24 @@ def test_a_worker_killed_mid_run_answers_once(
 def _running(settings: Settings, submission_id: str) -> bool:
     client = redis.Redis.from_url(settings.redis_url)
     return bool(client.exists(live_status_key(settings.namespace, submission_id)))
+
+
+def test_a_slow_submission_does_not_hold_up_a_quick_one(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    revision = _revision(worker.kafka_bootstrap, PROBLEM)
+    reference = reference_solutions(PROBLEM)["python"]
+    # The same user, so the same partition: the hard case for a per-partition consumer.
+    user = f"learner-{uuid.uuid4().hex[:8]}"
+    slow = _submit(user, "import time\ntime.sleep(0.8)\n" + reference, "python", revision)
+    quick = _submit(user, reference, "python", revision)
+    writer.send(slow, quick)
+    reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+    seen = reader.wait_for(
+        _for(user), lambda s: len(records(s, SubmissionJudged)) >= 2, timeout=180
+    )
+    reader.close()
+    order = [r.submission_id for r in records(seen, SubmissionJudged)]
+    # Facts commit in the order they were decided: the quick one first.
+    assert order == [quick.submission_id, slow.submission_id]
+    assert {r.verdict for r in records(seen, SubmissionJudged)} == {"accepted"}
