@@ -147,9 +147,7 @@ def source_of(kind: str, counter: int, tag: str) -> str:
     return reference + f"# bench {tag} submission {counter}\n"
 
 
-async def submit(
-    client: httpx.AsyncClient, user: str, source: str, watch: str
-) -> Sample:
+async def submit(client: httpx.AsyncClient, user: str, source: str, watch: str) -> Sample:
     body = {"user_id": user, "problem_id": PROBLEM, "language": "python", "source": source}
     sent = time.monotonic()
     response = await client.post("/v1/judge/submissions", json=body)
@@ -182,9 +180,9 @@ async def _stream_once(client: httpx.AsyncClient, url: str, sample: Sample) -> b
         async for line in response.aiter_lines():
             now = time.monotonic()
             if line.startswith("event: "):
-                event = line[len("event: "):]
+                event = line.removeprefix("event: ")
             elif line.startswith("data: "):
-                data = json.loads(line[len("data: "):])
+                data = json.loads(line.removeprefix("data: "))
                 if _note(sample, event, data, now):
                     return True
     raise SystemExit(f"stream of {sample.submission_id} ended without a verdict")
@@ -214,7 +212,7 @@ def _note(sample: Sample, event: str, data: dict[str, Any], now: float) -> bool:
     if running and isinstance(test, int):
         if sample.first_test is None:
             sample.first_test = now
-        if test == total:
+        if test == total and sample.last_test is None:
             sample.last_test = now
     return False
 

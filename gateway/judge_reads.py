@@ -7,7 +7,9 @@ checks the caller and the parameters and turns "unknown" into 404.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
@@ -24,8 +26,11 @@ from gateway.problems import Problem, invalid
 from gateway.services import Services
 from gateway.sse import KEEPALIVE, sse_event
 from projections.judge_read import JudgeReadModel
+from schemas.ulid import is_ulid, ulid_millis
 
 M = TypeVar("M", bound=BaseModel)
+# How long after issuing an id the gateway waits for the projector to show it.
+ISSUED_GRACE_S = 5.0
 
 
 def _params(request: Request, model: type[M]) -> M:
@@ -64,10 +69,28 @@ async def problem(request: Request) -> Response:
     return JSONResponse(found)
 
 
+async def _issued_submission(model: JudgeReadModel, submission_id: str) -> Any:
+    """The submission, waiting a moment for one the gateway has just issued.
+
+    A 202 comes back as soon as Kafka has the command; the projector shows it
+    a few hundred milliseconds later. A client that asks in between, for an id
+    whose time says it was issued in the last seconds, is answered once the
+    read model has it instead of with a 404.
+    """
+    found = await model.submission(submission_id)
+    if found is not None or not is_ulid(submission_id):
+        return found
+    deadline = ulid_millis(submission_id) / 1000 + ISSUED_GRACE_S
+    while found is None and time.time() < deadline:
+        await asyncio.sleep(0.02)
+        found = await model.submission(submission_id)
+    return found
+
+
 async def submission(request: Request) -> Response:
     _, model = await _read_model(request)
     query = _params(request, SubmissionQuery)
-    found = await model.submission(query.submission_id)
+    found = await _issued_submission(model, query.submission_id)
     if found is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
     return JSONResponse(found)
@@ -96,7 +119,7 @@ async def submission_stream(request: Request) -> Response:
     pubsub = services.redis.pubsub()
     try:
         await pubsub.subscribe(model.updates_channel(query.submission_id))
-        snapshot = await model.submission(query.submission_id)
+        snapshot = await _issued_submission(model, query.submission_id)
     except BaseException:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
         raise
