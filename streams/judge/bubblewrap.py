@@ -11,11 +11,12 @@ the sandbox in a user namespace of its own, where the run is uid 65534 with
 no capabilities, `no_new_privs` set, and no way to make further user
 namespaces (`--disable-userns`).
 
-Pure: no I/O.
+Pure but for `find_program`, which looks for the run's program on the host.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,66 @@ USR_LINKS = {"/bin": "usr/bin", "/sbin": "usr/sbin", "/lib": "usr/lib", "/lib64"
 # and the dynamic loader's cache. Toolchain-specific ones (/etc/java-17-openjdk)
 # come from the language table's `read_only`.
 ETC = ("/etc/alternatives", "/etc/ld.so.cache")
+# What the sandbox mounts itself, all before the read-only binds (bubblewrap
+# mounts in argument order, later on top of earlier).
+OWN_MOUNTS = tuple(
+    Path(p) for p in ("/usr", *USR_LINKS, *ETC, "/proc", "/dev", "/tmp", "/dev/shm", BOX)
+)
+# The private tmpfs only: a read-only bind under it lands on top of it
+# (bubblewrap makes the folders above it), so a checkout under /tmp works.
+BINDABLE_UNDER = (Path("/tmp"),)
+
+
+def read_only_conflict(path: Path) -> str | None:
+    """Why `path` cannot be bound read-only into the sandbox at its host path; None if it can.
+
+    At or above one of the sandbox's own mounts it would cover it (`/` hides
+    everything, `/tmp` would be the host's /tmp, `/box` the work dir). Under one
+    it is already there (`/usr`) or would reach into what the run owns
+    (`/box`, `/proc`, `/dev`). Under `/tmp` it is fine (`BINDABLE_UNDER`).
+    """
+    for own in OWN_MOUNTS:
+        if own.is_relative_to(path):
+            return f"would cover {own}, which the sandbox mounts itself"
+        if path.is_relative_to(own) and own not in BINDABLE_UNDER:
+            return f"is under {own}, which the sandbox mounts itself"
+    return None
+
+
+def host_path(inside: str, *, workdir: Path, read_only: Sequence[Path]) -> Path | None:
+    """Where on the host a path the run sees comes from; None where the sandbox shows nothing.
+
+    `inside` is absolute, or relative to `/box` (the run's working directory).
+    """
+    path = Path(os.path.normpath(Path(BOX, inside)))
+    for link, target in USR_LINKS.items():
+        if path.is_relative_to(link):
+            path = Path("/", target, path.relative_to(link))
+    for bound in reversed(read_only):  # bound last, on top of the rest
+        if path.is_relative_to(bound):
+            return path
+    if path.is_relative_to(BOX):
+        return workdir / path.relative_to(BOX)
+    if path.is_relative_to("/usr") or str(path) in ETC:
+        return path
+    return None
+
+
+def find_program(program: str, *, workdir: Path, read_only: Sequence[Path]) -> Path | None:
+    """The host file `program` (an argv[0]) is, as bubblewrap's execvp would find it in the run.
+
+    A name without a slash is looked up in the sandbox's PATH. None when the
+    run would find no executable file by that name.
+    """
+    if "/" in program:
+        candidates = [program]
+    else:
+        candidates = [f"{folder}/{program}" for folder in ENVIRONMENT["PATH"].split(":")]
+    for candidate in candidates:
+        found = host_path(candidate, workdir=workdir, read_only=read_only)
+        if found is not None and found.is_file() and os.access(found, os.X_OK):
+            return found
+    return None
 
 
 def bwrap_argv(
@@ -82,7 +143,10 @@ def bwrap_argv(
         "--size", str(tmp_size_kb * 1024), "--tmpfs", "/dev/shm",
         "--bind" if writable_workdir else "--ro-bind", str(workdir), BOX,
     ]  # fmt: skip
-    # After /tmp: a toolchain under /tmp must not be hidden by the tmpfs.
+    # After /tmp, so a toolchain under /tmp (a checkout in /tmp) lands on top
+    # of the private tmpfs instead of under it; bubblewrap makes the folders
+    # above it in the tmpfs. `read_only_conflict` refuses the paths this
+    # order cannot serve.
     for path in read_only:
         argv += ["--ro-bind", str(path), str(path)]
     argv += [

@@ -35,9 +35,10 @@ Decisions:
   a clean exit is "accepted", a crash or limit its verdict; stdout and
   stderr come back cut to RUN_EXCERPT_BYTES; no tests (passed = total = 0).
 - Function-style problems: the language's harness files go next to the
-  learner's source; the harness's compile argv (if any) replaces the
-  language's, its run argv the language's. The harness prints the result as
-  JSON and the problem's checker compares it (JSON-aware, see checkers.py).
+  learner's source; the language's compile argv gets the harness's files
+  added, its run argv the harness as its program (`harness/`). The harness
+  prints the result as JSON and the problem's checker compares it
+  (JSON-aware, see checkers.py).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from pathlib import Path
 
 from schemas.judge import Checker, Mode, ProblemPublished, RunCode, SubmitSolution, TestCase
 from streams.judge.checkers import CheckResult, CustomChecker, check
-from streams.judge.harness import Harness, harnesses
+from streams.judge.harness import Harness, HarnessError, harnesses
 from streams.judge.languages import Language, languages
 from streams.judge.limits import LimitOverrides, Limits, effective_limits
 from streams.judge.sandbox import RunResult, Sandbox
@@ -218,7 +219,7 @@ def excerpt(data: bytes, limit: int, *, tail: bool = False) -> str:
 @dataclass(frozen=True)
 class _Program:
     files: dict[str, str] | None  # next to the source (a harness)
-    compile: tuple[str, ...] | None  # replaces the language's compile argv when set
+    compile: tuple[str, ...] | None  # the compile argv; the language's when None
     run: tuple[str, ...]
 
 
@@ -233,7 +234,14 @@ def _program(
         return f"function problem {problem.problem_id!r} has no function signature"
     if harness is None:
         return f"{language.name} has no harness for function-style problems"
-    return _Program(dict(harness.files), harness.compile, harness.run_argv(problem.function.name))
+    try:
+        return _Program(
+            dict(harness.files),
+            harness.compile_argv(language),
+            harness.run_argv(language, problem.function.name),
+        )
+    except HarnessError as error:
+        return str(error)
 
 
 @functools.cache

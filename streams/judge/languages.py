@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from streams.judge.bubblewrap import read_only_conflict
 from streams.judge.limits import LimitOverrides
 
 LANGUAGES_ROOT = Path(__file__).resolve().parent / "languages"
@@ -32,8 +33,6 @@ TOOLCHAINS_PLACEHOLDER = "{toolchains}"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # A plain file name in /box: no directories, no leading dot, no shell-special characters.
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-# Paths the sandbox binds itself; a language naming them would bind twice.
-_BOUND_BY_SANDBOX = (Path("/usr"), Path("/etc/alternatives"), Path("/box"), Path("/tmp"))
 _TOP_KEYS = {
     "id", "name", "source_file", "version", "compile", "run", "read_only",
     "limits", "compile_limits", "install", "smoke",
@@ -176,8 +175,8 @@ def parse_language(text: str, *, where: str, toolchains: Path = TOOLCHAINS_DIR) 
     for path in map(Path, read_only):
         if not path.is_absolute() or ".." in path.parts:
             raise LanguageTableError(f"{where}: read_only path {path} must be absolute")
-        if any(path == bound or bound in path.parents for bound in _BOUND_BY_SANDBOX):
-            raise LanguageTableError(f"{where}: read_only path {path} is bound by the sandbox")
+        if conflict := read_only_conflict(path):
+            raise LanguageTableError(f"{where}: read_only path {path} {conflict}")
     smoke = data.get("smoke", {})
     _unknown_keys(smoke, _SMOKE_KEYS, f"{where} [smoke]")
     if not all(isinstance(smoke.get(key), str) for key in _SMOKE_KEYS):

@@ -16,13 +16,16 @@ The layers of one run, outermost first:
 Contract of `Sandbox.run`: blocking and thread-safe (the agent calls it via
 `asyncio.to_thread`, several at once); when it returns or raises, nothing of
 the run is left running and its cgroup is gone. A sandbox that cannot start
-(bubblewrap refused its options) raises `SandboxError`, which is the judge's
-internal error, never the learner's.
+(a missing work dir, toolchain path or program; bubblewrap failing to build
+the sandbox) raises `SandboxError`, which is the judge's internal error, never
+the learner's. Which it is comes from what we checked and from bubblewrap's
+handshake, never from the run's stderr, which the learner writes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -30,13 +33,15 @@ import resource
 import select
 import selectors
 import signal
+import struct
 import subprocess
+import termios
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.judge.bubblewrap import bwrap_argv
+from streams.judge.bubblewrap import bwrap_argv, find_program
 from streams.judge.cgroup import PARENT, CgroupHost, RunGroup, detect_host
 from streams.judge.limits import Limits
 from streams.judge.output import CappedStream
@@ -50,8 +55,14 @@ log = logging.getLogger(__name__)
 CPU_POLL_SECONDS = 0.05
 # After the run's processes are gone, how long its pipes may take to report EOF.
 DRAIN_SECONDS = 1.0
+# How close to its memory limit a failed run's cgroup peak must have come for
+# the failure to be the limit's (the kernel failed a charge and reclaimed; the
+# runtime then failed an allocation): within 1%, and at least 1 MB.
+LIMIT_REACHED_MARGIN = (0.01, 1024)
 # Where no memory cgroup decides, a failed allocation is how Memory Limit
 # Exceeded shows: these are what the common runtimes print when one fails.
+# Only then: the run's stderr is the learner's to write, so with a cgroup its
+# evidence alone decides.
 ALLOCATION_FAILURES = (
     b"MemoryError",
     b"std::bad_alloc",
@@ -78,7 +89,9 @@ class RunResult:
     output_truncated: bool  # more output than output_kb was produced (the run was killed)
     cpu_limit_hit: bool
     wall_limit_hit: bool
-    memory_limit_hit: bool  # cgroup OOM kill or allocation failure under the memory rlimit
+    # With a memory cgroup: its OOM kill, or a failed run that took the group
+    # to its limit. Without one: a failed run whose stderr shows a failed allocation.
+    memory_limit_hit: bool
     file_size_limit_hit: bool  # SIGXFSZ, or a file written up to the limit and a failed run
 
 
@@ -136,6 +149,7 @@ class Sandbox:
         """
         if not argv:
             raise ValueError("nothing to run")
+        _check_startable(argv[0], workdir, read_only)
         if self._as_root:
             _check_reachable(workdir)
         with self.uids.lease() if self.uids else contextlib.nullcontext(None) as uid:
@@ -238,15 +252,22 @@ class _Run:
                     # attach costs a v1 host about a millisecond a controller.
                     with contextlib.suppress(ProcessLookupError):
                         self.group.attach(child_pid)
-                # Release it; if bubblewrap already died, there is no reader.
-                with contextlib.suppress(BrokenPipeError):
-                    os.write(block_w, b"go")
-                fds.close(block_w)
+                # Release it: one byte, which bubblewrap reads only once the
+                # sandbox is built. If bubblewrap already died, there is no reader.
+                try:
+                    released = os.write(block_w, b"g") == 1
+                except BrokenPipeError:
+                    released = False
                 self._watch(proc.pid, out, err, deadline)
             finally:
                 self._end(proc, out, err)
+            # Everything of the run is gone: a byte still in the pipe was never
+            # read, so bubblewrap died building the sandbox ("bwrap: Can't find
+            # source path ..."), before anything of the learner's ran. The run's
+            # own stderr cannot fake this, whatever it prints.
+            built = child_pid is not None and released and _unread(block_w) == 0
         wall_ms = int((time.monotonic() - started) * 1000)
-        if child_pid is None:
+        if not built:
             raise SandboxError(f"bubblewrap did not start: {err.data.decode(errors='replace')}")
         return self._result(out, err, wall_ms, workdir if writable_workdir else None, started)
 
@@ -350,15 +371,20 @@ class _Run:
         ru = self.rusage
         ru_cpu_ms = int((ru.ru_utime + ru.ru_stime) * 1000) if ru else 0
         ru_peak_kb = int(ru.ru_maxrss) if ru else 0
-        oom_killed = False
         cpu_ms, memory_kb = ru_cpu_ms, ru_peak_kb
+        failed = sig is not None or exit_code != 0
         if self.group is not None:
             usage = self.group.usage()
-            memory_kb, oom_killed = usage.peak_memory_kb, usage.oom_killed
+            memory_kb = usage.peak_memory_kb
             if usage.cpu_time_ms is not None:
                 cpu_ms = usage.cpu_time_ms
-        failed = sig is not None or exit_code != 0
-        allocation_failed = failed and any(m in err.data for m in ALLOCATION_FAILURES)
+            fraction, least_kb = LIMIT_REACHED_MARGIN
+            margin_kb = max(least_kb, int(limits.memory_kb * fraction))
+            limit_reached = failed and memory_kb >= limits.memory_kb - margin_kb
+            memory_limit_hit = usage.oom_killed or (limit_reached and self.killed_for is None)
+        else:
+            allocation_failed = failed and any(m in err.data for m in ALLOCATION_FAILURES)
+            memory_limit_hit = allocation_failed and self.killed_for is None
         return RunResult(
             exit_code=exit_code,
             signal=sig,
@@ -372,7 +398,7 @@ class _Run:
             or sig == signal.SIGXCPU
             or cpu_ms >= limits.cpu_time_ms,
             wall_limit_hit=self.killed_for == "wall",
-            memory_limit_hit=oom_killed or (allocation_failed and self.killed_for is None),
+            memory_limit_hit=memory_limit_hit,
             file_size_limit_hit=sig == signal.SIGXFSZ
             or (
                 failed
@@ -380,6 +406,26 @@ class _Run:
                 and _file_at_limit(written, limits.file_size_kb * 1024, since=started)
             ),
         )
+
+
+def _check_startable(program: str, workdir: Path, read_only: Sequence[Path]) -> None:
+    """Refuse a run bubblewrap could not start, before starting it.
+
+    bubblewrap reports a missing bind source or program on stderr and exits 1,
+    as a learner's program may too; these are the judge's mistakes (a
+    toolchain not installed, a compile that left no binary), so they are told
+    apart here, where nothing of the learner's has run.
+    """
+    for path in (workdir, *read_only):
+        if not path.exists():
+            raise SandboxError(f"cannot start the sandbox: {path} does not exist")
+    if find_program(program, workdir=workdir, read_only=read_only) is None:
+        raise SandboxError(f"cannot start the sandbox: no executable {program} in it")
+
+
+def _unread(fd: int) -> int:
+    """How many bytes a pipe holds that nobody has read (either end will do)."""
+    return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])
 
 
 def _check_reachable(workdir: Path) -> None:

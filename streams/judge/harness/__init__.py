@@ -1,12 +1,14 @@
 """The function-style harness per language, as data.
 
-Which files go next to the learner's source, and how to build and run them.
-
 A harness reads the test input (a JSON array of arguments) from stdin, calls
 the learner's function by name and prints the result as one line of compact
-JSON. `{function}` in an argv stands for the problem's FunctionSignature.name;
-`{toolchains}` for the toolchains folder, as in the language table (the
-harness argv are the language's own, with the harness's files added).
+JSON. Its toml names the files it adds next to the learner's source and how
+it changes the language's own argv, never a command of its own: the compile
+argv is the language table's with the harness's files added, the run argv the
+language table's with its program replaced by the harness's. So a harness
+always builds and runs with the exact compiler, flags and paths the language
+table gives (its `{toolchains}` already expanded). `{function}` in the run
+arguments stands for the problem's FunctionSignature.name.
 See README.md for the contract. Pure: reads files only.
 """
 
@@ -15,48 +17,88 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from streams.judge.languages import TOOLCHAINS_DIR, TOOLCHAINS_PLACEHOLDER
+from streams.judge.languages import Language
 
 HARNESS_ROOT = Path(__file__).resolve().parent
 FUNCTION_PLACEHOLDER = "{function}"
+_KEYS = {"language", "files", "compile", "run"}
+
+
+class HarnessError(ValueError):
+    """A harness that does not describe a usable harness, or does not fit its language."""
 
 
 @dataclass(frozen=True)
 class Harness:
     language: str
     files: dict[str, str]  # file name -> content, written into /box next to the source
-    compile: tuple[str, ...] | None  # argv run in /box; None when nothing is compiled
-    run: tuple[str, ...]  # argv run in /box, with `{function}` still in it
+    compile_add: tuple[str, ...]  # appended to the language's compile argv
+    program: str  # the language's program, the last argument of its run argv ("main.py")
+    run_with: tuple[str, ...]  # what replaces it: the harness's program and its arguments
 
-    def run_argv(self, function: str) -> tuple[str, ...]:
-        """The run argv for one problem's function name."""
-        return tuple(function if arg == FUNCTION_PLACEHOLDER else arg for arg in self.run)
-
-
-def load_harness(path: Path, *, toolchains: Path = TOOLCHAINS_DIR) -> Harness:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-
-    def argv(key: str) -> tuple[str, ...] | None:
-        value = data.get(key)
-        if not value:
+    def compile_argv(self, language: Language) -> tuple[str, ...] | None:
+        """The language's compile argv plus the harness's files; None if it compiles nothing."""
+        self._check(language)
+        if language.compile is None:
+            if self.compile_add:
+                raise HarnessError(f"{self.language}: the language compiles nothing to add to")
             return None
-        return tuple(arg.replace(TOOLCHAINS_PLACEHOLDER, str(toolchains)) for arg in value)
+        return (*language.compile, *self.compile_add)
 
-    run = argv("run")
-    if run is None:
-        raise ValueError(f"{path}: a harness needs a run argv")
+    def run_argv(self, language: Language, function: str) -> tuple[str, ...]:
+        """The language's run argv with its program replaced by the harness, for one function."""
+        self._check(language)
+        if language.run[-1] != self.program:
+            raise HarnessError(
+                f"{self.language}: the language's run argv ends in {language.run[-1]!r}, "
+                f"not the program {self.program!r} the harness replaces"
+            )
+        args = (function if arg == FUNCTION_PLACEHOLDER else arg for arg in self.run_with)
+        return (*language.run[:-1], *args)
+
+    def _check(self, language: Language) -> None:
+        if language.id != self.language:
+            raise HarnessError(f"the {self.language} harness applied to {language.id}")
+
+
+def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise HarnessError(f"{where}: {key} must be a list of non-empty strings")
+    if any("{" in v for v in value if v != FUNCTION_PLACEHOLDER):
+        raise HarnessError(f"{where}: {key} may hold no placeholder but {FUNCTION_PLACEHOLDER}")
+    return tuple(value)
+
+
+def load_harness(path: Path) -> Harness:
+    where = path.name
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if unknown := set(data) - _KEYS:
+        raise HarnessError(f"{where}: unknown keys {sorted(unknown)}")
+    compile_table = data.get("compile", {})
+    run_table = data.get("run")
+    if not isinstance(compile_table, dict) or set(compile_table) - {"add"}:
+        raise HarnessError(f"{where}: [compile] has only `add`")
+    if not isinstance(run_table, dict) or set(run_table) != {"replace", "with"}:
+        raise HarnessError(f"{where}: [run] needs `replace` (the language's program) and `with`")
+    program = run_table["replace"]
+    if not isinstance(program, str) or not program:
+        raise HarnessError(f"{where}: [run] replace must be the language's program")
+    run_with = _strings(run_table, "with", where)
+    if not run_with:
+        raise HarnessError(f"{where}: [run] with names the harness's program")
     return Harness(
         language=data["language"],
         files={name: (path.parent / name).read_text(encoding="utf-8") for name in data["files"]},
-        compile=argv("compile"),
-        run=run,
+        compile_add=_strings(compile_table, "add", where),
+        program=program,
+        run_with=run_with,
     )
 
 
-def harnesses(
-    root: Path = HARNESS_ROOT, *, toolchains: Path = TOOLCHAINS_DIR
-) -> dict[str, Harness]:
+def harnesses(root: Path = HARNESS_ROOT) -> dict[str, Harness]:
     """Every language that can run function-style problems, by language id."""
-    found = (load_harness(path, toolchains=toolchains) for path in sorted(root.glob("*.toml")))
+    found = (load_harness(path) for path in sorted(root.glob("*.toml")))
     return {harness.language: harness for harness in found}

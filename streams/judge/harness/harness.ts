@@ -1,8 +1,7 @@
 // Function-style harness for TypeScript: JSON arguments on stdin, the JSON result on stdout.
 //
-// Compiled together with the learner's main.ts
-// (`tsc --target es2020 --module commonjs --outDir . main.ts harness.ts`), then
-// run as `node harness.js <function>`. main.ts has no imports or exports, so it
+// Compiled together with the learner's main.ts (the language's tsc argv, CommonJS
+// into `--outDir .`, with harness.ts added), then run as `node harness.js <function>`. main.ts has no imports or exports, so it
 // compiles to a plain script (main.js) that is evaluated in this context; an
 // `export function` works too (found on exports). The learner's console.log goes
 // to stderr: stdout carries only the result. Plain TS: no @types/node needed.

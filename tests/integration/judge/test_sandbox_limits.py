@@ -339,3 +339,54 @@ def test_runs_in_parallel_threads_do_not_mix(sandbox: Sandbox, scratch: Path) ->
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(one, range(6)))
     assert [r.stdout for r in results] == [f"in{i}\n{i}\n".encode() for i in range(6)]
+
+
+# --- the sandbox's own failures, and what only looks like one ---------------------
+
+
+def test_a_missing_read_only_path_is_the_sandboxs_failure(sandbox: Sandbox, box: Path) -> None:
+    with pytest.raises(SandboxError, match="does not exist"):
+        run(sandbox, box, ["/bin/true"], read_only=[Path("/nonexistent/toolchain")])
+
+
+@pytest.mark.parametrize("program", ["/usr/bin/no-such-compiler", "./main", "no-such-tool"])
+def test_a_missing_program_is_the_sandboxs_failure(
+    sandbox: Sandbox, box: Path, program: str
+) -> None:
+    with pytest.raises(SandboxError, match="no executable"):
+        run(sandbox, box, [program])
+
+
+def test_a_bind_bubblewrap_cannot_make_is_the_sandboxs_failure(sandbox: Sandbox, box: Path) -> None:
+    # It exists, but the run's uid cannot reach it (a root-only parent): only
+    # bubblewrap finds out, while building the sandbox, before the run starts.
+    hidden = Path(tempfile.mkdtemp(prefix="onelog-hidden-"))  # 0700
+    try:
+        (hidden / "toolchain").mkdir()
+        with pytest.raises(SandboxError, match="bubblewrap did not start: bwrap: "):
+            run(sandbox, box, ["/bin/true"], read_only=[hidden / "toolchain"])
+    finally:
+        shutil.rmtree(hidden)
+
+
+def test_a_run_printing_bubblewraps_words_is_still_the_runs_own(
+    sandbox: Sandbox, box: Path
+) -> None:
+    said = "bwrap: execvp ./main: No such file or directory\n"
+    r = run(sandbox, box, py(f"import sys; sys.stderr.write({said!r}); sys.exit(1)"))
+    assert r.exit_code == 1 and r.stderr == said.encode()
+
+
+def test_saying_memoryerror_is_not_hitting_the_memory_limit(sandbox: Sandbox, box: Path) -> None:
+    # With a memory cgroup, only the group's evidence counts, never the run's stderr.
+    r = run(sandbox, box, py("import sys; sys.stderr.write('MemoryError\\n'); sys.exit(1)"))
+    assert r.exit_code == 1 and not r.memory_limit_hit
+
+
+def test_without_a_cgroup_a_failed_allocation_is_the_memory_limit(box: Path) -> None:
+    # The fallback: RLIMIT_DATA makes the allocation fail, and stderr says so.
+    rlimits_only = Sandbox(uids=UidPool(*UIDS), use_cgroups=False)
+    limits = FAST.lowered_to(LimitOverrides(memory_kb=64 * 1024))
+    r = run(rlimits_only, box, py("b = b'x' * (200 * 1024 * 1024)"), limits=limits)
+    assert r.exit_code == 1 and b"MemoryError" in r.stderr
+    assert r.memory_limit_hit

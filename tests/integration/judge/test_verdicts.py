@@ -12,7 +12,8 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from schemas.envelope import Envelope
 from schemas.judge import ProblemPublished, RunCode, SubmitSolution
 from streams.judge.catalog import PROBLEMS_ROOT, load_problem, to_record_fields
 from streams.judge.evaluation import Evaluation, evaluate
+from streams.judge.languages import Language, languages
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
 from streams.judge.uids import UidPool
@@ -84,6 +86,7 @@ def submit(
     language: str,
     source: str,
     problem: ProblemPublished = A_PLUS_B,
+    language_table: Mapping[str, Language] | None = None,
 ) -> Evaluation:
     command = SubmitSolution(
         envelope=ENVELOPE,
@@ -94,7 +97,9 @@ def submit(
         language=language,
         source=source,
     )
-    return evaluate(problem, command, sandbox=sandbox, toolchain=toolchain)
+    return evaluate(
+        problem, command, sandbox=sandbox, toolchain=toolchain, language_table=language_table
+    )
 
 
 def test_accepted(sandbox: Sandbox, toolchain: Toolchain) -> None:
@@ -152,6 +157,29 @@ def test_memory_limit_exceeded_is_its_own_verdict(
 ) -> None:
     found = submit(sandbox, toolchain, language, source)
     assert found.verdict.verdict == "memory_limit_exceeded", found.verdict.message
+
+
+def test_saying_memoryerror_is_a_runtime_error_not_the_memory_limit(
+    sandbox: Sandbox, toolchain: Toolchain
+) -> None:
+    source = "import sys\nsys.stderr.write('MemoryError\\n')\nsys.exit(1)\n"
+    found = submit(sandbox, toolchain, "python", source)
+    assert found.verdict.verdict == "runtime_error", found.verdict.message
+    assert found.verdict.exit_code == 1
+
+
+def test_a_sandbox_that_cannot_start_is_an_internal_error(
+    sandbox: Sandbox, toolchain: Toolchain
+) -> None:
+    # A toolchain missing from this host: the judge's failure, not the learner's.
+    python = languages()["python"]
+    broken = {"python": replace(python, run=("/usr/bin/python3-missing", *python.run[1:]))}
+    found = submit(sandbox, toolchain, "python", PY_ACCEPTED, language_table=broken)
+    assert found.verdict.verdict == "internal_error", found.verdict.message
+    assert found.tests[0].message == "Internal Error: the sandbox failed"
+    gone = {"python": replace(python, read_only=("/nonexistent/toolchain",))}
+    found = submit(sandbox, toolchain, "python", PY_ACCEPTED, language_table=gone)
+    assert found.verdict.verdict == "internal_error", found.verdict.message
 
 
 def test_runtime_error_names_the_signal(sandbox: Sandbox, toolchain: Toolchain) -> None:

@@ -19,6 +19,7 @@ from streams.judge.catalog import (
     to_record_fields,
 )
 from streams.judge.harness import HARNESS_ROOT, harnesses
+from streams.judge.languages import languages
 
 CATALOG = load_catalog()
 IDS = [draft.problem_id for draft in CATALOG]
@@ -127,8 +128,8 @@ def test_the_harness_table_covers_the_function_languages() -> None:
     for language, harness in table.items():
         assert harness.language == language
         assert harness.files and all(harness.files.values())
-        assert "{function}" in harness.run
-        assert "twoSum" in harness.run_argv("twoSum")
+        assert "{function}" in harness.run_with
+        assert "twoSum" in harness.run_argv(languages()[language], "twoSum")
 
 
 def test_the_python_harness_runs_the_reference_solution(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_the_python_harness_runs_the_reference_solution(tmp_path: Path) -> None:
     harness = harnesses()["python"]
     for name, content in harness.files.items():
         (tmp_path / name).write_text(content)
-    argv = [sys.executable, *harness.run_argv(draft.function.name)[1:]]
+    argv = [sys.executable, *harness.run_argv(languages()["python"], draft.function.name)[1:]]
     sample = draft.samples[0]
     result = subprocess.run(
         argv, cwd=tmp_path, input=sample.input.encode(), capture_output=True, timeout=30

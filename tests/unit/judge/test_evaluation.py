@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -421,10 +421,28 @@ def test_function_problems_run_the_harness_and_compare_json(toolchain: FakeToolc
     found = evaluate(
         function, submit("java", "class Solution {}"), sandbox=sandbox, toolchain=toolchain
     )
-    java = harnesses()["java"]
-    assert toolchain.calls == [("java", "class Solution {}", java.files, java.compile)]
-    assert sandbox.calls[0].argv == java.run_argv("twoSum")
+    java, language = harnesses()["java"], languages()["java"]
+    compile_argv = java.compile_argv(language)
+    assert toolchain.calls == [("java", "class Solution {}", java.files, compile_argv)]
+    assert sandbox.calls[0].argv == java.run_argv(language, "twoSum")
     assert found.verdict.verdict == "accepted"
+
+
+def test_a_harness_that_does_not_fit_its_language_is_an_internal_error(
+    toolchain: FakeToolchain,
+) -> None:
+    function = problem(kind="function", function=FunctionSignature(name="add", params=["a", "b"]))
+    python = replace(languages()["python"], run=("/usr/bin/python3", "other.py"))
+    found = evaluate(
+        function,
+        submit(),
+        sandbox=FakeSandbox(adder),
+        toolchain=toolchain,
+        language_table={"python": python},
+    )
+    assert found.verdict.verdict == "internal_error"
+    assert "not the program" in found.verdict.message
+    assert toolchain.calls == []
 
 
 def test_a_custom_checker_goes_through_the_port(toolchain: FakeToolchain) -> None:

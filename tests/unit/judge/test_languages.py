@@ -120,7 +120,13 @@ def test_a_minimal_interpreted_language_parses() -> None:
         (('main.demo"\nversion', '../main.demo"\nversion'), "plain file name"),
         (('run = ["/usr/bin/demo", "main.demo"]', "run = []"), "run must be"),
         (('run = ["/usr/bin/demo", "main.demo"]', 'run = ["{source}"]'), "placeholder"),
-        (("[smoke]", 'read_only = ["/usr/lib/demo"]\n[smoke]'), "bound by the sandbox"),
+        (("[smoke]", 'read_only = ["/usr/lib/demo"]\n[smoke]'), "under /usr, which the sandbox"),
+        (("[smoke]", 'read_only = ["/"]\n[smoke]'), "would cover /usr"),
+        (("[smoke]", 'read_only = ["/tmp"]\n[smoke]'), "would cover /tmp"),
+        (("[smoke]", 'read_only = ["/etc"]\n[smoke]'), "would cover /etc/alternatives"),
+        (("[smoke]", 'read_only = ["/box/lib"]\n[smoke]'), "under /box"),
+        (("[smoke]", 'read_only = ["/proc/self"]\n[smoke]'), "under /proc"),
+        (("[smoke]", 'read_only = ["/lib/demo"]\n[smoke]'), "under /lib"),
         (("[smoke]", 'read_only = ["relative"]\n[smoke]'), "absolute"),
         (("[smoke]", "[limits]\nmemory = 1\n[smoke]"), "may only set"),
         (("[smoke]", "[limits]\nmemory_kb = 0\n[smoke]"), "positive integer"),
@@ -137,6 +143,15 @@ def test_a_broken_language_file_is_refused_with_a_reason(
     assert old in MINIMAL
     with pytest.raises(LanguageTableError, match=re.escape(complaint)):
         parse_language(MINIMAL.replace(old, new, 1), where="demo.toml")
+
+
+def test_toolchains_under_tmp_are_allowed(tmp_path: Path) -> None:
+    # A checkout under /tmp (/tmp/fresh1/.toolchains): the sandbox binds it on
+    # top of its private /tmp, so the table must not refuse it.
+    toolchains = Path("/tmp/fresh1/.toolchains")
+    table = load_languages(toolchains=toolchains)
+    assert str(toolchains / "cpp") in table["cpp"].read_only
+    assert str(toolchains / "kotlin") in table["kotlin"].read_only
 
 
 def test_a_file_named_unlike_its_id_is_refused(tmp_path: Path) -> None:
