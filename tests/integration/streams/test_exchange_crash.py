@@ -30,8 +30,7 @@ from streams.exchange.agents import MATCHING_STAGE
 from streams.records import fact_record
 from tests.support.log import LogReader, LogWriter, Seen, command, records
 
-# `crash`: left out of the default run (see docs/exactly-once.md, "Open"):
-# after a SIGKILL, Faust sometimes stops delivering one input partition.
+# `crash`: select these alone with `infra/onelog test -m crash`.
 pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 ACCOUNTS = 12
