@@ -9,6 +9,7 @@ the others; evaluations themselves are limited to one per core.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ from streams.judge.evaluation import Evaluation, evaluate
 from streams.judge.judged import AnsweredCommands
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
-from streams.judge.sandbox import Sandbox
+from streams.judge.sandbox import RunResult, Sandbox
 from streams.judge.toolchain import Toolchain
 from streams.judge.verdict import CompileOutcome, VerdictOutcome
 from streams.stage import raw_topic
@@ -35,6 +36,23 @@ CORES = os.cpu_count() or 1
 # Actors waiting on a slot cost nothing; enough of them that a queue of slow
 # submissions on one partition does not keep the others from the cores.
 ACTORS = 4 * CORES
+
+
+class CoreBoundSandbox(Sandbox):
+    """At most one sandboxed process per core, across every evaluation of this worker.
+
+    Evaluations run their tests side by side (a lone submission uses every
+    core); this bound keeps the machine from being oversubscribed when
+    several submissions are judged at once.
+    """
+
+    def __init__(self, cores: int) -> None:
+        super().__init__()
+        self._cores = threading.BoundedSemaphore(cores)
+
+    def run(self, *args: Any, **kwargs: Any) -> RunResult:
+        with self._cores:
+            return super().run(*args, **kwargs)
 
 
 class SandboxJudge:
@@ -52,7 +70,12 @@ class SandboxJudge:
         if problem is None:
             return evaluation_facts(command, _unknown_problem(command))
         evaluation = evaluate(
-            problem, command, sandbox=self.sandbox, toolchain=self.toolchain, on_progress=progress
+            problem,
+            command,
+            sandbox=self.sandbox,
+            toolchain=self.toolchain,
+            on_progress=progress,
+            tests_at_once=CORES,
         )
         return evaluation_facts(command, evaluation)
 
@@ -98,7 +121,7 @@ class RedisLiveProgress:
 _settings = settings()
 answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
 judge_inputs = raw_topic(app, JUDGE_COMMANDS.name)
-_sandbox = Sandbox()
+_sandbox = CoreBoundSandbox(CORES)
 _runner = JudgeRunner(
     app,
     answered_table,
