@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -18,12 +18,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from gateway.auth import authenticate
 from gateway.exchange_commands import READ
 from gateway.exchange_requests import AccountId, OrderId, Symbol
-from gateway.problems import Problem, invalid
+from gateway.parameters import parameters
+from gateway.problems import Problem
 from gateway.services import Services
 from gateway.sse import KEEPALIVE, sse_event
 from projections.exchange_read import ExchangeReadModel
-
-M = TypeVar("M", bound=BaseModel)
 
 
 class BookQuery(BaseModel):
@@ -48,13 +47,6 @@ class OrderQuery(BaseModel):
     order_id: OrderId
 
 
-def _params(request: Request, model: type[M]) -> M:
-    try:
-        return model.model_validate({**request.query_params, **request.path_params})
-    except ValidationError as exc:
-        raise invalid(exc, "parameters") from exc
-
-
 async def _read_model(request: Request) -> tuple[Services, ExchangeReadModel]:
     services: Services = request.state.services
     key = authenticate(request, services.api_keys, READ)
@@ -64,7 +56,7 @@ async def _read_model(request: Request) -> tuple[Services, ExchangeReadModel]:
 
 async def book(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, BookQuery)
+    query = parameters(request, BookQuery)
     snapshot = await model.book(query.symbol, depth=query.depth)
     if snapshot is None:
         raise Problem(404, "unknown-symbol", f"no order book for {query.symbol!r}")
@@ -73,20 +65,20 @@ async def book(request: Request) -> Response:
 
 async def trades(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, TradesQuery)
+    query = parameters(request, TradesQuery)
     recent = await model.trades(query.symbol, limit=query.limit)
     return JSONResponse({"symbol": query.symbol, "trades": recent})
 
 
 async def account(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, AccountQuery)
+    query = parameters(request, AccountQuery)
     return JSONResponse(await model.account(query.account_id))
 
 
 async def order(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, OrderQuery)
+    query = parameters(request, OrderQuery)
     found = await model.order(query.order_id)
     if found is None:
         raise Problem(404, "unknown-order", f"no order {query.order_id!r}")
@@ -102,7 +94,7 @@ async def market_stream(request: Request) -> Response:
     check drops whatever the snapshot already contains.
     """
     services, model = await _read_model(request)
-    query = _params(request, BookQuery)
+    query = parameters(request, BookQuery)
     pubsub = services.redis.pubsub()
     try:
         await pubsub.subscribe(model.market_channel(query.symbol))

@@ -11,9 +11,8 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -22,22 +21,15 @@ from gateway.auth import authenticate
 from gateway.judge_commands import READ
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.judge_writes import judge_read_model
-from gateway.problems import Problem, invalid
+from gateway.parameters import parameters
+from gateway.problems import Problem
 from gateway.services import Services
 from gateway.sse import KEEPALIVE, sse_event
 from projections.judge_read import JudgeReadModel
 from schemas.ulid import is_ulid, ulid_millis
 
-M = TypeVar("M", bound=BaseModel)
 # How long after issuing an id the gateway waits for the projector to show it.
 ISSUED_GRACE_S = 5.0
-
-
-def _params(request: Request, model: type[M]) -> M:
-    try:
-        return model.model_validate({**request.query_params, **request.path_params})
-    except ValidationError as exc:
-        raise invalid(exc, "parameters") from exc
 
 
 async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
@@ -50,7 +42,7 @@ async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
 async def problems(request: Request) -> Response:
     """{"problems": [summary...], "next_cursor": problem_id | null}"""
     _, model = await _read_model(request)
-    query = _params(request, ProblemsQuery)
+    query = parameters(request, ProblemsQuery)
     page = await model.problems(
         limit=query.limit,
         cursor=query.cursor,
@@ -62,7 +54,7 @@ async def problems(request: Request) -> Response:
 
 async def problem(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, ProblemQuery)
+    query = parameters(request, ProblemQuery)
     found = await model.problem(query.problem_id)
     if found is None:
         raise Problem(404, "unknown-problem", f"no problem {query.problem_id!r}")
@@ -89,7 +81,7 @@ async def _issued_submission(model: JudgeReadModel, submission_id: str) -> Any:
 
 async def submission(request: Request) -> Response:
     _, model = await _read_model(request)
-    query = _params(request, SubmissionQuery)
+    query = parameters(request, SubmissionQuery)
     found = await _issued_submission(model, query.submission_id)
     if found is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
@@ -99,7 +91,7 @@ async def submission(request: Request) -> Response:
 async def progress(request: Request) -> Response:
     """{"user_id", "progress": [{problem_id, status, attempts, best, ...}]}"""
     _, model = await _read_model(request)
-    query = _params(request, ProgressQuery)
+    query = parameters(request, ProgressQuery)
     found = await model.progress(query.user_id, query.problem_id)
     return JSONResponse({"user_id": query.user_id, "progress": found})
 
@@ -115,7 +107,7 @@ async def submission_stream(request: Request) -> Response:
     lose a message, so a quiet stream looks at the read model again.
     """
     services, model = await _read_model(request)
-    query = _params(request, SubmissionQuery)
+    query = parameters(request, SubmissionQuery)
     pubsub = services.redis.pubsub()
     try:
         await pubsub.subscribe(model.updates_channel(query.submission_id))

@@ -12,32 +12,22 @@ The resolved fields join the record's payload and the 202 answer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway import judge_commands
 from gateway.auth import authenticate
 from gateway.exchange_commands import Command
-from gateway.idempotency import Claim, StoredAnswer, request_fingerprint, validate_idempotency_key
 from gateway.json_body import check_media_type, parse_object
 from gateway.judge_requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
 from gateway.problems import Problem
-from gateway.producer import KafkaUnavailable
 from gateway.services import Services
-from gateway.writes import (
-    accepted_body,
-    correlation_id_of,
-    prepare,
-    send,
-    unavailable,
-    validate,
-)
+from gateway.writes import validate, write_command
 from projections.judge_read import JudgeReadModel
 
 Resolve = Callable[[JudgeReadModel, Any, BaseModel | None], Awaitable[dict[str, Any]]]
@@ -99,15 +89,6 @@ RESOLVERS: dict[str, Resolve] = {
 }
 
 
-def _with_resolved(command: Command, resolved: Mapping[str, Any]) -> Command:
-    payload = command.payload
-
-    def resolved_payload(request: Any, path: Any, ids: Mapping[str, str]) -> dict[str, Any]:
-        return {**payload(request, path, ids), **resolved}
-
-    return replace(command, payload=resolved_payload)
-
-
 def judge_command_endpoint(command: Command) -> Endpoint:
     resolve = RESOLVERS[command.name]
 
@@ -119,44 +100,10 @@ def judge_command_endpoint(command: Command) -> Endpoint:
         body = parse_object(await request.body(), empty_is={})
         check_sizes(body)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
-        correlation_id = correlation_id_of(request)
         resolved = await resolve(judge_read_model(services), request_model, path_model)
-
-        claim: Claim | None = None
-        idempotency_key = request.headers.get("idempotency-key")
-        if idempotency_key is not None:
-            fingerprint = request_fingerprint(request.method, request.url.path, body)
-            outcome = await services.idempotency.claim(
-                key.key_id, validate_idempotency_key(idempotency_key), fingerprint
-            )
-            if isinstance(outcome, StoredAnswer):
-                return JSONResponse(
-                    outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
-                )
-            claim = outcome
-
-        prepared = prepare(
-            _with_resolved(command, resolved),
-            request_model,
-            path_model,
-            producer_id=key.key_id,
-            correlation_id=correlation_id,
-            reserved_ids=claim.reserved_ids if claim else None,
+        return await write_command(
+            request, services, key.key_id, command, body, request_model, path_model, resolved
         )
-        try:
-            delivery = await send(services, prepared)
-        except KafkaUnavailable as exc:
-            if claim is not None:
-                await services.idempotency.fail(claim, prepared.ids)
-            raise unavailable(services, str(exc), prepared.ids) from exc
-        except BaseException:
-            if claim is not None:
-                await services.idempotency.fail(claim, prepared.ids)
-            raise
-        answer = {**accepted_body(prepared, delivery), **resolved}
-        if claim is not None:
-            await services.idempotency.complete(claim, 202, answer)
-        return JSONResponse(answer, 202)
 
     endpoint.__name__ = command.name
     endpoint.__doc__ = command.summary

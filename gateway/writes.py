@@ -8,7 +8,7 @@ single request has: auth, rate limit, Idempotency-Key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -146,6 +146,70 @@ def correlation_id_of(request: Request) -> str | None:
     return value
 
 
+async def write_command(
+    request: Request,
+    services: Services,
+    producer_id: str,
+    command: Command,
+    body: dict[str, Any],
+    request_model: BaseModel,
+    path_model: BaseModel | None,
+    resolved: Mapping[str, Any] | None = None,
+) -> Response:
+    """Write a validated command: Idempotency-Key, produce, 202 with where it landed.
+
+    `resolved` holds fields the gateway decided (a problem's revision, say):
+    they go into the record and into the answer.
+    """
+    correlation_id = correlation_id_of(request)
+    claim: Claim | None = None
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is not None:
+        fingerprint = request_fingerprint(request.method, request.url.path, body)
+        outcome = await services.idempotency.claim(
+            producer_id, validate_idempotency_key(idempotency_key), fingerprint
+        )
+        if isinstance(outcome, StoredAnswer):
+            return JSONResponse(
+                outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
+            )
+        claim = outcome
+
+    prepared = prepare(
+        _with_resolved(command, resolved) if resolved else command,
+        request_model,
+        path_model,
+        producer_id=producer_id,
+        correlation_id=correlation_id,
+        reserved_ids=claim.reserved_ids if claim else None,
+    )
+    try:
+        delivery = await send(services, prepared)
+    except KafkaUnavailable as exc:
+        if claim is not None:
+            await services.idempotency.fail(claim, prepared.ids)
+        raise unavailable(services, str(exc), prepared.ids) from exc
+    except BaseException:
+        # Cancelled (client gone) or worse: the record may still reach the
+        # log, so a retry must reuse these ids rather than wait out a pending claim.
+        if claim is not None:
+            await services.idempotency.fail(claim, prepared.ids)
+        raise
+    answer = {**accepted_body(prepared, delivery), **(resolved or {})}
+    if claim is not None:
+        await services.idempotency.complete(claim, 202, answer)
+    return JSONResponse(answer, 202)
+
+
+def _with_resolved(command: Command, resolved: Mapping[str, Any]) -> Command:
+    payload = command.payload
+
+    def resolved_payload(request: Any, path: Any, ids: Mapping[str, str]) -> dict[str, Any]:
+        return {**payload(request, path, ids), **resolved}
+
+    return replace(command, payload=resolved_payload)
+
+
 def _merge_query(command: Command, body: dict[str, Any], request: Request) -> dict[str, Any]:
     # DELETE bodies are often dropped by clients and proxies, so cancel also
     # takes account_id from the query; both given must agree.
@@ -171,45 +235,9 @@ def command_endpoint(command: Command) -> Endpoint:
         check_media_type(request.headers.get("content-type"))
         body = _merge_query(command, parse_object(await request.body(), empty_is={}), request)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
-        correlation_id = correlation_id_of(request)
-
-        claim: Claim | None = None
-        idempotency_key = request.headers.get("idempotency-key")
-        if idempotency_key is not None:
-            fingerprint = request_fingerprint(request.method, request.url.path, body)
-            outcome = await services.idempotency.claim(
-                key.key_id, validate_idempotency_key(idempotency_key), fingerprint
-            )
-            if isinstance(outcome, StoredAnswer):
-                return JSONResponse(
-                    outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
-                )
-            claim = outcome
-
-        prepared = prepare(
-            command,
-            request_model,
-            path_model,
-            producer_id=key.key_id,
-            correlation_id=correlation_id,
-            reserved_ids=claim.reserved_ids if claim else None,
+        return await write_command(
+            request, services, key.key_id, command, body, request_model, path_model
         )
-        try:
-            delivery = await send(services, prepared)
-        except KafkaUnavailable as exc:
-            if claim is not None:
-                await services.idempotency.fail(claim, prepared.ids)
-            raise unavailable(services, str(exc), prepared.ids) from exc
-        except BaseException:
-            # Cancelled (client gone) or worse: the record may still reach the
-            # log, so a retry must reuse these ids rather than wait out a pending claim.
-            if claim is not None:
-                await services.idempotency.fail(claim, prepared.ids)
-            raise
-        answer = accepted_body(prepared, delivery)
-        if claim is not None:
-            await services.idempotency.complete(claim, 202, answer)
-        return JSONResponse(answer, 202)
 
     endpoint.__name__ = command.name
     endpoint.__doc__ = command.summary
