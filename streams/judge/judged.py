@@ -16,18 +16,26 @@ from typing import Any
 
 @dataclass
 class AnsweredCommands:
+    """Answered command ids with their input offsets.
+
+    Only a command at or past its partition's committed offset can come back,
+    so ids below it are forgotten: the set stays as small as what is in flight.
+    """
+
     user_id: str
-    command_ids: set[str] = field(default_factory=set)
+    offsets: dict[str, int] = field(default_factory=dict)
 
     def answered(self, command_id: str) -> bool:
-        return command_id in self.command_ids
+        return command_id in self.offsets
 
-    def add(self, command_id: str) -> None:
-        self.command_ids.add(command_id)
+    def add(self, command_id: str, offset: int, committed: int | None) -> None:
+        if committed is not None:
+            self.offsets = {c: o for c, o in self.offsets.items() if o >= committed}
+        self.offsets[command_id] = offset
 
     def to_dict(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "command_ids": sorted(self.command_ids)}
+        return {"user_id": self.user_id, "offsets": dict(sorted(self.offsets.items()))}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnsweredCommands:
-        return cls(str(data["user_id"]), set(data["command_ids"]))
+        return cls(str(data["user_id"]), {str(c): int(o) for c, o in data["offsets"].items()})

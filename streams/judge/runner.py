@@ -103,7 +103,7 @@ class JudgeRunner:
             ]
         else:
             facts = await self._evaluate(command)
-        await self._finish(event, lambda: self._answer(command, facts))
+        await self._finish(event, lambda: self._answer(message, command, facts))
 
     async def _evaluate(self, command: Command) -> list[Fact]:
         submission_id = command.submission_id
@@ -121,13 +121,17 @@ class JudgeRunner:
         answers: AnsweredCommands | None = self.table.get(command.user_id)  # type: ignore[attr-defined]
         return answers is not None and answers.answered(command.envelope.event_id)
 
-    def _answer(self, command: Record, facts: list[Fact]) -> list[Outgoing]:
+    def _answer(
+        self, message: faust.types.Message, command: Record, facts: list[Fact]
+    ) -> list[Outgoing]:
         if self._answered(command):
             # Redelivered while the first copy was being judged: one answer only.
             return []
         user_id: str = command.user_id  # type: ignore[attr-defined]
         answers: AnsweredCommands = self.table.get(user_id) or AnsweredCommands(user_id)
-        answers.add(command.envelope.event_id)
+        # Faust's own record of the partition's committed offset (no public API has it).
+        committed = self.app.consumer._committed_offset.get(message.tp)  # type: ignore[attr-defined]
+        answers.add(command.envelope.event_id, message.offset, committed)
         self.table.data[user_id] = answers
         reg = registry()
         outgoing: list[Outgoing] = []
