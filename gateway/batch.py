@@ -19,12 +19,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.auth import ApiKey, authenticate
+from gateway.auth import ApiKey
 from gateway.exchange_commands import BY_NAME, WRITE, Command
 from gateway.json_body import check_media_type, parse_object
 from gateway.problems import Problem
 from gateway.producer import Delivery, KafkaUnavailable
-from gateway.services import Services
+from gateway.services import admitted
 from gateway.writes import Prepared, accepted_body, correlation_id_of, prepare, send, validate
 
 NDJSON = "application/x-ndjson"
@@ -56,9 +56,7 @@ def _error_line(line: int, problem: Problem) -> dict[str, Any]:
 
 
 async def batch_endpoint(request: Request) -> Response:
-    services: Services = request.state.services
-    key = authenticate(request, services.api_keys, WRITE)
-    await services.rate_limiter.enforce(key)
+    services, key = await admitted(request, WRITE)
     check_media_type(request.headers.get("content-type"))
     if request.headers.get("idempotency-key") is not None:
         raise Problem(

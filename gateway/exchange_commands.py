@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway import exchange_requests as rq
+from gateway.fields import RequestModel
 from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS, TopicSpec
 from schemas import exchange as ex
 from schemas.envelope import Record
@@ -31,7 +32,7 @@ class Command:
     method: str
     path: str  # under /v1/exchange
     summary: str
-    request: type[rq.RequestModel]
+    request: type[RequestModel]
     path_params: type[BaseModel] | None
     record: type[Record]
     topic: TopicSpec

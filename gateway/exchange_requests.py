@@ -13,8 +13,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
@@ -23,64 +21,34 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from gateway.fields import INT64_MAX, CallerId, PathParameters, RequestModel, Ulid, printable
 from schemas.exchange import OrderType, Side, TimeInForce
 
-INT64_MAX = 2**63 - 1
-
-
-def _printable(text: str) -> str:
-    # Lone surrogates are valid JSON escapes but not encodable UTF-8: they
-    # would fail in the Avro writer. Control characters break logs and UIs.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
-    if not text.isprintable():
-        raise ValueError("text must not contain control characters")
-    return text
-
-
 Positive = Annotated[StrictInt, Field(gt=0, le=INT64_MAX)]
-Micros = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="µs since the Unix epoch")]
-AccountId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+AccountId = CallerId
 Symbol = Annotated[
     str,
     StringConstraints(strict=True, pattern=r"^[A-Z0-9][A-Z0-9.-]{0,15}$"),
     Field(description="upper-case ticker, 1-16 characters"),
 ]
-OrderId = Annotated[
-    str,
-    StringConstraints(strict=True, pattern=r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$"),
-    Field(description="ULID the gateway assigned at placement"),
-]
+OrderId = Annotated[Ulid, Field(description="ULID the gateway assigned at placement")]
 ClientOrderId = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=64), AfterValidator(_printable)
+    str, StringConstraints(strict=True, min_length=1, max_length=64), AfterValidator(printable)
 ]
 Reason = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=500), AfterValidator(_printable)
+    str, StringConstraints(strict=True, min_length=1, max_length=500), AfterValidator(printable)
 ]
 
 
-class RequestModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    occurred_at: Micros | None = Field(
-        default=None, description="when it happened for the caller; default: now"
-    )
-
-
-class AccountPath(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AccountPath(PathParameters):
     account_id: AccountId
 
 
-class SymbolPath(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SymbolPath(PathParameters):
     symbol: Symbol
 
 
-class OrderPath(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OrderPath(PathParameters):
     order_id: OrderId
 
 

@@ -8,23 +8,21 @@ checks the caller and the parameters and turns "unknown" into 404.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from redis.asyncio.client import PubSub
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 
-from gateway.auth import authenticate
 from gateway.judge_commands import READ
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.judge_writes import judge_read_model
 from gateway.parameters import parameters
 from gateway.problems import Problem
-from gateway.services import Services
-from gateway.sse import KEEPALIVE, sse_event
+from gateway.services import Services, admitted
+from gateway.sse import KEEPALIVE, decode_message, event_stream, sse_event, subscribed_snapshot
 from projections.judge_read import JudgeReadModel
 from schemas.ulid import is_ulid, ulid_millis
 
@@ -33,9 +31,7 @@ ISSUED_GRACE_S = 5.0
 
 
 async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
-    services: Services = request.state.services
-    key = authenticate(request, services.api_keys, READ)
-    await services.rate_limiter.enforce(key)
+    services, _ = await admitted(request, READ)
     return services, judge_read_model(services)
 
 
@@ -102,28 +98,23 @@ async def submission_stream(request: Request) -> Response:
     whole submission again) and the end of the stream. Each event's id is
     the submission's seq: 0 queued, k running test k, total + 1 judged.
 
-    Subscribing before reading the snapshot closes the race between the
-    two; messages at or below the last seq sent are dropped. Pub/sub may
-    lose a message, so a quiet stream looks at the read model again.
+    Messages at or below the last seq sent are dropped. Pub/sub may lose a
+    message, so a quiet stream looks at the read model again.
     """
     services, model = await _read_model(request)
     query = parameters(request, SubmissionQuery)
     pubsub = services.redis.pubsub()
-    try:
-        await pubsub.subscribe(model.updates_channel(query.submission_id))
-        snapshot = await _issued_submission(model, query.submission_id)
-    except BaseException:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
-        raise
+    snapshot = await subscribed_snapshot(
+        pubsub,
+        model.updates_channel(query.submission_id),
+        lambda: _issued_submission(model, query.submission_id),
+    )
     if snapshot is None:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
-    return StreamingResponse(
+    return event_stream(
         _submission_events(
             pubsub, model, query.submission_id, snapshot, services.config.stream_keepalive_s
-        ),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
     )
 
 
@@ -141,7 +132,7 @@ async def _submission_events(
             return
         while True:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=keepalive_s)
-            update = _decode(message.get("data")) if message is not None else None
+            update = decode_message(message.get("data")) if message is not None else None
             if message is None or (update is not None and update.get("state") == "judged"):
                 current = await model.submission(submission_id)
                 if current is not None and current["status"] == "judged":
@@ -159,12 +150,3 @@ async def _submission_events(
             yield sse_event("progress", update, seq)
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
-
-
-def _decode(data: Any) -> dict[str, Any] | None:
-    # The agent and the projector publish JSON objects; anything else is not ours.
-    try:
-        value = json.loads(data)
-    except (TypeError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None

@@ -18,8 +18,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
@@ -28,7 +26,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from gateway.exchange_requests import RequestModel
+from gateway.fields import (
+    CallerId,
+    PathParameters,
+    QueryParameters,
+    RequestModel,
+    Ulid,
+    encodable,
+    printable,
+)
 from gateway.problems import Problem
 from schemas.judge import (
     Checker,
@@ -68,33 +74,13 @@ def _known_language(language: str) -> str:
     return language
 
 
-def _unicode(text: str) -> str:
-    # Lone surrogates are valid JSON escapes but not encodable UTF-8: they
-    # would fail in the Avro writer.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
-    return text
-
-
-def _one_line(text: str) -> str:
-    if not _unicode(text).isprintable():
-        raise ValueError("text must not contain control characters")
-    return text
-
-
-UserId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+UserId = CallerId
 ProblemId = Annotated[
     str,
     StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"),
     Field(description="a slug, e.g. 'two-sum'"),
 ]
-SubmissionId = Annotated[
-    str,
-    StringConstraints(strict=True, pattern=r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$"),
-    Field(description="ULID the gateway assigned"),
-]
+SubmissionId = Annotated[Ulid, Field(description="ULID the gateway assigned")]
 LanguageId = Annotated[
     str,
     StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
@@ -104,17 +90,17 @@ LanguageId = Annotated[
 Source = Annotated[
     str,
     StringConstraints(strict=True, min_length=1),
-    AfterValidator(_unicode),
+    AfterValidator(encodable),
     Field(description=f"at most {MAX_SOURCE_BYTES} bytes of UTF-8 (more is a 413)"),
 ]
 Stdin = Annotated[
     str,
     StringConstraints(strict=True),
-    AfterValidator(_unicode),
+    AfterValidator(encodable),
     Field(description=f"at most {MAX_STDIN_BYTES} bytes of UTF-8 (more is a 413)"),
 ]
 Title = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=200), AfterValidator(_one_line)
+    str, StringConstraints(strict=True, min_length=1, max_length=200), AfterValidator(printable)
 ]
 Category = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Positive = Annotated[StrictInt, Field(gt=0, le=2**31 - 1)]
@@ -149,8 +135,7 @@ class MarkProgressRequest(RequestModel):
     status: ProgressStatus
 
 
-class ProgressPath(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProgressPath(PathParameters):
     user_id: UserId
     problem_id: ProblemId
 
@@ -216,25 +201,21 @@ class PublishProblemRequest(RequestModel):
         return function
 
 
-class ProblemsQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class ProblemsQuery(QueryParameters):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: ProblemId | None = Field(default=None, description="next_cursor of the last page")
     difficulty: Difficulty | None = None
     category: Category | None = None
 
 
-class ProblemQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class ProblemQuery(QueryParameters):
     problem_id: ProblemId
 
 
-class SubmissionQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class SubmissionQuery(QueryParameters):
     submission_id: SubmissionId
 
 
-class ProgressQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class ProgressQuery(QueryParameters):
     user_id: UserId
     problem_id: ProblemId | None = Field(default=None, description="only this problem")

@@ -20,13 +20,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import judge_commands
-from gateway.auth import authenticate
 from gateway.exchange_commands import Command
 from gateway.json_body import check_media_type, parse_object
 from gateway.judge_requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
 from gateway.problems import Problem
-from gateway.services import Services
+from gateway.services import Services, admitted
 from gateway.writes import validate, write_command
 from projections.judge_read import JudgeReadModel
 
@@ -93,9 +92,7 @@ def judge_command_endpoint(command: Command) -> Endpoint:
     resolve = RESOLVERS[command.name]
 
     async def endpoint(request: Request) -> Response:
-        services: Services = request.state.services
-        key = authenticate(request, services.api_keys, command.scope)
-        await services.rate_limiter.enforce(key)
+        services, key = await admitted(request, command.scope)
         check_media_type(request.headers.get("content-type"))
         body = parse_object(await request.body(), empty_is={})
         check_sizes(body)

@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from starlette.requests import Request
 
-from gateway.auth import ApiKeyStore, RateLimit
+from gateway.auth import ApiKey, ApiKeyStore, RateLimit, authenticate
 from gateway.config import GatewayConfig
 from gateway.idempotency import IdempotencyStore
 from gateway.metrics import GatewayMetrics
@@ -71,3 +72,12 @@ async def open_services(
         await client.aclose()
         # close() flushes what is still queued: off the loop, it may take seconds.
         await asyncio.to_thread(producer.close)
+
+
+async def admitted(request: Request, scope: str) -> tuple[Services, ApiKey]:
+    """The services and the caller's key, once the key grants `scope` (else
+    401 or 403) and is within its rate limit (else 429)."""
+    services: Services = request.state.services
+    key = authenticate(request, services.api_keys, scope)
+    await services.rate_limiter.enforce(key)
+    return services, key

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gateway.auth import authenticate
 from gateway.exchange_commands import Command
 from gateway.idempotency import (
     Claim,
@@ -28,7 +27,7 @@ from gateway.operation import Endpoint
 from gateway.problems import Problem, field_errors
 from gateway.producer import Delivery, KafkaUnavailable
 from gateway.records import build_record, new_event_id, now_micros
-from gateway.services import Services
+from gateway.services import Services, admitted
 from schemas.envelope import Record
 from schemas.registry import registry
 
@@ -229,9 +228,7 @@ def _merge_query(command: Command, body: dict[str, Any], request: Request) -> di
 
 def command_endpoint(command: Command) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        services: Services = request.state.services
-        key = authenticate(request, services.api_keys, command.scope)
-        await services.rate_limiter.enforce(key)
+        services, key = await admitted(request, command.scope)
         check_media_type(request.headers.get("content-type"))
         body = _merge_query(command, parse_object(await request.body(), empty_is={}), request)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)

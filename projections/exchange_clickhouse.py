@@ -22,28 +22,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from projections.analytics_row import POSITION, POSITION_DDL, position, rows_by_column
 from projections.log_record import LogRecord
+from projections.projection import Row, Value
 from schemas import exchange as ex
 from schemas.envelope import Record
-
-# (table, row): the row's values in the order of COLUMNS[table].
-Row = tuple[str, tuple[Any, ...]]
-Value = dict[str, Any]  # a record as decoded, the envelope a dict too
 
 ORDERS = "orders"
 TRADES = "trades"
 
-_POSITION_COLUMNS = """
-    topic LowCardinality(String),
-    partition UInt32,
-    offset UInt64,
-    event_id String,
-    occurred_at DateTime64(6, 'UTC'),
-    recorded_at DateTime64(6, 'UTC')"""
-
 DDL: tuple[str, ...] = (
     f"""
-CREATE TABLE IF NOT EXISTS {{db}}.orders ({_POSITION_COLUMNS},
+CREATE TABLE IF NOT EXISTS {{db}}.orders ({POSITION_DDL},
     order_id String,
     event_type LowCardinality(String),
     status LowCardinality(String),
@@ -86,7 +76,7 @@ FROM {db}.orders FINAL
 GROUP BY order_id
 """,
     f"""
-CREATE TABLE IF NOT EXISTS {{db}}.trades ({_POSITION_COLUMNS},
+CREATE TABLE IF NOT EXISTS {{db}}.trades ({POSITION_DDL},
     trade_id String,
     symbol LowCardinality(String),
     price Int64,
@@ -120,9 +110,8 @@ GROUP BY symbol, bucket
     ),
 )
 
-_POSITION = ("topic", "partition", "offset", "event_id", "occurred_at", "recorded_at")
 ORDER_COLUMNS: tuple[str, ...] = (
-    *_POSITION,
+    *POSITION,
     "order_id",
     "event_type",
     "status",
@@ -142,7 +131,7 @@ ORDER_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 TRADE_COLUMNS: tuple[str, ...] = (
-    *_POSITION,
+    *POSITION,
     "trade_id",
     "symbol",
     "price",
@@ -183,10 +172,7 @@ _ORDER_EVENTS: frozenset[type[Record]] = frozenset(
 
 def clickhouse_rows(record: Record, message: LogRecord) -> list[tuple[str, dict[str, Any]]]:
     """The (table, row as a dict by column) pairs one exchange record adds."""
-    return [
-        (table, dict(zip(COLUMNS[table], row, strict=True)))
-        for table, row in rows_of(type(record), record.model_dump(), message)
-    ]
+    return rows_by_column(COLUMNS, rows_of, record, message)
 
 
 def rows_of(model: type[Record], value: Value, message: LogRecord) -> list[Row]:
@@ -208,15 +194,9 @@ def _order_row(model: type[Record], v: Value, message: LogRecord) -> tuple[Any, 
     status, rank = _STATUS.get(model, ("", 0))
     if model is ex.OrderClosed:
         status, rank = v["reason"], 4
-    envelope = v["envelope"]
     get = v.get
     return (
-        message.topic,
-        message.partition,
-        message.offset,
-        envelope["event_id"],
-        envelope["occurred_at"],
-        envelope["recorded_at"],
+        *position(v, message),
         v["order_id"],
         model.__name__,
         status,
@@ -238,14 +218,8 @@ def _order_row(model: type[Record], v: Value, message: LogRecord) -> tuple[Any, 
 
 
 def _trade_row(v: Value, message: LogRecord) -> tuple[Any, ...]:
-    envelope = v["envelope"]
     return (
-        message.topic,
-        message.partition,
-        message.offset,
-        envelope["event_id"],
-        envelope["occurred_at"],
-        envelope["recorded_at"],
+        *position(v, message),
         v["trade_id"],
         v["symbol"],
         v["price"],

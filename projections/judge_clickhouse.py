@@ -24,31 +24,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from projections.analytics_row import POSITION, POSITION_DDL, position, rows_by_column
 from projections.log_record import LogRecord
+from projections.projection import Row, Value
 from schemas import judge as jd
 from schemas.envelope import Record
-
-Row = tuple[str, tuple[Any, ...]]
-Value = dict[str, Any]
 
 PROBLEMS = "problems"
 SUBMISSIONS = "submissions"
 TESTS = "submission_tests"
-
-_POSITION_COLUMNS = """
-    topic LowCardinality(String),
-    partition UInt32,
-    offset UInt64,
-    event_id String,
-    occurred_at DateTime64(6, 'UTC'),
-    recorded_at DateTime64(6, 'UTC')"""
 
 # Verdicts of mode submit: what rates and runtimes are about (runs are tries).
 _SUBMITTED = "event_type = 'SubmissionJudged' AND mode = 'submit'"
 
 DDL: tuple[str, ...] = (
     f"""
-CREATE TABLE IF NOT EXISTS {{db}}.problems ({_POSITION_COLUMNS},
+CREATE TABLE IF NOT EXISTS {{db}}.problems ({POSITION_DDL},
     problem_id String,
     revision Int64,
     title String,
@@ -65,7 +56,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.problems ({_POSITION_COLUMNS},
 ORDER BY (problem_id, revision)
 """,
     f"""
-CREATE TABLE IF NOT EXISTS {{db}}.submissions ({_POSITION_COLUMNS},
+CREATE TABLE IF NOT EXISTS {{db}}.submissions ({POSITION_DDL},
     submission_id String,
     event_type LowCardinality(String),
     mode LowCardinality(String),
@@ -90,7 +81,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.submissions ({_POSITION_COLUMNS},
 ORDER BY (submission_id, event_type)
 """,
     f"""
-CREATE TABLE IF NOT EXISTS {{db}}.submission_tests ({_POSITION_COLUMNS},
+CREATE TABLE IF NOT EXISTS {{db}}.submission_tests ({POSITION_DDL},
     submission_id String,
     test_index UInt32,
     user_id String,
@@ -175,9 +166,8 @@ WINDOW same AS (PARTITION BY problem_id, language),
 """,
 )
 
-_POSITION = ("topic", "partition", "offset", "event_id", "occurred_at", "recorded_at")
 PROBLEM_COLUMNS: tuple[str, ...] = (
-    *_POSITION,
+    *POSITION,
     "problem_id",
     "revision",
     "title",
@@ -192,7 +182,7 @@ PROBLEM_COLUMNS: tuple[str, ...] = (
     "starter_languages",
 )
 SUBMISSION_COLUMNS: tuple[str, ...] = (
-    *_POSITION,
+    *POSITION,
     "submission_id",
     "event_type",
     "mode",
@@ -215,7 +205,7 @@ SUBMISSION_COLUMNS: tuple[str, ...] = (
     "message",
 )
 TEST_COLUMNS: tuple[str, ...] = (
-    *_POSITION,
+    *POSITION,
     "submission_id",
     "test_index",
     "user_id",
@@ -237,10 +227,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 def clickhouse_rows(record: Record, message: LogRecord) -> list[tuple[str, dict[str, Any]]]:
     """The (table, row as a dict by column) pairs one judge record adds."""
-    return [
-        (table, dict(zip(COLUMNS[table], row, strict=True)))
-        for table, row in rows_of(type(record), record.model_dump(), message)
-    ]
+    return rows_by_column(COLUMNS, rows_of, record, message)
 
 
 def rows_of(model: type[Record], value: Value, message: LogRecord) -> list[Row]:
@@ -261,21 +248,9 @@ _SUBMISSION_EVENTS: frozenset[type[Record]] = frozenset(
 _MODE = {jd.RunCode: "run", jd.SubmitSolution: "submit"}
 
 
-def _position(v: Value, message: LogRecord) -> tuple[Any, ...]:
-    envelope = v["envelope"]
-    return (
-        message.topic,
-        message.partition,
-        message.offset,
-        envelope["event_id"],
-        envelope["occurred_at"],
-        envelope["recorded_at"],
-    )
-
-
 def _problem_row(v: Value, message: LogRecord) -> tuple[Any, ...]:
     return (
-        *_position(v, message),
+        *position(v, message),
         v["problem_id"],
         v["revision"],
         v["title"],
@@ -300,7 +275,7 @@ def _submission_row(model: type[Record], v: Value, message: LogRecord) -> tuple[
     source = get("source")
     compiled = model is jd.SubmissionCompiled
     return (
-        *_position(v, message),
+        *position(v, message),
         v["submission_id"],
         model.__name__,
         _MODE.get(model) or get("mode") or "",
@@ -326,7 +301,7 @@ def _submission_row(model: type[Record], v: Value, message: LogRecord) -> tuple[
 
 def _test_row(v: Value, message: LogRecord) -> tuple[Any, ...]:
     return (
-        *_position(v, message),
+        *position(v, message),
         v["submission_id"],
         v["index"],
         v["user_id"],

@@ -3,15 +3,21 @@ the projector and the gateway, as real processes with their own logs."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from gateway.auth import create_api_key
 from infra import platform, processes
-from infra.settings import Settings
+from infra.platform import settings_env
+from infra.settings import REPO_ROOT, Settings
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,30 @@ class Platform:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
+
+
+def eventually(check: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
+    """`check()`'s first truthy value, polled until `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.25)
+    raise AssertionError(f"not seen within {timeout:.0f}s: {what} (last: {last!r})")
+
+
+def onelog(running: Platform, *args: str) -> subprocess.CompletedProcess[str]:
+    """`onelog --json <args>` against the platform's settings, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "infra.cli", "--json", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **settings_env(running.settings)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")

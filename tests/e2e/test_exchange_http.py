@@ -4,44 +4,16 @@ auditor see it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from infra.platform import settings_env
-from infra.settings import REPO_ROOT
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, eventually, onelog
 
 pytestmark = pytest.mark.e2e
-
-
-def _eventually(check: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.25)
-    raise AssertionError(f"not seen within {timeout:.0f}s: {what} (last: {last!r})")
-
-
-def _onelog(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "infra.cli", "--json", *args],
-        cwd=REPO_ROOT,
-        env={**os.environ, **settings_env(platform.settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +32,7 @@ def traded(running_platform: Platform) -> dict[str, str]:
         ]
         for path, body in steps:
             assert http.post(path, json=body).status_code == 202, path
-        _eventually(
+        eventually(
             lambda: http.get(f"/v1/exchange/book/{symbol}").status_code == 200,
             what="the listed symbol in the read model",
         )
@@ -80,7 +52,7 @@ def traded(running_platform: Platform) -> dict[str, str]:
         assert sell.status_code == 202, sell.text
         # Two accounts' orders reach the book in no promised order: let the
         # sell rest first so the buy is the aggressor.
-        _eventually(
+        eventually(
             lambda: http.get(f"/v1/exchange/book/{symbol}").json().get("best_ask") == 2_000,
             what="the sell resting on the book",
         )
@@ -110,7 +82,7 @@ def traded(running_platform: Platform) -> dict[str, str]:
 def test_the_trade_is_live_in_redis(running_platform: Platform, traded: dict[str, str]) -> None:
     p, t = running_platform, traded
     with httpx.Client(base_url=p.url, headers=p.headers, timeout=10) as http:
-        trades = _eventually(
+        trades = eventually(
             lambda: http.get(f"/v1/exchange/trades/{t['symbol']}").json().get("trades"),
             what="the trade in Redis",
         )
@@ -120,7 +92,7 @@ def test_the_trade_is_live_in_redis(running_platform: Platform, traded: dict[str
             account = http.get(f"/v1/exchange/accounts/{t['buyer']}").json()
             return account if t["symbol"] in account.get("balances", {}) else None
 
-        buyer = _eventually(settled, what="the buyer's shares")
+        buyer = eventually(settled, what="the buyer's shares")
         assert buyer["balances"][t["symbol"]]["available"] == 25
         assert buyer["balances"]["cash"]["available"] == 1_000_000 - 25 * 2_000
         book = http.get(f"/v1/exchange/book/{t['symbol']}").json()
@@ -134,11 +106,11 @@ def test_the_trade_reaches_clickhouse_for_analysts(
     query = f"SELECT price, quantity FROM trades FINAL WHERE symbol = '{traded['symbol']}'"
 
     def rows() -> list[dict[str, Any]]:
-        done = _onelog(running_platform, "sql", query)
+        done = onelog(running_platform, "sql", query)
         return json.loads(done.stdout) if done.returncode == 0 else []
 
-    assert _eventually(rows, what="the trade in ClickHouse") == [{"price": 2_000, "quantity": 25}]
-    refused = _onelog(running_platform, "sql", "DROP TABLE trades")
+    assert eventually(rows, what="the trade in ClickHouse") == [{"price": 2_000, "quantity": 25}]
+    refused = onelog(running_platform, "sql", "DROP TABLE trades")
     assert refused.returncode != 0
 
 
@@ -146,12 +118,12 @@ def test_an_auditor_reads_the_whole_life_of_an_order(
     running_platform: Platform, traded: dict[str, str]
 ) -> None:
     def history() -> list[dict[str, Any]]:
-        done = _onelog(running_platform, "audit", "order", traded["buy_order"])
+        done = onelog(running_platform, "audit", "order", traded["buy_order"])
         entries = json.loads(done.stdout) if done.returncode == 0 else []
         kinds = [e["record_type"] for e in entries]
         return entries if "OrderFilled" in kinds and "OrderClosed" in kinds else []
 
-    entries = _eventually(history, what="the order's fill on the log")
+    entries = eventually(history, what="the order's fill on the log")
     kinds = [e["record_type"] for e in entries]
     assert kinds[0] == "PlaceOrder"
     assert kinds.index("OrderAccepted") < kinds.index("TradeExecuted") < kinds.index("OrderClosed")
@@ -163,9 +135,9 @@ def test_replay_rebuilds_read_models_equal_to_the_live_ones(
     running_platform: Platform, traded: dict[str, str]
 ) -> None:
     def verified() -> subprocess.CompletedProcess[str] | None:
-        done = _onelog(running_platform, "verify", "--namespace", f"v{uuid.uuid4().hex[:6]}")
+        done = onelog(running_platform, "verify", "--namespace", f"v{uuid.uuid4().hex[:6]}")
         return done if done.returncode == 0 else None
 
     # The projector may still be applying the last facts: verify until equal.
-    done = _eventually(verified, timeout=120, what="onelog verify exiting 0")
+    done = eventually(verified, timeout=120, what="onelog verify exiting 0")
     assert json.loads(done.stdout)["equal"] is True

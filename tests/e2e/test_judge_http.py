@@ -6,12 +6,9 @@ progress) and ClickHouse (submissions, rates); replay rebuilds both equal."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,39 +16,15 @@ import pytest
 import redis
 
 from gateway.auth import create_api_key
-from infra.platform import settings_env
-from infra.settings import REPO_ROOT
 from projections import judge_keys as keys
 from projections.redis_sink import canonical_dump, delete_namespace
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, eventually, onelog
 from tests.unit.gateway.test_judge_requests import PROBLEM
 
 pytestmark = pytest.mark.e2e
 
 WRONG = "print(3)\n"  # right on the sample (1 2), wrong on the hidden test (40 2)
 RIGHT = "a, b = map(int, input().split())\nprint(a + b)\n"
-
-
-def _eventually(check: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.25)
-    raise AssertionError(f"not seen within {timeout:.0f}s: {what} (last: {last!r})")
-
-
-def _onelog(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "infra.cli", "--json", *args],
-        cwd=REPO_ROOT,
-        env={**os.environ, **settings_env(platform.settings)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +47,7 @@ def session(running_platform: Platform, http: httpx.Client) -> dict[str, Any]:
     problem_id, user = f"e2e-{uuid.uuid4().hex[:8]}", f"ada-{uuid.uuid4().hex[:6]}"
     published = http.post("/v1/judge/problems", json=PROBLEM | {"problem_id": problem_id})
     assert published.status_code == 202, published.text
-    _eventually(
+    eventually(
         lambda: http.get(f"/v1/judge/problems/{problem_id}").status_code == 200,
         what="the published problem in the read model",
     )
@@ -93,7 +66,7 @@ def session(running_platform: Platform, http: httpx.Client) -> dict[str, Any]:
 def test_the_verdicts_and_progress_are_live_in_redis(
     http: httpx.Client, session: dict[str, Any]
 ) -> None:
-    right = _eventually(
+    right = eventually(
         lambda: (
             (s := http.get(f"/v1/judge/submissions/{session['right']}").json())
             and s.get("status") == "judged"
@@ -130,13 +103,13 @@ def test_the_submissions_reach_clickhouse_for_analysts(
     )
 
     def rows() -> list[dict[str, Any]]:
-        done = _onelog(running_platform, "sql", query)
+        done = onelog(running_platform, "sql", query)
         return json.loads(done.stdout) if done.returncode == 0 else []
 
-    assert _eventually(rows, what="the acceptance rate in ClickHouse") == [
+    assert eventually(rows, what="the acceptance rate in ClickHouse") == [
         {"language": "python", "submissions": 2, "accepted": 1, "acceptance_rate": 0.5}
     ]
-    source = _onelog(
+    source = onelog(
         running_platform,
         "sql",
         f"SELECT source FROM submissions FINAL WHERE submission_id = '{session['right']}'"
@@ -152,11 +125,11 @@ def test_replay_rebuilds_the_judge_read_models_equal(
 
     def verified() -> subprocess.CompletedProcess[str] | None:
         rebuilt.append(f"v{uuid.uuid4().hex[:6]}")
-        done = _onelog(running_platform, "verify", "--namespace", rebuilt[-1])
+        done = onelog(running_platform, "verify", "--namespace", rebuilt[-1])
         return done if done.returncode == 0 else None
 
     # The projector may still be applying the last facts: verify until equal.
-    done = _eventually(verified, timeout=120, what="onelog verify exiting 0")
+    done = eventually(verified, timeout=120, what="onelog verify exiting 0")
     assert json.loads(done.stdout)["equal"] is True
     # The learner's progress is among what was rebuilt and compared.
     user, problem_id = session["user"], session["problem_id"]

@@ -22,7 +22,7 @@ import pytest
 
 from streams.judge.limits import LimitOverrides, Limits
 from streams.judge.sandbox import RunResult, Sandbox
-from streams.judge.uids import UidPool
+from tests.integration.judge.conftest import live_processes_of
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -41,32 +41,6 @@ COMPILE_LIMITS = Limits().set_to(
 
 
 @pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: the sandbox needs neither Kafka nor Redis."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(uids=UidPool(*UIDS), cgroup_parent=f"onelog-judge-hostile-{os.getpid()}")
-    yield sb
-    for parent in sb.cgroup_parents:
-        parent.rmdir()
-
-
-@pytest.fixture(scope="module")
-def scratch() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="onelog-hostile-"))
-    folder.chmod(0o755)  # the runs' uids must walk through it
-    yield folder
-    shutil.rmtree(folder)
-
-
-@pytest.fixture
-def box(scratch: Path) -> Path:
-    return Path(tempfile.mkdtemp(dir=scratch))
-
-
-@pytest.fixture(autouse=True)
 def _host_unaffected(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv(SECRET_ENV, SECRET)
     parent = os.getppid()
@@ -76,22 +50,6 @@ def _host_unaffected(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Itera
         assert [p.name for p in group_parent.iterdir() if p.is_dir()] == []
     assert os.getppid() == parent  # our parent was not killed either
     assert os.system("true") == 0  # the host can still fork
-
-
-def live_processes_of(uids: range) -> list[tuple[int, str]]:
-    """(pid, command) of live processes of these uids; a zombie runs nothing."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if int(fields["Uid"].split()[1]) in uids and not fields["State"].strip().startswith("Z"):
-            found.append((int(entry.name), fields["Name"].strip()))
-    return found
 
 
 @pytest.fixture(scope="module")

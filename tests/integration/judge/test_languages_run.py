@@ -53,11 +53,6 @@ BROKEN = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _services() -> None:
-    """Overrides the integration suite's Kafka and Redis: a language needs only the sandbox."""
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
     return Sandbox()

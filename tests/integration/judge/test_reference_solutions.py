@@ -10,9 +10,6 @@ custom checkers run in the sandbox. Needs root, bubblewrap and the toolchains
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,6 @@ from streams.judge.catalog import load_catalog, reference_solutions, to_record_f
 from streams.judge.evaluation import evaluate
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
-from streams.judge.uids import UidPool
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -50,28 +46,6 @@ CASES = [
     for problem_id in PROBLEMS
     for language in reference_solutions(problem_id)
 ]
-
-
-@pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: judging needs neither Kafka nor Redis."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(uids=UidPool(*UIDS), cgroup_parent=f"onelog-judge-refs-{os.getpid()}")
-    yield sb
-    for parent in sb.cgroup_parents:
-        parent.rmdir()
-
-
-@pytest.fixture(scope="module")
-def toolchain(sandbox: Sandbox) -> Iterator[Toolchain]:
-    # A parent the runs' uids may walk (pytest's own tmp is root's alone).
-    folder = Path(tempfile.mkdtemp(prefix="onelog-refs-"))
-    folder.chmod(0o755)
-    yield Toolchain(sandbox, folder / "compile-cache")
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_every_problem_has_a_reference_solution() -> None:

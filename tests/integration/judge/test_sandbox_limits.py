@@ -20,6 +20,7 @@ import pytest
 from streams.judge.limits import LimitOverrides, Limits
 from streams.judge.sandbox import RunResult, Sandbox, SandboxError
 from streams.judge.uids import UidPool
+from tests.integration.judge.conftest import live_processes_of
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -33,55 +34,11 @@ FAST = Limits().lowered_to(LimitOverrides(wall_time_ms=5_000, cpu_time_ms=3_000)
 
 
 @pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: the sandbox needs neither Kafka nor Redis."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(uids=UidPool(*UIDS), cgroup_parent=f"onelog-judge-test-{os.getpid()}")
-    yield sb
-    for parent in sb.cgroup_parents:
-        parent.rmdir()
-
-
-@pytest.fixture(autouse=True)
 def _nothing_left(sandbox: Sandbox) -> Iterator[None]:
     yield
-    assert processes_of(range(UIDS[0], UIDS[0] + UIDS[1])) == []
+    assert live_processes_of(range(UIDS[0], UIDS[0] + UIDS[1])) == []
     for parent in sandbox.cgroup_parents:
         assert [p.name for p in parent.iterdir() if p.is_dir()] == []
-
-
-@pytest.fixture(scope="module")
-def scratch() -> Iterator[Path]:
-    """Work dirs the runs' uids can walk to (pytest's tmp_path has a root-only parent)."""
-    folder = Path(tempfile.mkdtemp(prefix="onelog-sandbox-test-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
-
-
-@pytest.fixture
-def box(scratch: Path) -> Path:
-    return Path(tempfile.mkdtemp(dir=scratch))
-
-
-def processes_of(uids: range) -> list[int]:
-    """Live processes of these uids. Zombies do not run: the sandbox's pid 1 is
-    reaped by the host's init (not the worker's child), a moment later."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if int(fields["Uid"].split()[1]) in uids and not fields["State"].strip().startswith("Z"):
-            found.append(int(entry.name))
-    return found
 
 
 def run(

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.skipif(
 PARENT = f"onelog-judge-neighbours-{os.getpid()}"
 
 
-@pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: the sandbox needs neither Kafka nor Redis."""
-
-
 @pytest.fixture
 def box() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="onelog-neighbours-"))

@@ -21,7 +21,6 @@ from streams.judge.languages import Language, parse_language
 from streams.judge.limits import DEFAULT_LIMITS
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
-from streams.judge.uids import UidPool
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -50,19 +49,6 @@ RUN = (
     '#!/bin/sh\necho "demo toolchain at $0"\ncat "$1"\n'
     "echo tmp > /tmp/scratch && cat /tmp/scratch\n"  # the private /tmp is still writable
 )
-
-
-@pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: the sandbox needs neither Kafka nor Redis."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(uids=UidPool(*UIDS), cgroup_parent=f"onelog-judge-tmp-{os.getpid()}")
-    yield sb
-    for parent in sb.cgroup_parents:
-        parent.rmdir()
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ bubblewrap and the toolchains; needs no Kafka or Redis.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,7 +23,6 @@ from streams.judge.evaluation import Evaluation, evaluate
 from streams.judge.languages import Language, languages
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
-from streams.judge.uids import UidPool
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -57,27 +54,6 @@ PY_ACCEPTED = (
     "for _ in range(int(input())):\n    a, b = map(int, input().split())\n    print(a + b)\n"
 )
 CPP_SEGV = "int main() { volatile int *p = nullptr; *p = 1; return 0; }\n"
-
-
-@pytest.fixture(autouse=True)
-def _services() -> None:
-    """Replaces tests/integration's: judging needs neither Kafka nor Redis."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    sb = Sandbox(uids=UidPool(*UIDS), cgroup_parent=f"onelog-judge-verdicts-{os.getpid()}")
-    yield sb
-    for parent in sb.cgroup_parents:
-        parent.rmdir()
-
-
-@pytest.fixture(scope="module")
-def toolchain(sandbox: Sandbox) -> Iterator[Toolchain]:
-    folder = Path(tempfile.mkdtemp(prefix="onelog-verdicts-"))
-    folder.chmod(0o755)  # the runs' uids must walk it
-    yield Toolchain(sandbox, folder / "compile-cache")
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def submit(

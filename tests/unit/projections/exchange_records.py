@@ -14,46 +14,26 @@ from typing import Any
 
 from infra import topics
 from schemas import exchange as ex
-from schemas.envelope import Envelope, Record
-
-T0 = 1_700_000_000_000_000  # µs
+from schemas.envelope import Record
+from tests.unit.projections.numbered_records import NumberedRecords, Step
 
 ORDERS = topics.EXCHANGE_ORDERS.name
 MARKET = topics.EXCHANGE_MARKET.name
 FILLS = topics.EXCHANGE_FILLS.name
 ACCOUNTS = topics.EXCHANGE_ACCOUNTS.name
 
-Step = tuple[str, str, Record]  # (topic, key, record)
 
-
-class Session:
+class Session(NumberedRecords):
     def __init__(self, symbol: str = "ACME") -> None:
+        super().__init__()
         self.symbol = symbol
-        self.steps: list[Step] = []
-        self._n = 0
         self._seq = 0
-
-    def _envelope(self, model: type[Record], key: str) -> Envelope:
-        self._n += 1
-        at = T0 + self._n * 100_000
-        return Envelope(
-            event_id=f"01EVENT{self._n:019d}",
-            type=model.schema_name,
-            schema_version=model.schema_version,
-            occurred_at=at,
-            recorded_at=at,
-            producer="test",
-            key=key,
-            correlation_id="c",
-        )
 
     def add(self, topic: str, key: str, model: type[Record], **fields: Any) -> Record:
         if "seq" in model.model_fields and "seq" not in fields:
             self._seq += 1
             fields["seq"] = self._seq
-        record = model(envelope=self._envelope(model, key), **fields)
-        self.steps.append((topic, key, record))
-        return record
+        return super().add(topic, key, model, **fields)
 
     def market(self, model: type[Record], **fields: Any) -> Record:
         return self.add(MARKET, self.symbol, model, symbol=self.symbol, **fields)

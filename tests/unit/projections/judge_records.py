@@ -21,15 +21,12 @@ from typing import Any
 
 from infra import topics
 from schemas import judge as jd
-from schemas.envelope import Envelope, Record
-
-T0 = 1_700_000_000_000_000  # µs
+from schemas.envelope import Record
+from tests.unit.projections.numbered_records import NumberedRecords
 
 PROBLEMS = topics.JUDGE_PROBLEMS.name
 COMMANDS = topics.JUDGE_COMMANDS.name
 EVENTS = topics.JUDGE_EVENTS.name
-
-Step = tuple[str, str, Record]  # (topic, key, record)
 
 
 def sid(n: int) -> str:
@@ -37,30 +34,7 @@ def sid(n: int) -> str:
     return f"01J{n:023d}"
 
 
-class Session:
-    def __init__(self) -> None:
-        self.steps: list[Step] = []
-        self._n = 0
-
-    def _envelope(self, model: type[Record], key: str) -> Envelope:
-        self._n += 1
-        at = T0 + self._n * 100_000
-        return Envelope(
-            event_id=f"01EVENT{self._n:019d}",
-            type=model.schema_name,
-            schema_version=model.schema_version,
-            occurred_at=at,
-            recorded_at=at,
-            producer="test",
-            key=key,
-            correlation_id="c",
-        )
-
-    def add(self, topic: str, key: str, model: type[Record], **fields: Any) -> Record:
-        record = model(envelope=self._envelope(model, key), **fields)
-        self.steps.append((topic, key, record))
-        return record
-
+class Session(NumberedRecords):
     def publish(
         self,
         problem_id: str,
