@@ -57,12 +57,18 @@ def cmd_up(args: argparse.Namespace) -> int:
         f"-H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
         "-d '{\"amount\": 100000}'"
     )
+    judge_curl = (
+        f"curl -s -X POST {url}/v1/judge/submissions "
+        f"-H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
+        '-d \'{"user_id": "alice", "problem_id": "a-plus-b", "language": "python", '
+        '"source": "a, b = map(int, input().split())\\nprint(a + b)\\n"}\''
+    )
     _print(
         args,
         f"onelog is up: gateway {url} (OpenAPI at {url}/openapi.json)\n"
         f"API key (all scopes): {key}  (kept in {settings.state_dir / DEV_KEY_FILE})\n"
-        f"try:\n  {curl}",
-        {"gateway": url, "api_key": key, "curl": curl},
+        f"try:\n  {curl}\n  {judge_curl}",
+        {"gateway": url, "api_key": key, "curl": curl, "judge_curl": judge_curl},
     )
     return 0
 
