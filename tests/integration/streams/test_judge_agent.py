@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 import pytest
 import redis
+from confluent_kafka.admin import AdminClient
 
 from infra import platform, processes
+from infra.partitioning import partition_for
 from infra.problem_catalog import latest_revisions, publish_catalog
 from infra.settings import Settings
 from infra.topics import JUDGE_COMMANDS, JUDGE_EVENTS
@@ -187,3 +189,58 @@ def test_a_slow_submission_does_not_hold_up_a_quick_one(
     # Facts commit in the order they were decided: the quick one first.
     assert order == [quick.submission_id, slow.submission_id]
     assert {r.verdict for r in records(seen, SubmissionJudged)} == {"accepted"}
+
+
+def test_a_second_worker_shares_the_submissions_by_partition(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    second = platform.worker_name(2)
+    platform.start_worker(worker, 2)
+    try:
+        processes.wait_until(
+            lambda: _both_hold_some(_judge_partitions(worker.kafka_bootstrap)),
+            120,
+            "both workers to hold judge.commands partitions",
+        )
+        split = _judge_partitions(worker.kafka_bootstrap)
+        assert sorted(p for member in split for p in member) == list(range(worker.partitions))
+        # One learner per partition, so every worker has submissions to judge.
+        users: dict[int, str] = {}
+        while len(users) < worker.partitions:
+            user = f"learner-{uuid.uuid4().hex[:8]}"
+            users.setdefault(partition_for(user.encode(), worker.partitions), user)
+        revision = _revision(worker.kafka_bootstrap, PROBLEM)
+        reference = reference_solutions(PROBLEM)["python"]
+        sent = [_submit(u, reference, "python", revision) for u in users.values()]
+        writer.send(*sent)
+        reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+        seen = reader.wait_for(
+            lambda s: getattr(s.record, "user_id", None) in users.values(),
+            lambda s: len(records(s, SubmissionJudged)) >= len(sent),
+            timeout=180,
+        )
+        reader.close()
+        verdicts = records(seen, SubmissionJudged)
+        assert sorted(v.submission_id for v in verdicts) == sorted(c.submission_id for c in sent)
+        assert {v.verdict for v in verdicts} == {"accepted"}
+    finally:
+        processes.stop(worker.state_dir, second)
+
+
+def _both_hold_some(split: list[list[int]]) -> bool:
+    return len(split) == 2 and all(split)
+
+
+def _judge_partitions(bootstrap: str) -> list[list[int]]:
+    """Per member of the Faust group: the judge.commands partitions it holds."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    (future,) = admin.describe_consumer_groups(["onelog"]).values()
+    members = future.result(timeout=30).members
+    return [
+        sorted(
+            tp.partition
+            for tp in (m.assignment.topic_partitions if m.assignment else [])
+            if tp.topic == JUDGE_COMMANDS.name
+        )
+        for m in members
+    ]
