@@ -171,14 +171,28 @@ def redis_dump(settings: Settings, namespace: str) -> dict[str, str]:
 
 def redis_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:
     left, right = redis_dump(settings, live), redis_dump(settings, rebuilt)
+    return _differences("redis", left, right, live, rebuilt, shown=_short)
+
+
+def _differences(
+    store: str,
+    left: dict[str, str],
+    right: dict[str, str],
+    live: str,
+    rebuilt: str,
+    shown: Callable[[str], str] = str,
+) -> list[str]:
+    """One line per name present in one side only, or with different values."""
     out = []
-    for key in sorted(left.keys() | right.keys()):
-        if key not in right:
-            out.append(f"redis {key}: only in {live}")
-        elif key not in left:
-            out.append(f"redis {key}: only in {rebuilt}")
-        elif left[key] != right[key]:
-            out.append(f"redis {key}: {live} {_short(left[key])} != {rebuilt} {_short(right[key])}")
+    for name in sorted(left.keys() | right.keys()):
+        if name not in right:
+            out.append(f"{store} {name}: only in {live}")
+        elif name not in left:
+            out.append(f"{store} {name}: only in {rebuilt}")
+        elif left[name] != right[name]:
+            out.append(
+                f"{store} {name}: {live} {shown(left[name])} != {rebuilt} {shown(right[name])}"
+            )
     return out
 
 
@@ -242,12 +256,4 @@ def _analytics_query(
 
 def clickhouse_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:
     left, right = clickhouse_digests(settings, live), clickhouse_digests(settings, rebuilt)
-    out = []
-    for table in sorted(left.keys() | right.keys()):
-        if table not in right:
-            out.append(f"clickhouse {table}: only in {live}")
-        elif table not in left:
-            out.append(f"clickhouse {table}: only in {rebuilt}")
-        elif left[table] != right[table]:
-            out.append(f"clickhouse {table}: {live} {left[table]} != {rebuilt} {right[table]}")
-    return out
+    return _differences("clickhouse", left, right, live, rebuilt)
