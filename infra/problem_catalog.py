@@ -15,11 +15,11 @@ from gateway.records import seal_command
 from infra.log_reader import read_all
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.topics import JUDGE_PROBLEMS
-from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.judge import ProblemPublished
 from schemas.registry import registry
 from streams.judge.catalog import load_catalog, to_record_fields
+from streams.judge.problem_store import published_problems
 
 PRODUCER = "onelog-problem-catalog"
 
@@ -27,15 +27,10 @@ PRODUCER = "onelog-problem-catalog"
 def latest_revisions(bootstrap: str) -> dict[str, ProblemPublished]:
     """The newest revision of every problem now on the log."""
     latest: dict[str, ProblemPublished] = {}
-    for entry in read_all(bootstrap, [JUDGE_PROBLEMS.name]):
-        try:
-            record = registry().decode(entry.value)
-        except DecodeError:
-            continue
-        if isinstance(record, ProblemPublished):
-            known = latest.get(record.problem_id)
-            if known is None or record.revision > known.revision:
-                latest[record.problem_id] = record
+    for problem in published_problems(read_all(bootstrap, [JUDGE_PROBLEMS.name])):
+        known = latest.get(problem.problem_id)
+        if known is None or problem.revision > known.revision:
+            latest[problem.problem_id] = problem
     return latest
 
 

@@ -8,7 +8,7 @@ again only when asked for one it has not seen yet.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from infra.log_reader import LogRecord, read_all
 from infra.topics import JUDGE_PROBLEMS
@@ -39,10 +39,16 @@ class ProblemStore:
             return found
 
     def _refresh(self) -> None:
-        for entry in self._read_log():
-            try:
-                record = registry().decode(entry.value)
-            except DecodeError:
-                continue  # the projector dead-letters it; the judge has no use for it
-            if isinstance(record, ProblemPublished):
-                self._revisions[(record.problem_id, record.revision)] = record
+        for problem in published_problems(self._read_log()):
+            self._revisions[(problem.problem_id, problem.revision)] = problem
+
+
+def published_problems(entries: Iterable[LogRecord]) -> Iterator[ProblemPublished]:
+    """The problem revisions among records of `judge.problems`, in log order."""
+    for entry in entries:
+        try:
+            record = registry().decode(entry.value)
+        except DecodeError:
+            continue  # the projector dead-letters it; the judge has no use for it
+        if isinstance(record, ProblemPublished):
+            yield record
