@@ -18,17 +18,16 @@ import redis
 from infra.settings import settings
 from infra.topics import JUDGE_COMMANDS
 from projections.judge_keys import LIVE_TTL_S, live_status_key, live_update, updates_channel
-from schemas.judge import RunCode, SubmitSolution
+from schemas.judge import Mode, RunCode, SubmitSolution
 from streams.app import app
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts
-from streams.judge.evaluation import Evaluation, evaluate
+from streams.judge.evaluation import evaluate, unjudged
 from streams.judge.judged import AnsweredCommands
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
 from streams.judge.sandbox import RunResult, Sandbox
 from streams.judge.toolchain import Toolchain
-from streams.judge.verdict import CompileOutcome, VerdictOutcome
 from streams.stage import raw_topic
 from streams.state_codec import state_table
 
@@ -68,7 +67,12 @@ class SandboxJudge:
     ) -> list[Fact]:
         problem = self.problems.get(command.problem_id, command.problem_revision)
         if problem is None:
-            return evaluation_facts(command, _unknown_problem(command))
+            mode: Mode = "run" if isinstance(command, RunCode) else "submit"
+            why = (
+                f"problem {command.problem_id} revision {command.problem_revision} "
+                "is not on judge.problems"
+            )
+            return evaluation_facts(command, unjudged(mode, 0, why))
         evaluation = evaluate(
             problem,
             command,
@@ -78,27 +82,6 @@ class SandboxJudge:
             tests_at_once=CORES,
         )
         return evaluation_facts(command, evaluation)
-
-
-def _unknown_problem(command: RunCode | SubmitSolution) -> Evaluation:
-    return Evaluation(
-        mode="run" if isinstance(command, RunCode) else "submit",
-        compiled=CompileOutcome(ok=False, internal=True),
-        tests=(),
-        verdict=VerdictOutcome(
-            verdict="internal_error",
-            passed=0,
-            total=0,
-            time_ms=0,
-            memory_kb=0,
-            exit_code=None,
-            signal=None,
-            message=(
-                f"problem {command.problem_id} revision {command.problem_revision} "
-                "is not on judge.problems"
-            ),
-        ),
-    )
 
 
 class RedisLiveProgress:

@@ -115,10 +115,10 @@ def evaluate(
     table = languages() if language_table is None else language_table
     language = table.get(command.language)
     if language is None:
-        return _unjudged(mode, total, f"unknown language {command.language!r}")
+        return unjudged(mode, total, f"unknown language {command.language!r}")
     program = _program(problem, language, _harnesses() if harness_table is None else harness_table)
     if isinstance(program, str):
-        return _unjudged(mode, total, program)
+        return unjudged(mode, total, program)
 
     try:
         built = toolchain.compile(
@@ -126,7 +126,7 @@ def evaluate(
         )
     except Exception:
         log.exception("judge: compiling %s failed", command.submission_id)
-        return _unjudged(mode, total, "the judge could not compile the source")
+        return unjudged(mode, total, "the judge could not compile the source")
     compiled = CompileOutcome(
         ok=built.ok,
         cached=built.cached,
@@ -345,7 +345,7 @@ def _run_once(
         result = run(stdin, 0)
     except Exception:
         log.exception("judge: a run failed in the sandbox")
-        return _unjudged("run", 0, "the sandbox failed", compiled)
+        return unjudged("run", 0, "the sandbox failed", compiled)
     judged = judge_run(result, None)
     verdict = VerdictOutcome(
         verdict=judged.verdict,
@@ -362,7 +362,7 @@ def _run_once(
     return Evaluation("run", compiled, (), verdict)
 
 
-def _unjudged(
+def unjudged(
     mode: Mode, total: int, why: str, compiled: CompileOutcome | None = None
 ) -> Evaluation:
     """The judge could not do its part: an internal_error, never the learner's fault."""
