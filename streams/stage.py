@@ -20,9 +20,9 @@ import faust
 
 from infra.settings import settings
 from infra.topics import topic_of
-from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
+from streams.admission import admitted
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate
 from streams.input_transaction import InputTransaction, Outgoing
@@ -101,25 +101,10 @@ class StageRunner:
             event.ack()
 
     def _decide(self, message: faust.types.Message) -> list[Outgoing]:
-        try:
-            record = registry().decode(message.value or b"")
-            state_key = str(getattr(record, self.stage.key_field))
-        except DecodeError as exc:
-            return [self._dead_letter(message, exc.reason)]
-        except AttributeError:
-            return [
-                self._dead_letter(
-                    message, f"{self.stage.name} takes no {type(record).__name__} records"
-                )
-            ]
-        if message.key is not None and message.key.decode(errors="replace") != state_key:
-            # A record keyed elsewhere would be decided on the wrong partition.
-            return [
-                self._dead_letter(
-                    message,
-                    f"key {message.key!r} does not match {self.stage.key_field}={state_key!r}",
-                )
-            ]
+        admission = admitted(message, self.stage.name, self.stage.key_field)
+        if isinstance(admission, str):
+            return [self._dead_letter(message, admission)]
+        record, state_key = admission
         if state_key in self._unsafe_keys:
             return [self._dead_letter(message, f"state of {state_key} unavailable since an error")]
         tracked: TrackedState | None = self.table.get(state_key)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import faust
 
 from infra.settings import settings
 from infra.topics import topic_of
-from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.judge import MarkProgress, ProgressMarked, RunCode, SubmitSolution
 from schemas.registry import registry
+from streams.admission import admitted
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate
 from streams.input_transaction import InputTransaction, Outgoing
@@ -71,20 +71,14 @@ class JudgeRunner:
     async def process(self, event: faust.types.EventT[Any]) -> None:
         message = event.message
         self._acks.received(event)
-        try:
-            command = registry().decode(message.value or b"")
-        except DecodeError as exc:
-            undecodable = exc.reason
-            await self._finish(event, lambda: [self._dead_letter(message, undecodable)])
+        admission = admitted(
+            message, PROCESSOR, "user_id", takes=(RunCode, SubmitSolution, MarkProgress)
+        )
+        if isinstance(admission, str):
+            await self._finish(event, lambda: [self._dead_letter(message, admission)])
             return
-        if not isinstance(command, (RunCode, SubmitSolution, MarkProgress)):
-            reason = f"the judge takes no {type(command).__name__} records"
-            await self._finish(event, lambda: [self._dead_letter(message, reason)])
-            return
-        if message.key is not None and message.key.decode(errors="replace") != command.user_id:
-            reason = f"key {message.key!r} does not match user_id={command.user_id!r}"
-            await self._finish(event, lambda: [self._dead_letter(message, reason)])
-            return
+        # `admitted` checked the type.
+        command = cast(RunCode | SubmitSolution | MarkProgress, admission[0])
         if self._answered(command):
             log.info("%s: %s already answered; skipped", PROCESSOR, command.envelope.event_id)
             async with commit_gate():
