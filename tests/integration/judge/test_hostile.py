@@ -394,7 +394,9 @@ GIGANTIC_OUTPUT = {
         "int main(void) { static char b[65536]; memset(b, 'x', sizeof b);"
         " for (;;) fwrite(b, 1, sizeof b, stdout); }\n"
     ),
-    "javascript": "const b = 'x'.repeat(65536);\nfor (;;) process.stdout.write(b);\n",
+    # writeSync: an async write would queue in memory when the pipe is full
+    # and meet the memory limit before the output cap.
+    "javascript": "const b = 'x'.repeat(65536);\nfor (;;) require('fs').writeSync(1, b);\n",
     "sh": "yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
 }
 
