@@ -9,7 +9,6 @@ the others; evaluations themselves are limited to one per core.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,7 @@ from streams.judge.evaluation import evaluate, unjudged
 from streams.judge.judged import AnsweredCommands
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
-from streams.judge.sandbox import RunResult, Sandbox
+from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
 from streams.stage import raw_topic
 from streams.state_codec import state_table
@@ -35,23 +34,6 @@ CORES = os.cpu_count() or 1
 # Actors waiting on a slot cost nothing; enough of them that a queue of slow
 # submissions on one partition does not keep the others from the cores.
 ACTORS = 4 * CORES
-
-
-class CoreBoundSandbox(Sandbox):
-    """At most one sandboxed process per core, across every evaluation of this worker.
-
-    Evaluations run their tests side by side (a lone submission uses every
-    core); this bound keeps the machine from being oversubscribed when
-    several submissions are judged at once.
-    """
-
-    def __init__(self, cores: int) -> None:
-        super().__init__()
-        self._cores = threading.BoundedSemaphore(cores)
-
-    def run(self, *args: Any, **kwargs: Any) -> RunResult:
-        with self._cores:
-            return super().run(*args, **kwargs)
 
 
 class SandboxJudge:
@@ -74,12 +56,7 @@ class SandboxJudge:
             )
             return evaluation_facts(command, unjudged(mode, 0, why))
         evaluation = evaluate(
-            problem,
-            command,
-            sandbox=self.sandbox,
-            toolchain=self.toolchain,
-            on_progress=progress,
-            tests_at_once=CORES,
+            problem, command, sandbox=self.sandbox, toolchain=self.toolchain, on_progress=progress
         )
         return evaluation_facts(command, evaluation)
 
@@ -104,7 +81,7 @@ class RedisLiveProgress:
 _settings = settings()
 answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
 judge_inputs = raw_topic(app, JUDGE_COMMANDS.name)
-_sandbox = CoreBoundSandbox(CORES)
+_sandbox = Sandbox()
 _runner = JudgeRunner(
     app,
     answered_table,

@@ -49,7 +49,6 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +105,6 @@ def evaluate(
     stop_at_first_failure: bool = True,
     language_table: Mapping[str, Language] | None = None,
     harness_table: Mapping[str, Harness] | None = None,
-    tests_at_once: int = 1,
 ) -> Evaluation:
     """Judge `command` against `problem` (submit) or run it on its stdin (run). Never raises."""
     mode: Mode = "run" if isinstance(command, RunCode) else "submit"
@@ -154,45 +152,16 @@ def evaluate(
     checker = custom_checker
     if checker is None and problem.checker.kind == "custom":
         checker = SandboxChecker(sandbox, toolchain, table)
-
-    def judge(index: int) -> TestOutcome:
+    outcomes: list[TestOutcome] = []
+    for index, test in enumerate(tests):
         _report(on_progress, index + 1, total)
-        hidden = index >= len(problem.samples)
-        return _judge_test(problem, index, tests[index], hidden, run, checker)
-
-    outcomes = _in_order(judge, total, tests_at_once, stop_at_first_failure)
+        outcome = _judge_test(problem, index, test, index >= len(problem.samples), run, checker)
+        outcomes.append(outcome)
+        if stop_at_first_failure and outcome.verdict != "accepted":
+            break
     return Evaluation(
         mode, compiled, tuple(outcomes), final_verdict(compiled, outcomes, total=total)
     )
-
-
-def _in_order(
-    judge: Callable[[int], TestOutcome], total: int, at_once: int, stop_at_first_failure: bool
-) -> list[TestOutcome]:
-    """Tests 0..total-1, up to `at_once` running together, outcomes in test order.
-
-    With stop_at_first_failure the outcomes end at the first test not
-    accepted, as they would run one by one: tests already started past it
-    finish, but their outcomes are dropped and no further test starts.
-    """
-    outcomes: list[TestOutcome] = []
-    if at_once <= 1:
-        for index in range(total):
-            outcomes.append(judge(index))
-            if stop_at_first_failure and outcomes[-1].verdict != "accepted":
-                break
-        return outcomes
-    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="judge-test") as pool:
-        futures = [pool.submit(judge, index) for index in range(total)]
-        try:
-            for future in futures:
-                outcomes.append(future.result())
-                if stop_at_first_failure and outcomes[-1].verdict != "accepted":
-                    break
-        finally:
-            for future in futures:
-                future.cancel()
-    return outcomes
 
 
 def run_limits(problem: ProblemPublished, language: Language) -> Limits:
