@@ -1,10 +1,16 @@
 """API keys: who is calling and what they may do.
 
 A key is `<key_id>.<secret>`. The key file (settings.api_keys_file) holds, per
-key id, the sha256 of the secret, the scopes and an optional rate limit; the
+key id, the sha256 of the secret, the scopes, an optional rate limit and the
+principal the key belongs to: the exchange accounts it is granted and the
+judge learner it acts as (gateway/access.py says what that allows). The
 secret itself is shown once, at creation, and never stored, logged or echoed.
 Secrets are 256 random bits, so a plain sha256 is enough: there is nothing to
 brute-force that a slow hash would protect.
+
+Entries written before keys had principals have neither field: they load as
+keys acting for no account and no learner, so they keep their scopes but
+reach another principal's objects only with an operator scope.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from starlette.requests import HTTPConnection
 
+from gateway.fields import CallerId
 from gateway.problems import Problem
 
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -31,9 +39,11 @@ SCOPES = (
     "exchange:read",
     "exchange:write",
     "exchange:admin",
+    "exchange:operator",
     "judge:read",
     "judge:write",
     "judge:admin",
+    "judge:operator",
 )
 
 
@@ -48,6 +58,18 @@ class ApiKey:
     key_id: str
     scopes: frozenset[str]
     rate_limit: RateLimit | None = None
+    accounts: frozenset[str] = frozenset()  # the exchange accounts it acts for
+    learner: str | None = None  # the judge learner it acts as
+
+
+_principal_id: TypeAdapter[str] = TypeAdapter(CallerId)
+
+
+def _checked_principal(what: str, value: str) -> str:
+    try:
+        return _principal_id.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(f"{what} {value!r}: 1-64 characters of A-Z a-z 0-9 _ . : -") from exc
 
 
 def hash_secret(secret: str) -> str:
@@ -61,11 +83,14 @@ def create_api_key(
     *,
     rate_per_minute: int | None = None,
     burst: int | None = None,
+    accounts: Iterable[str] = (),
+    learner: str | None = None,
 ) -> str:
     """Add (or replace) a key in the key file and return the full key, once.
 
     The returned string `<key_id>.<secret>` is what a client sends; only the
-    hash of the secret is written.
+    hash of the secret is written. `accounts` and `learner` name the
+    principal the key acts for.
     """
     if not KEY_ID_PATTERN.match(key_id):
         raise ValueError("key id: 1-64 characters of A-Z a-z 0-9 _ -")
@@ -75,6 +100,11 @@ def create_api_key(
         raise ValueError(f"unknown scopes {unknown}; known: {list(SCOPES)}")
     secret = secrets.token_urlsafe(32)
     entry: dict[str, Any] = {"sha256": hash_secret(secret), "scopes": scope_list}
+    account_list = sorted({_checked_principal("account", a) for a in accounts})
+    if account_list:
+        entry["accounts"] = account_list
+    if learner is not None:
+        entry["learner"] = _checked_principal("learner", learner)
     if rate_per_minute is not None:
         entry["rate_limit"] = {"per_minute": rate_per_minute, "burst": burst or rate_per_minute}
     with _file_lock:
@@ -155,6 +185,8 @@ class ApiKeyStore:
             key_id=key_id,
             scopes=frozenset(entry.get("scopes", ())),
             rate_limit=RateLimit(int(limit["per_minute"]), int(limit["burst"])) if limit else None,
+            accounts=frozenset(entry.get("accounts", ())),
+            learner=entry.get("learner"),
         )
 
 

@@ -33,7 +33,9 @@ from infra.settings import REPO_ROOT, Settings
 from schemas.envelope import Record
 from schemas.registry import registry
 
-ALL_SCOPES = ("exchange:read", "exchange:write", "exchange:admin")
+# Most tests act for many made-up accounts, hence the operator scope; tests of
+# one principal ask for its key with `accounts=` or `learner=`.
+ALL_SCOPES = ("exchange:read", "exchange:write", "exchange:admin", "exchange:operator")
 
 
 @dataclass
@@ -42,10 +44,20 @@ class Gateway:
     settings: Settings
     keys_file: Path
 
-    def key(self, scopes: tuple[str, ...] = ALL_SCOPES, **limits: int) -> dict[str, str]:
-        """A new API key with these scopes, as request headers."""
+    def key(
+        self,
+        scopes: tuple[str, ...] = ALL_SCOPES,
+        *,
+        accounts: tuple[str, ...] = (),
+        learner: str | None = None,
+        **limits: int,
+    ) -> dict[str, str]:
+        """A new API key with these scopes, acting for these accounts or this
+        learner, as request headers."""
         key_id = "t-" + uuid.uuid4().hex[:12]
-        secret = create_api_key(self.keys_file, key_id, scopes, **limits)
+        secret = create_api_key(
+            self.keys_file, key_id, scopes, accounts=accounts, learner=learner, **limits
+        )
         return {"Authorization": f"Bearer {secret}"}
 
 

@@ -11,6 +11,7 @@ import pytest
 from starlette.requests import Request
 
 from gateway.auth import (
+    SCOPES,
     ApiKeyStore,
     authenticate,
     create_api_key,
@@ -97,3 +98,39 @@ def test_authenticate_maps_to_401_and_403(tmp_path: Path) -> None:
             authenticate(request_with(headers), store, "exchange:write")
         assert caught.value.status == status
         assert full.split(".")[1] not in caught.value.detail
+
+
+def test_a_key_records_its_principal(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    trader = create_api_key(path, "trader", ["exchange:write"], accounts=["acct-2", "acct-1"])
+    learner = create_api_key(path, "learner", ["judge:write"], learner="ada")
+    entries = json.loads(path.read_text())["keys"]
+    assert entries["trader"]["accounts"] == ["acct-1", "acct-2"]
+    assert entries["learner"]["learner"] == "ada"
+    store = ApiKeyStore(path)
+    trader_key, learner_key = store.verify(trader), store.verify(learner)
+    assert trader_key is not None and trader_key.accounts == {"acct-1", "acct-2"}
+    assert trader_key.learner is None
+    assert learner_key is not None and learner_key.learner == "ada"
+    assert learner_key.accounts == frozenset()
+
+
+def test_a_key_from_before_principals_loads_acting_for_no_one(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    entry = {"sha256": hash_secret("s3cret"), "scopes": ["exchange:read", "exchange:write"]}
+    path.write_text(json.dumps({"keys": {"old": entry}}))
+    key = ApiKeyStore(path).verify("old.s3cret")
+    assert key is not None and key.scopes == {"exchange:read", "exchange:write"}
+    assert (key.accounts, key.learner) == (frozenset(), None)
+
+
+@pytest.mark.parametrize(
+    "principal", [{"accounts": ["a b"]}, {"accounts": [""]}, {"learner": "ada\n"}, {"learner": ""}]
+)
+def test_create_refuses_bad_principal_ids(tmp_path: Path, principal: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        create_api_key(tmp_path / "keys.json", "k", ["exchange:read"], **principal)  # type: ignore[arg-type]
+
+
+def test_operator_scopes_are_known() -> None:
+    assert {"exchange:operator", "judge:operator"} <= set(SCOPES)
