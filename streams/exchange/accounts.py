@@ -9,9 +9,16 @@ as OrderClosed(reason="rejected"), which releases the reservation.
 
 What an open order reserves: a limit buy price x quantity cents, a market
 buy its cash_limit cents, a sell its quantity in shares. A fill takes its
-cost (buy) or its shares (sell) out of the order's reservation; the close
-releases whatever is left, so a buy that filled below its limit gets the
-difference back then.
+cost (buy) or its shares (sell) out of the order's reservation. A limit buy
+that fills below its limit gets the difference back at that fill, as its
+own BalanceChanged(cause="release"), so it reserves exactly limit x the
+quantity still open at every step; the close releases whatever is left (a
+market buy's unspent cash limit, an open order's unfilled quantity).
+
+A cancel is refused with `unknown_order` for an order id that is not this
+account's; an order of this account that closed recently (the last
+`max_closed_orders`) is named instead: `order_closed`, "order X is already
+filled", so the refusal can be shown on the trader's own order.
 
 Facts are `(record class, payload fields)` pairs like matching's. Every input
 comes with a command id (its envelope's event id); an id seen before yields
@@ -46,6 +53,7 @@ from streams.facts import Fact, Message
 
 MAX_COMMAND_IDS = 1000
 MAX_CLIENT_ORDER_IDS = 1000
+MAX_CLOSED_ORDERS = 1000
 
 _SIDES = ("buy", "sell")
 _ORDER_TYPES = ("limit", "market")
@@ -55,7 +63,7 @@ _TIMES_IN_FORCE = ("GTC", "IOC", "FOK")
 class OpenOrder:
     """An order matching may still fill, and what it still holds in reserve."""
 
-    __slots__ = ("cancel_requested", "client_order_id", "reserved", "side", "symbol")
+    __slots__ = ("cancel_requested", "client_order_id", "price", "reserved", "side", "symbol")
 
     def __init__(
         self,
@@ -64,12 +72,16 @@ class OpenOrder:
         client_order_id: str,
         reserved: int,
         cancel_requested: bool = False,
+        price: int | None = None,
     ) -> None:
         self.symbol = symbol
         self.side = side
         self.client_order_id = client_order_id
         self.reserved = reserved  # cents for a buy, shares for a sell
         self.cancel_requested = cancel_requested
+        # The limit price; None for a market order, and for an order saved by
+        # code that did not keep it (its price improvement is released at close).
+        self.price = price
 
 
 class AccountState:
@@ -80,8 +92,10 @@ class AccountState:
         "cash_available",
         "cash_reserved",
         "client_order_ids",
+        "closed_orders",
         "command_ids",
         "max_client_order_ids",
+        "max_closed_orders",
         "max_command_ids",
         "open_orders",
         "shares",
@@ -92,6 +106,7 @@ class AccountState:
         account_id: str,
         max_command_ids: int = MAX_COMMAND_IDS,
         max_client_order_ids: int = MAX_CLIENT_ORDER_IDS,
+        max_closed_orders: int = MAX_CLOSED_ORDERS,
     ) -> None:
         self.account_id = account_id
         self.cash_available = 0
@@ -101,8 +116,11 @@ class AccountState:
         # Insertion-ordered dicts used as bounded sets: the oldest key goes first.
         self.command_ids: dict[str, None] = {}
         self.client_order_ids: dict[str, None] = {}
+        # order id -> (why it closed, its client order id), oldest first
+        self.closed_orders: dict[str, tuple[str, str]] = {}
         self.max_command_ids = max_command_ids
         self.max_client_order_ids = max_client_order_ids
+        self.max_closed_orders = max_closed_orders
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe (str, int, bool, lists, dicts); the id memories keep their age order."""
@@ -111,11 +129,22 @@ class AccountState:
             "cash": [self.cash_available, self.cash_reserved],
             "shares": {symbol: list(held) for symbol, held in self.shares.items()},
             "open_orders": [
-                [order_id, o.symbol, o.side, o.client_order_id, o.reserved, o.cancel_requested]
+                [
+                    order_id,
+                    o.symbol,
+                    o.side,
+                    o.client_order_id,
+                    o.reserved,
+                    o.cancel_requested,
+                    o.price,
+                ]
                 for order_id, o in self.open_orders.items()
             ],
             "command_ids": list(self.command_ids),
             "client_order_ids": list(self.client_order_ids),
+            "closed_orders": [
+                [order_id, *closed] for order_id, closed in self.closed_orders.items()
+            ],
         }
 
     @classmethod
@@ -124,18 +153,21 @@ class AccountState:
         data: Mapping[str, Any],
         max_command_ids: int = MAX_COMMAND_IDS,
         max_client_order_ids: int = MAX_CLIENT_ORDER_IDS,
+        max_closed_orders: int = MAX_CLOSED_ORDERS,
     ) -> AccountState:
-        state = cls(data["account_id"], max_command_ids, max_client_order_ids)
+        """Also reads states saved by earlier code: open orders of six fields
+        (no limit price: their price improvement is released at close, as that
+        code did) and no memory of closed orders."""
+        state = cls(data["account_id"], max_command_ids, max_client_order_ids, max_closed_orders)
         state.cash_available, state.cash_reserved = data["cash"]
         state.shares = {symbol: list(held) for symbol, held in data["shares"].items()}
-        state.open_orders = {
-            order_id: OpenOrder(symbol, side, client_order_id, reserved, cancel_requested)
-            for order_id, symbol, side, client_order_id, reserved, cancel_requested in data[
-                "open_orders"
-            ]
-        }
+        state.open_orders = {entry[0]: OpenOrder(*entry[1:]) for entry in data["open_orders"]}
         state.command_ids = dict.fromkeys(data["command_ids"])
         state.client_order_ids = dict.fromkeys(data["client_order_ids"])
+        state.closed_orders = {
+            order_id: (why, client_order_id)
+            for order_id, why, client_order_id in data.get("closed_orders", [])
+        }
         return state
 
     def state_hash(self) -> str:
@@ -151,8 +183,8 @@ class AccountState:
         return held
 
 
-def _remember(seen: dict[str, None], key: str, limit: int) -> None:
-    seen[key] = None
+def _remember(seen: dict[str, Any], key: str, limit: int, value: Any = None) -> None:
+    seen[key] = value
     if len(seen) > limit:
         del seen[next(iter(seen))]
 
@@ -388,7 +420,8 @@ def _place(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[F
     else:
         reserved = quantity
         balance = _move_shares(state, symbol, -quantity, quantity, "reserve", order_id)
-    state.open_orders[order_id] = OpenOrder(symbol, side, client_order_id, reserved)
+    limit = price if p["order_type"] == "limit" else None
+    state.open_orders[order_id] = OpenOrder(symbol, side, client_order_id, reserved, price=limit)
     _remember(state.client_order_ids, client_order_id, state.max_client_order_ids)
     accepted = {
         "order_id": order_id,
@@ -409,12 +442,24 @@ def _cancel(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[
     order_id: str = p["order_id"]
     order = state.open_orders.get(order_id)
     if order is None:
+        closed = state.closed_orders.get(order_id)
+        if closed is not None:
+            closed_as, client_order_id = closed
+            return _rejected(
+                state,
+                command_id,
+                "CancelOrder",
+                "order_closed",
+                f"order {order_id} is already {closed_as}",
+                order_id=order_id,
+                client_order_id=client_order_id,
+            )
         return _rejected(
             state,
             command_id,
             "CancelOrder",
             "unknown_order",
-            f"no open order {order_id} in account {state.account_id}",
+            f"no open or recently closed order {order_id} in account {state.account_id}",
             order_id=order_id,
         )
     if order.cancel_requested:
@@ -448,10 +493,15 @@ def _fill(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fa
     cost: int = p["price"] * quantity
     if order.side == "buy":
         order.reserved -= cost
-        return [
+        facts = [
             _move_cash(state, 0, -cost, "fill", order_id),
             _move_shares(state, order.symbol, quantity, 0, "fill", order_id),
         ]
+        improvement = (order.price - p["price"]) * quantity if order.price is not None else 0
+        if improvement > 0:
+            order.reserved -= improvement
+            facts.append(_move_cash(state, improvement, -improvement, "release", order_id))
+        return facts
     order.reserved -= quantity
     return [
         _move_shares(state, order.symbol, 0, -quantity, "fill", order_id),
@@ -462,7 +512,11 @@ def _fill(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fa
 def _close(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[Fact]:
     order_id: str = p["order_id"]
     order = state.open_orders.pop(order_id, None)
-    if order is None or not order.reserved:
+    if order is None:
+        return []
+    closed = (p["reason"], order.client_order_id)
+    _remember(state.closed_orders, order_id, state.max_closed_orders, closed)
+    if not order.reserved:
         return []
     if order.side == "buy":
         return [_move_cash(state, order.reserved, -order.reserved, "release", order_id)]

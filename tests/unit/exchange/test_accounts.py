@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.envelope import Envelope
 from schemas.exchange import (
@@ -129,17 +131,97 @@ def test_client_order_ids_and_order_ids_are_unique() -> None:
         "duplicate_order_id")
 
 
-def test_a_buy_filled_below_its_limit_gets_the_difference_back_at_close() -> None:
+def moves(facts: list[Fact]) -> list[tuple[str, str, int, int]]:
+    return [(p["cause"], p["asset"], p["available_delta"], p["reserved_delta"]) for _, p in facts]
+
+
+def test_a_buy_filled_below_its_limit_gets_the_difference_back_at_the_fill() -> None:
     state = funded(10_000)
     place(state, "o1", "buy", 40, price=200)
     facts = fill(state, "o1", "buy", 150, 40)
-    assert [(p["asset"], p["available_delta"], p["reserved_delta"]) for _, p in facts] == [
-        ("cash", 0, -6_000), ("ACME", 40, 0)]
-    facts = close(state, "o1", "buy")
-    assert [(p["cause"], p["available_delta"], p["reserved_delta"]) for _, p in facts] == [
-        ("release", 2_000, -2_000)]
+    assert moves(facts) == [
+        ("fill", "cash", 0, -6_000), ("fill", "ACME", 40, 0), ("release", "cash", 2_000, -2_000)]
+    assert facts[2][1]["ref"] == "o1"
     assert (state.cash_available, state.cash_reserved) == (4_000, 0)
+    assert close(state, "o1", "buy") == []  # nothing left in reserve
     assert state.shares["ACME"] == [40, 0] and not state.open_orders
+
+
+def test_price_improvement_is_released_at_every_step_of_a_partial_fill() -> None:
+    # 31 resting at 101 reserve exactly 31 x 101 = 3,131, whatever the earlier fills paid.
+    state = funded(10_000)
+    place(state, "o1", "buy", 50, price=101)
+    assert (state.cash_available, state.cash_reserved) == (4_950, 5_050)
+    facts = fill(state, "o1", "buy", 96, 14)  # 5 below the limit
+    assert moves(facts) == [
+        ("fill", "cash", 0, -1_344), ("fill", "ACME", 14, 0), ("release", "cash", 70, -70)]
+    assert (state.cash_available, state.cash_reserved) == (5_020, 36 * 101)
+    facts = fill(state, "o1", "buy", 101, 5)  # at the limit: nothing to release
+    assert moves(facts) == [("fill", "cash", 0, -505), ("fill", "ACME", 5, 0)]
+    assert (state.cash_available, state.cash_reserved) == (5_020, 31 * 101)
+    assert state.open_orders["o1"].reserved == 3_131
+    facts = fill(state, "o1", "buy", 100, 1)
+    assert moves(facts) == [
+        ("fill", "cash", 0, -100), ("fill", "ACME", 1, 0), ("release", "cash", 1, -1)]
+    assert (state.cash_available, state.cash_reserved) == (5_021, 30 * 101)
+    facts = close(state, "o1", "buy", "cancelled")  # the unfilled 30 come back at the close
+    assert moves(facts) == [("release", "cash", 3_030, -3_030)]
+    assert (state.cash_available, state.cash_reserved) == (10_000 - 1_344 - 505 - 100, 0)
+    assert state.shares["ACME"] == [20, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 250), st.integers(1, 40)), min_size=1, max_size=20),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(1, 50), st.integers(0, 60)), max_size=40),
+    st.sampled_from(("filled", "cancelled", "expired")),
+)
+def test_an_open_limit_buy_reserves_its_limit_times_what_is_still_open_at_every_step(
+    orders: list[tuple[int, int]], fills: list[tuple[int, int, int]], closing: str
+) -> None:
+    state = funded(10**9)
+    open_quantity: dict[str, int] = {}
+    for n, (limit, quantity) in enumerate(orders):
+        place(state, f"o{n}", "buy", quantity, price=limit)
+        open_quantity[f"o{n}"] = quantity
+    spent = 0
+    for pick, quantity, below in fills:
+        order_id = f"o{pick % len(orders)}"
+        limit, _ = orders[pick % len(orders)]
+        quantity = min(quantity, open_quantity[order_id])
+        if not quantity:
+            continue
+        price = max(limit - below, 1)
+        fill(state, order_id, "buy", price, quantity)
+        open_quantity[order_id] -= quantity
+        spent += price * quantity
+        reserved = sum(orders[int(o[1:])][0] * q for o, q in open_quantity.items())
+        assert state.cash_reserved == reserved
+        assert state.cash_available == 10**9 - reserved - spent
+    for order_id in open_quantity:
+        close(state, order_id, "buy", closing)
+    assert (state.cash_available, state.cash_reserved) == (10**9 - spent, 0)
+
+
+def test_an_open_order_saved_without_its_limit_releases_the_difference_at_close() -> None:
+    # Changelog records written before open orders kept their limit price.
+    state = funded(10_000)
+    place(state, "o1", "buy", 40, price=200)
+    saved = state.to_dict()
+    saved["open_orders"] = [entry[:6] for entry in saved["open_orders"]]
+    old = AccountState.from_dict(json.loads(json.dumps(saved)))
+    assert moves(fill(old, "o1", "buy", 150, 20)) == [
+        ("fill", "cash", 0, -3_000), ("fill", "ACME", 20, 0)]
+    assert moves(close(old, "o1", "buy")) == [("release", "cash", 5_000, -5_000)]
+    assert (old.cash_available, old.cash_reserved) == (7_000, 0)
+
+
+def test_a_sell_filled_above_its_limit_has_no_cash_reserved_to_release() -> None:
+    state = funded(1, shares=10)
+    place(state, "o1", "sell", 10, price=100)
+    assert moves(fill(state, "o1", "sell", 120, 4)) == [
+        ("fill", "ACME", 0, -4), ("fill", "cash", 480, 0)]
+    assert state.shares["ACME"] == [0, 6] and state.open_orders["o1"].reserved == 6
 
 
 def test_a_market_buy_reserves_its_cash_limit_and_releases_what_it_did_not_spend() -> None:
@@ -174,7 +256,41 @@ def test_cancel_needs_an_open_order_of_this_account_and_is_asked_once() -> None:
     assert rejection(send(state, CancelOrder, order_id="o1"))[0] == "cancel_pending"
     close(state, "o1", "buy", "cancelled")
     assert state.cash_available == 10_000
-    assert rejection(send(state, CancelOrder, order_id="o1"))[0] == "unknown_order"
+    assert rejection(send(state, CancelOrder, order_id="o1")) == (
+        "order_closed", "order o1 is already cancelled")
+
+
+def test_a_cancel_after_the_fill_names_the_order_closed_and_its_own_order() -> None:
+    state = funded()
+    place(state, "o1", "buy", 2, price=100)
+    fill(state, "o1", "buy", 100, 2)
+    close(state, "o1", "buy", "filled")
+    facts = send(state, CancelOrder, order_id="o1")
+    assert facts[0][1]["order_id"] == "o1" and facts[0][1]["client_order_id"] == "c-o1"
+    assert rejection(facts) == ("order_closed", "order o1 is already filled")
+    facts = send(state, CancelOrder, order_id="someone-elses")
+    assert facts[0][1]["client_order_id"] is None
+    assert rejection(facts) == (
+        "unknown_order", "no open or recently closed order someone-elses in account alice")
+
+
+def test_closed_orders_are_remembered_within_a_bound_and_through_a_restart() -> None:
+    state = AccountState("alice", max_closed_orders=2)
+    send(state, DepositCash, amount=1_000)
+    for order_id in ("o1", "o2", "o3"):
+        place(state, order_id, "buy", 1, price=100)
+        close(state, order_id, "buy", "expired")
+    restored = AccountState.from_dict(json.loads(json.dumps(state.to_dict())),
+                                      max_closed_orders=2)
+    assert list(restored.closed_orders) == ["o2", "o3"]  # o1, the oldest, is forgotten
+    assert rejection(send(restored, CancelOrder, order_id="o3"))[0] == "order_closed"
+    assert rejection(send(restored, CancelOrder, order_id="o1"))[0] == "unknown_order"
+
+
+def test_state_saved_before_closed_orders_were_remembered_still_loads() -> None:
+    saved = funded().to_dict()
+    del saved["closed_orders"]
+    assert AccountState.from_dict(saved).closed_orders == {}
 
 
 def test_a_repeated_command_id_yields_nothing_within_the_memory() -> None:
