@@ -1,7 +1,8 @@
 """One settings object for every onelog process, read once from ONELOG_* variables.
 
 Defaults are the embedded local platform that `onelog up` starts: every port on
-loopback and every state folder under `.onelog/` in the checkout.
+loopback and every state folder under `.onelog/` in the checkout, but the
+judge's (`judge_dir`), which its sandbox's uids must reach wherever the checkout is.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Settings:
     commit_interval_s: float
     commit_every: int
     api_keys_file: Path
+    # The judge's toolchains and compile cache (each run's /box): outside any
+    # checkout, which may sit in a home no sandbox uid can enter.
+    judge_dir: Path
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -73,6 +77,7 @@ def load_settings() -> Settings:
         commit_interval_s=float(_env("COMMIT_INTERVAL", "0.1")),
         commit_every=int(_env("COMMIT_EVERY", "1000")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
+        judge_dir=Path(_env("JUDGE_DIR", "/var/lib/onelog/judge")),
     )
 
 

@@ -2,12 +2,18 @@
 
 Each language's `[install]` says where its toolchain comes from: Debian
 packages (installed with apt-get when missing), npm packages (into
-`.toolchains/<id>/`), Maven coordinates (jars into `.toolchains/<id>/lib/`,
-versions stripped from the names so the table's argv need not change on an
-upgrade), and `prepare` commands run once on the host afterwards (class-data
-archives, a precompiled header). A language's folder is stamped with a digest
-of its `[install]`; a run where every stamp matches and every package is there
-checks and returns in well under a second. It prints what it installs.
+`<judge dir>/toolchains/<id>/`), Maven coordinates (jars into
+`<judge dir>/toolchains/<id>/lib/`, versions stripped from the names so the
+table's argv need not change on an upgrade), and `prepare` commands run once on
+the host afterwards (class-data archives, a precompiled header). A language's
+folder is stamped with a digest of its `[install]`; a run where every stamp
+matches and every package is there checks and returns in well under a second.
+It prints what it installs.
+
+First it makes the judge's folder (`ONELOG_JUDGE_DIR`, see
+`streams/judge/judge_dir.py`): root-owned, 0755, refused where the sandbox's
+uids could not reach it (under a home only its owner may enter). Everything is
+written world-readable whatever the caller's umask: the runs read it as other uids.
 """
 
 from __future__ import annotations
@@ -25,9 +31,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from streams.judge.languages import TOOLCHAINS_DIR, Language, load_languages
+from streams.judge.judge_dir import JudgeDir, judge_dir, unsearchable_folder
+from streams.judge.languages import Language, load_languages
 
 STAMP = ".installed"
+FOLDER_MODE = 0o755
+# What the installer writes must be readable by the sandbox's uids.
+UMASK = 0o022
+
+
+class JudgeDirError(RuntimeError):
+    """The judge's folder cannot be made, or the sandbox's uids could not reach it."""
 
 
 def _say(message: str) -> None:
@@ -166,16 +180,56 @@ def install_language(language: Language, toolchains: Path) -> bool:
     return True
 
 
+def make_judge_dir(paths: JudgeDir) -> None:
+    """The judge's folder, its toolchains and compile cache: 0755, root's when run as root.
+
+    Folders made here get 0755 whatever the umask; the three named ones are put
+    right if they exist otherwise. Refuses a folder under one that other users
+    cannot search: the runs' uids would fail on every toolchain there.
+    """
+    if (blocked := unsearchable_folder(paths.root)) is not None:
+        raise JudgeDirError(
+            f"the judge's folder {paths.root} is under {blocked}, which other users "
+            "cannot enter, so the sandbox's uids could not reach it: choose another "
+            "with ONELOG_JUDGE_DIR"
+        )
+    as_root = os.geteuid() == 0
+    for folder in (paths.root, paths.toolchains, paths.compile_cache):
+        missing = [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+        for made in missing:
+            try:
+                made.mkdir(mode=FOLDER_MODE, exist_ok=True)
+            except PermissionError:
+                raise JudgeDirError(
+                    f"cannot make {made}: run as root (or sudo), or choose a folder "
+                    "you may write with ONELOG_JUDGE_DIR"
+                ) from None
+            made.chmod(FOLDER_MODE)
+        info = folder.stat()
+        if as_root and (info.st_uid, info.st_gid) != (0, 0):
+            os.chown(folder, 0, 0)
+        if info.st_mode & 0o7777 != FOLDER_MODE:
+            folder.chmod(FOLDER_MODE)
+
+
 def install(
-    languages: Iterable[Language], toolchains: Path = TOOLCHAINS_DIR, *, apt: bool = True
+    languages: Iterable[Language], paths: JudgeDir | None = None, *, apt: bool = True
 ) -> list[str]:
-    """Everything the languages need; returns the ids of languages that were (re)installed."""
+    """Everything the languages need; returns the ids of languages that were (re)installed.
+
+    `languages` must have been loaded with `paths.toolchains` as their `{toolchains}`.
+    """
+    paths = paths if paths is not None else judge_dir()
     chosen = list(languages)
     started = time.monotonic()
-    if apt:
-        install_apt(missing_apt_packages(p for lang in chosen for p in lang.install.apt))
-    toolchains.mkdir(parents=True, exist_ok=True)
-    done = [lang.id for lang in chosen if install_language(lang, toolchains)]
+    umask = os.umask(UMASK)
+    try:
+        if apt:
+            install_apt(missing_apt_packages(p for lang in chosen for p in lang.install.apt))
+        make_judge_dir(paths)
+        done = [lang.id for lang in chosen if install_language(lang, paths.toolchains)]
+    finally:
+        os.umask(umask)
     if done:
         _say(f"ready in {time.monotonic() - started:.1f} s: {', '.join(done)}")
     return done
@@ -186,12 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("languages", nargs="*", help="language ids (default: all)")
     parser.add_argument("--no-apt", action="store_true", help="skip Debian packages")
     args = parser.parse_args(argv)
-    table = load_languages()
+    paths = judge_dir()
+    table = load_languages(toolchains=paths.toolchains)
     unknown = set(args.languages) - set(table)
     if unknown:
         parser.error(f"unknown languages: {', '.join(sorted(unknown))}")
     chosen = [table[i] for i in args.languages] if args.languages else list(table.values())
-    install(chosen, apt=not args.no_apt)
+    try:
+        install(chosen, paths, apt=not args.no_apt)
+    except JudgeDirError as error:
+        _say(str(error))
+        return 1
     return 0
 
 

@@ -22,6 +22,7 @@ from streams.app import app
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts
 from streams.judge.evaluation import evaluate, unjudged
+from streams.judge.judge_dir import judge_dir
 from streams.judge.judged import AnsweredCommands
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
@@ -88,7 +89,7 @@ _runner = JudgeRunner(
     judge=SandboxJudge(
         ProblemStore.on_kafka(_settings.kafka_bootstrap),
         _sandbox,
-        Toolchain(_sandbox, _settings.state_dir / "judge" / "compile-cache"),
+        Toolchain(_sandbox, judge_dir().compile_cache),
     ),
     live_progress=RedisLiveProgress(_settings.redis_url, _settings.namespace),
     evaluations_at_once=CORES,

@@ -392,7 +392,9 @@ class SandboxChecker:
         return CheckResult("internal_error", judge_run(result, None).message)
 
     def _run(self, language: Language, built: Compiled, contents: Sequence[bytes]) -> RunResult:
-        box = Path(tempfile.mkdtemp(prefix="onelog-checker-"))
+        # Beside the compiled entries, a folder the run's uid reaches by
+        # construction; the host's temporary folder may not be one (TMPDIR in a home).
+        box = Path(tempfile.mkdtemp(prefix=".checker-", dir=self.toolchain.cache_dir))
         try:
             shutil.copytree(built.workdir, box, dirs_exist_ok=True)
             for name, content in zip(CHECKER_FILES, contents, strict=True):

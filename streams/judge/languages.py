@@ -7,11 +7,13 @@ toolchain is installed (`infra/toolchains.py`) and a smoke test. The runner
 holds no per-language code; adding a language is adding a file.
 
 `{toolchains}` in any argv or path stands for the folder that
-`infra/toolchains.py` installs registry-fetched toolchains into (`.toolchains/`
-in the checkout). Toolchains are bound into the sandbox at their host paths,
-so the same argv works outside the sandbox (installing) and inside (judging).
+`infra/toolchains.py` installs registry-fetched toolchains into (`toolchains/`
+in the judge's folder, `judge_dir.py`, never in the checkout: the sandbox's
+uids could not reach it there). Toolchains are bound into the sandbox at their
+host paths, so the same argv works outside the sandbox (installing) and inside
+(judging).
 
-Pure: reads the table's files, nothing else.
+Pure: reads the table's files and, for the default `{toolchains}`, the settings.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from streams.judge.bubblewrap import read_only_conflict
+from streams.judge.judge_dir import judge_dir
 from streams.judge.limits import LimitOverrides
 
 LANGUAGES_ROOT = Path(__file__).resolve().parent / "languages"
-TOOLCHAINS_DIR = Path(__file__).resolve().parents[2] / ".toolchains"
 TOOLCHAINS_PLACEHOLDER = "{toolchains}"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -155,8 +157,13 @@ def _install(data: dict[str, Any], where: str, toolchains: Path) -> Install:
     return Install(apt=_strings(table, "apt", where), npm=npm, maven=maven, prepare=prepare)
 
 
-def parse_language(text: str, *, where: str, toolchains: Path = TOOLCHAINS_DIR) -> Language:
-    """One language file's text as a `Language`; raises LanguageTableError naming what is wrong."""
+def parse_language(text: str, *, where: str, toolchains: Path | None = None) -> Language:
+    """One language file's text as a `Language`; raises LanguageTableError naming what is wrong.
+
+    `toolchains` is what `{toolchains}` stands for; by default the judge folder's.
+    """
+    if toolchains is None:
+        toolchains = judge_dir().toolchains
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -197,7 +204,7 @@ def parse_language(text: str, *, where: str, toolchains: Path = TOOLCHAINS_DIR) 
 
 
 def load_languages(
-    root: Path = LANGUAGES_ROOT, *, toolchains: Path = TOOLCHAINS_DIR
+    root: Path = LANGUAGES_ROOT, *, toolchains: Path | None = None
 ) -> dict[str, Language]:
     """Every `<id>.toml` under `root`, by id; a file's name must be its id."""
     table: dict[str, Language] = {}

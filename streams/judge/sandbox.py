@@ -43,6 +43,7 @@ from pathlib import Path
 
 from streams.judge.bubblewrap import bwrap_argv, find_program
 from streams.judge.cgroup import PARENT, CgroupHost, RunGroup, detect_host
+from streams.judge.judge_dir import unsearchable_folder
 from streams.judge.limits import Limits
 from streams.judge.output import CappedStream
 from streams.judge.rlimits import prlimit_prefix
@@ -144,14 +145,14 @@ class Sandbox:
 
         The run's uid must be able to walk to `workdir` and the `read_only`
         paths: every directory above them searchable by others (pytest's
-        `tmp_path` is not: its parent is root's alone). `workdir` itself is
-        opened to the run here.
+        `tmp_path` is not: its parent is root's alone; nor is a checkout in
+        /root). `workdir` itself is opened to the run here.
         """
         if not argv:
             raise ValueError("nothing to run")
         _check_startable(argv[0], workdir, read_only)
         if self._as_root:
-            _check_reachable(workdir)
+            _check_reachable((workdir, *read_only))
         with self.uids.lease() if self.uids else contextlib.nullcontext(None) as uid:
             group: RunGroup | None = None
             if self._cgroups is not None:
@@ -428,11 +429,12 @@ def _unread(fd: int) -> int:
     return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])
 
 
-def _check_reachable(workdir: Path) -> None:
-    for parent in workdir.resolve().parents:
-        if parent.stat().st_mode & 0o001 == 0:
+def _check_reachable(paths: Sequence[Path]) -> None:
+    """Refuse, naming the folder, what bubblewrap would fail on as "Permission denied"."""
+    for path in paths:
+        if (folder := unsearchable_folder(path)) is not None:
             raise SandboxError(
-                f"work dir {workdir}: {parent} is not searchable by others, "
+                f"cannot start the sandbox: {path}: {folder} is not searchable by others, "
                 "so the sandbox's unprivileged uid cannot reach it"
             )
 

@@ -112,7 +112,7 @@ class Toolchain:
             ok, message, _ = found
             return Compiled(ok, True, _ms_since(started), message, entry, key)
 
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        _make_reachable_folder(entry.parent)
         scratch = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=entry.parent))
         try:
             for name, content in all_files.items():
@@ -143,6 +143,14 @@ class Toolchain:
         finally:
             # Gone after a publish; left over when the compile is not cached or lost a race.
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _make_reachable_folder(folder: Path) -> None:
+    """`mkdir -p` whose new folders the runs' uids can walk, whatever this process's umask."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in missing:
+        made.chmod(0o755)
 
 
 def _ms_since(started: float) -> int:

@@ -109,8 +109,11 @@ class FakeSandbox(Sandbox):
 class FakeToolchain(Toolchain):
     """Compiles nothing: a source containing "syntax error" fails, anything else succeeds."""
 
-    def __init__(self, workdir: Path, *, broken: bool = False) -> None:
+    def __init__(
+        self, workdir: Path, *, broken: bool = False, cache_dir: Path | None = None
+    ) -> None:
         self.workdir = workdir
+        self.cache_dir = cache_dir if cache_dir is not None else workdir.parent
         self.broken = broken
         self.calls: list[tuple[str, str, dict[str, str] | None, tuple[str, ...] | None]] = []
 
@@ -468,7 +471,10 @@ def test_a_custom_checker_goes_through_the_port(toolchain: FakeToolchain) -> Non
 
 
 def test_the_sandbox_checker_maps_exit_codes(tmp_path: Path) -> None:
-    (tmp_path / "main.py").write_text("checker")
+    entry, cache = tmp_path / "entry", tmp_path / "cache"
+    entry.mkdir()
+    cache.mkdir()
+    (entry / "main.py").write_text("checker")
     statuses = iter(
         [
             result(),
@@ -478,7 +484,7 @@ def test_the_sandbox_checker_maps_exit_codes(tmp_path: Path) -> None:
         ]
     )
     sandbox = FakeSandbox(lambda argv, stdin: next(statuses))
-    checker = SandboxChecker(sandbox, FakeToolchain(tmp_path), languages())
+    checker = SandboxChecker(sandbox, FakeToolchain(entry, cache_dir=cache), languages())
     spec = Checker(kind="custom", language="python", source="checker")
 
     def run() -> CheckResult:
@@ -491,8 +497,9 @@ def test_the_sandbox_checker_maps_exit_codes(tmp_path: Path) -> None:
     python = languages()["python"]
     call = sandbox.calls[0]
     assert call.argv == (*python.run, "input.txt", "expected.txt", "actual.txt")
-    assert call.workdir != tmp_path and not call.workdir.exists()  # a fresh box, removed
-    broken = SandboxChecker(sandbox, FakeToolchain(tmp_path), languages())
+    # A fresh box, removed; in the cache's folder, which the run's uid can reach.
+    assert call.workdir.parent == cache and not call.workdir.exists()
+    broken = SandboxChecker(sandbox, FakeToolchain(entry, cache_dir=cache), languages())
     assert broken.check(
         Checker(kind="custom", language="python", source="syntax error"),
         input=b"", expected=b"", actual=b"",

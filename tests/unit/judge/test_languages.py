@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from streams.judge.judge_dir import judge_dir
 from streams.judge.languages import (
     LANGUAGES_ROOT,
-    TOOLCHAINS_DIR,
     LanguageTableError,
     load_languages,
     parse_language,
@@ -96,7 +96,7 @@ def test_toolchains_placeholder_is_expanded_everywhere() -> None:
     kotlin = load_languages(toolchains=Path("/opt/tc"))["kotlin"]
     assert "/opt/tc/kotlin" in kotlin.read_only
     assert kotlin.install.prepare[0].creates == "/opt/tc/kotlin/kotlinc.jsa"
-    assert load_languages()["kotlin"].read_only[-1] == str(TOOLCHAINS_DIR / "kotlin")
+    assert load_languages()["kotlin"].read_only[-1] == str(judge_dir().toolchains / "kotlin")
 
 
 def test_install_sources_are_pinned() -> None:
@@ -146,9 +146,9 @@ def test_a_broken_language_file_is_refused_with_a_reason(
 
 
 def test_toolchains_under_tmp_are_allowed(tmp_path: Path) -> None:
-    # A checkout under /tmp (/tmp/fresh1/.toolchains): the sandbox binds it on
-    # top of its private /tmp, so the table must not refuse it.
-    toolchains = Path("/tmp/fresh1/.toolchains")
+    # A judge folder under /tmp (ONELOG_JUDGE_DIR=/tmp/judge): the sandbox binds
+    # it on top of its private /tmp, so the table must not refuse it.
+    toolchains = Path("/tmp/judge/toolchains")
     table = load_languages(toolchains=toolchains)
     assert str(toolchains / "cpp") in table["cpp"].read_only
     assert str(toolchains / "kotlin") in table["kotlin"].read_only

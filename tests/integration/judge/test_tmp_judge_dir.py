@@ -1,9 +1,10 @@
-"""A checkout under /tmp works, though the sandbox has a /tmp of its own.
+"""A judge folder under /tmp works, though the sandbox has a /tmp of its own.
 
-The sandbox mounts a private tmpfs at /tmp; a toolchain at /tmp/<checkout>/.toolchains
-is bound read-only on top of it, and a compile-cache entry under
-/tmp/<state>/judge/compile-cache is the run's /box. Real bubblewrap, real
-cgroups; no Kafka, no Redis, no installed toolchain (a shell-script one).
+The sandbox mounts a private tmpfs at /tmp; a toolchain at
+/tmp/<judge dir>/toolchains is bound read-only on top of it, and a
+compile-cache entry under /tmp/<judge dir>/compile-cache is the run's /box
+(ONELOG_JUDGE_DIR=/tmp/...). Real bubblewrap, real cgroups; no Kafka, no
+Redis, no installed toolchain (a shell-script one).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.settings import load_settings
+from streams.judge.judge_dir import JudgeDir
 from streams.judge.languages import Language, parse_language
 from streams.judge.limits import DEFAULT_LIMITS
 from streams.judge.sandbox import Sandbox
@@ -52,8 +54,8 @@ RUN = (
 
 
 @pytest.fixture
-def checkout() -> Iterator[Path]:
-    """A fresh folder under /tmp, as `git clone ... /tmp/fresh1` leaves it (mode 0755)."""
+def judge_folder() -> Iterator[Path]:
+    """A fresh folder under /tmp for the judge's, as `install -d /tmp/judge1` leaves it (0755)."""
     folder = Path(tempfile.mkdtemp(prefix="fresh-", dir="/tmp"))
     folder.chmod(0o755)
     yield folder
@@ -70,12 +72,12 @@ def install_demo(toolchains: Path) -> Language:
 
 
 def test_a_toolchain_under_tmp_runs_through_the_real_sandbox(
-    sandbox: Sandbox, checkout: Path
+    sandbox: Sandbox, judge_folder: Path
 ) -> None:
-    toolchains = checkout / ".toolchains"
+    toolchains = JudgeDir(judge_folder).toolchains
     language = install_demo(toolchains)
     assert language.read_only == (str(toolchains / "demo"),)
-    box = Path(tempfile.mkdtemp(dir=checkout))
+    box = Path(tempfile.mkdtemp(dir=judge_folder))
     box.chmod(0o755)
     (box / "main.out").write_text("hello\n")
     (box / "main.out").chmod(0o644)
@@ -90,13 +92,14 @@ def test_a_toolchain_under_tmp_runs_through_the_real_sandbox(
     assert r.stdout == f"demo toolchain at {toolchains}/demo/bin/run\nhello\ntmp\n".encode()
 
 
-def test_the_state_dir_under_tmp_holds_the_compile_cache_and_work_dirs(
-    sandbox: Sandbox, checkout: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_judge_dir_under_tmp_holds_the_compile_cache_and_work_dirs(
+    sandbox: Sandbox, judge_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ONELOG_STATE_DIR", str(checkout / "state"))
-    cache = load_settings().state_dir / "judge" / "compile-cache"  # as agents.py builds it
-    assert cache.is_relative_to(checkout)
-    language = install_demo(checkout / ".toolchains")
+    monkeypatch.setenv("ONELOG_JUDGE_DIR", str(judge_folder))
+    paths = JudgeDir(load_settings().judge_dir)  # as agents.py builds it
+    cache = paths.compile_cache
+    assert cache.is_relative_to(judge_folder)
+    language = install_demo(paths.toolchains)
     toolchain = Toolchain(sandbox, cache)
 
     built = toolchain.compile(language, "compiled under /tmp\n")
@@ -115,3 +118,27 @@ def test_the_state_dir_under_tmp_holds_the_compile_cache_and_work_dirs(
     )
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines()[1:] == [b"compiled under /tmp", b"tmp"]
+
+
+def test_the_compile_cache_is_made_reachable_whatever_the_umask(
+    sandbox: Sandbox, judge_folder: Path
+) -> None:
+    paths = JudgeDir(judge_folder)
+    language = install_demo(paths.toolchains)
+    umask = os.umask(0o077)  # root's on a hardened host
+    try:
+        built = Toolchain(sandbox, paths.compile_cache).compile(language, "under umask 077\n")
+    finally:
+        os.umask(umask)
+    assert built.ok, built.message
+    assert paths.compile_cache.stat().st_mode & 0o777 == 0o755
+    r = sandbox.run(
+        language.run,
+        workdir=built.workdir,
+        stdin=b"",
+        limits=DEFAULT_LIMITS,
+        read_only=[Path(p) for p in language.read_only],
+        writable_workdir=False,
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[1] == b"under umask 077"
