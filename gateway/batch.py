@@ -4,7 +4,9 @@ Each line is `{"command": "<name>", ...fields}`, path parameters included
 (e.g. a deposit line has account_id). Every valid line is handed to the
 producer before any acknowledgement is awaited, so a batch costs about one
 round trip, not one per line. The answer is NDJSON too, one line per input
-line in order, each with its own status: a bad line fails alone.
+line in order, each with its own status: a bad line fails alone. Each line is
+checked as its route checks a request: the scope, the fields, and the account
+it acts for (gateway/writes.py `authorize`).
 
 Idempotency-Key is refused here: a key names one answer, and a batch's answer
 is many; retry the lines that failed instead.
@@ -24,13 +26,23 @@ from gateway.exchange_commands import BY_NAME, WRITE, Command
 from gateway.json_body import check_media_type, parse_object
 from gateway.problems import Problem
 from gateway.producer import Delivery, KafkaUnavailable
-from gateway.services import admitted
-from gateway.writes import Prepared, accepted_body, correlation_id_of, prepare, send, validate
+from gateway.services import Services, admitted
+from gateway.writes import (
+    Prepared,
+    accepted_body,
+    authorize,
+    correlation_id_of,
+    prepare,
+    send,
+    validate,
+)
 
 NDJSON = "application/x-ndjson"
 
 
-def _prepare_line(raw: bytes, key: ApiKey, correlation_id: str | None) -> Prepared:
+async def _prepare_line(
+    raw: bytes, services: Services, key: ApiKey, correlation_id: str | None
+) -> Prepared:
     fields = parse_object(raw)
     name = fields.pop("command", None)
     command: Command | None = BY_NAME.get(name) if isinstance(name, str) else None
@@ -46,6 +58,7 @@ def _prepare_line(raw: bytes, key: ApiKey, correlation_id: str | None) -> Prepar
         raise Problem(403, "insufficient-scope", f"this key lacks the scope {command.scope!r}")
     path = {f: fields.pop(f) for f in command.path_fields if f in fields}
     request_model, path_model = validate(command, fields, path, path_in_body=True)
+    await authorize(services, key, command, request_model, path_model, path_in_body=True)
     return prepare(
         command, request_model, path_model, producer_id=key.key_id, correlation_id=correlation_id
     )
@@ -78,7 +91,7 @@ async def batch_endpoint(request: Request) -> Response:
     in_flight: list[tuple[int, Prepared, asyncio.Task[Delivery]]] = []
     for n, raw in numbered:
         try:
-            prepared = _prepare_line(raw, key, correlation_id)
+            prepared = await _prepare_line(raw, services, key, correlation_id)
         except Problem as problem:
             results[n] = _error_line(n, problem)
             continue

@@ -2,6 +2,8 @@
 
 Reads are answered from projections.exchange_read.ExchangeReadModel; the
 gateway only checks the caller, the parameters and turns "unknown" into 404.
+An account and an order are read by keys that act for the account
+(gateway/access.py); market data by any key with exchange:read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from gateway.access import ACCOUNT, acts_for, owned
 from gateway.exchange_commands import READ
 from gateway.exchange_requests import AccountId, OrderId, Symbol
 from gateway.fields import QueryParameters
@@ -64,15 +67,17 @@ async def trades(request: Request) -> Response:
 
 
 async def account(request: Request) -> Response:
-    _, model = await _read_model(request)
+    services, key = await admitted(request, READ)
     query = parameters(request, AccountQuery)
-    return JSONResponse(await model.account(query.account_id))
+    acts_for(key, ACCOUNT, query.account_id, field="account_id", where="path")
+    return JSONResponse(await services.exchange.account(query.account_id))
 
 
 async def order(request: Request) -> Response:
-    _, model = await _read_model(request)
+    services, key = await admitted(request, READ)
     query = parameters(request, OrderQuery)
-    found = await model.order(query.order_id)
+    stored = await services.exchange.order(query.order_id)
+    found = owned(key, ACCOUNT, "order", stored, where="path")
     if found is None:
         raise Problem(404, "unknown-order", f"no order {query.order_id!r}")
     return JSONResponse(found)

@@ -2,7 +2,9 @@
 submission's progress as Server-Sent Events.
 
 Reads are answered from projections.judge_read.JudgeReadModel; the gateway
-checks the caller and the parameters and turns "unknown" into 404.
+checks the caller and the parameters and turns "unknown" into 404. A
+submission and a learner's progress are read by keys that act for that
+learner (gateway/access.py); problems by any key with judge:read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from gateway.access import LEARNER, acts_for, owned
+from gateway.auth import ApiKey
 from gateway.judge_commands import READ
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.judge_writes import judge_read_model
@@ -66,19 +70,31 @@ async def _issued_submission(model: JudgeReadModel, submission_id: str) -> Any:
     read model has it instead of with a 404.
     """
     found = await model.submission(submission_id)
-    if found is not None or not is_ulid(submission_id):
+    if _whose_is_known(found) or not is_ulid(submission_id):
         return found
     deadline = ulid_millis(submission_id) / 1000 + ISSUED_GRACE_S
-    while found is None and time.time() < deadline:
+    while not _whose_is_known(found) and time.time() < deadline:
         await asyncio.sleep(0.02)
         found = await model.submission(submission_id)
     return found
 
 
+def _whose_is_known(found: Any) -> bool:
+    # The judge writes its live status itself, so a submission can show as
+    # running before the projector has written whose it is.
+    return found is not None and found.get("user_id") is not None
+
+
+async def _learners_submission(key: ApiKey, model: JudgeReadModel, submission_id: str) -> Any:
+    """The submission if `key` acts for its learner (else 403); None if unknown."""
+    found = await _issued_submission(model, submission_id)
+    return owned(key, LEARNER, "submission", found, where="path")
+
+
 async def submission(request: Request) -> Response:
-    _, model = await _read_model(request)
+    services, key = await admitted(request, READ)
     query = parameters(request, SubmissionQuery)
-    found = await _issued_submission(model, query.submission_id)
+    found = await _learners_submission(key, judge_read_model(services), query.submission_id)
     if found is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
     return JSONResponse(found)
@@ -86,9 +102,10 @@ async def submission(request: Request) -> Response:
 
 async def progress(request: Request) -> Response:
     """{"user_id", "progress": [{problem_id, status, attempts, best, ...}]}"""
-    _, model = await _read_model(request)
+    services, key = await admitted(request, READ)
     query = parameters(request, ProgressQuery)
-    found = await model.progress(query.user_id, query.problem_id)
+    acts_for(key, LEARNER, query.user_id, field="user_id", where="path")
+    found = await judge_read_model(services).progress(query.user_id, query.problem_id)
     return JSONResponse({"user_id": query.user_id, "progress": found})
 
 
@@ -101,13 +118,14 @@ async def submission_stream(request: Request) -> Response:
     Messages at or below the last seq sent are dropped. Pub/sub may lose a
     message, so a quiet stream looks at the read model again.
     """
-    services, model = await _read_model(request)
+    services, key = await admitted(request, READ)
+    model = judge_read_model(services)
     query = parameters(request, SubmissionQuery)
     pubsub = services.redis.pubsub()
     snapshot = await subscribed_snapshot(
         pubsub,
         model.updates_channel(query.submission_id),
-        lambda: _issued_submission(model, query.submission_id),
+        lambda: _learners_submission(key, model, query.submission_id),
     )
     if snapshot is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")

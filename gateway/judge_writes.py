@@ -26,7 +26,7 @@ from gateway.judge_requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
 from gateway.problems import Problem
 from gateway.services import Services, admitted
-from gateway.writes import validate, write_command
+from gateway.writes import authorize, validate, write_command
 from projections.judge_read import JudgeReadModel
 
 Resolve = Callable[[JudgeReadModel, Any, BaseModel | None], Awaitable[dict[str, Any]]]
@@ -97,6 +97,7 @@ def judge_command_endpoint(command: Command) -> Endpoint:
         body = parse_object(await request.body(), empty_is={})
         check_sizes(body)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
+        await authorize(services, key, command, request_model, path_model, path_in_body=False)
         resolved = await resolve(judge_read_model(services), request_model, path_model)
         return await write_command(
             request, services, key.key_id, command, body, request_model, path_model, resolved

@@ -60,12 +60,14 @@ async def test_a_bad_line_in_the_middle_does_not_stop_the_good_ones(gateway: Gat
 
 
 async def test_admin_lines_need_the_admin_scope(gateway: Gateway) -> None:
+    account = unique()
     body = ndjson(
         {"command": "halt", "symbol": "ACME", "reason": "test"},
-        {"command": "withdraw", "account_id": unique(), "amount": 1},
+        {"command": "withdraw", "account_id": account, "amount": 1},
     )
+    trader = gateway.key(("exchange:write",), accounts=(account,))
     response = await gateway.client.post(
-        "/v1/exchange/batch", content=body, headers={**gateway.key(("exchange:write",)), **NDJSON}
+        "/v1/exchange/batch", content=body, headers={**trader, **NDJSON}
     )
     assert [r["status"] for r in results(response.text)] == [403, 202]
 

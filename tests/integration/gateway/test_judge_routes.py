@@ -77,9 +77,8 @@ async def test_a_submission_goes_on_the_log_pinned_to_the_latest_revision(
     projected.publish_problem(problem_id, 1)
     projected.publish_problem(problem_id, 3)
     body = SUBMIT | {"problem_id": problem_id, "user_id": user}
-    response = await gateway.client.post(
-        "/v1/judge/submissions", json=body, headers=gateway.key(WRITE)
-    )
+    learner = gateway.key(WRITE, learner=user)
+    response = await gateway.client.post("/v1/judge/submissions", json=body, headers=learner)
     assert response.status_code == 202, response.text
     answer = response.json()
     assert answer["topic"] == "judge.commands" and answer["problem_revision"] == 3
@@ -92,7 +91,7 @@ async def test_a_submission_goes_on_the_log_pinned_to_the_latest_revision(
     assert record.source == SUBMIT["source"]
 
     run = await gateway.client.post(
-        "/v1/judge/runs", json=body | {"stdin": "1 2\n"}, headers=gateway.key(WRITE)
+        "/v1/judge/runs", json=body | {"stdin": "1 2\n"}, headers=learner
     )
     assert run.status_code == 202, run.text
     _, record = read_record(gateway.settings, "judge.commands", run.json()["partition"],
@@ -104,7 +103,7 @@ async def test_a_submission_goes_on_the_log_pinned_to_the_latest_revision(
 async def test_unknown_problem_and_language_are_422_naming_the_field(
     gateway: Gateway, projected: Projected
 ) -> None:
-    headers = gateway.key(WRITE)
+    headers = gateway.key(WRITE, learner=SUBMIT["user_id"])
     unknown = await gateway.client.post(
         "/v1/judge/submissions", json=SUBMIT | {"problem_id": slug()}, headers=headers
     )
@@ -121,7 +120,9 @@ async def test_unknown_problem_and_language_are_422_naming_the_field(
     assert [e["field"] for e in problem(cobol)["errors"]] == ["language"]
 
     mark = await gateway.client.post(
-        f"/v1/judge/users/ada/progress/{slug()}", json={"status": "completed"}, headers=headers
+        f"/v1/judge/users/{SUBMIT['user_id']}/progress/{slug()}",
+        json={"status": "completed"},
+        headers=headers,
     )
     assert mark.status_code == 422
     assert problem(mark)["errors"][0]["parameter"] == "problem_id"
@@ -215,12 +216,12 @@ async def test_a_submission_reads_queued_then_running_then_its_verdict(
     projected.publish_problem(problem_id)
     submitted = await gateway.client.post(
         "/v1/judge/submissions", json=SUBMIT | {"problem_id": problem_id, "user_id": user},
-        headers=gateway.key(WRITE),
+        headers=gateway.key(WRITE, learner=user),
     )  # fmt: skip
     _, command = read_record(gateway.settings, "judge.commands", submitted.json()["partition"],
                              submitted.json()["offset"])  # fmt: skip
     assert isinstance(command, jd.SubmitSolution)
-    sid, reader = command.submission_id, gateway.key(READ)
+    sid, reader = command.submission_id, gateway.key(READ, learner=user)
     url = f"/v1/judge/submissions/{sid}"
     assert (await gateway.client.get(url, headers=reader)).status_code == 404
 
@@ -247,16 +248,12 @@ async def test_a_submission_reads_queued_then_running_then_its_verdict(
     assert entry["best"]["time_ms"] == 12
 
 
-@pytest.fixture
-def judge_reader(gateway_settings: Settings) -> str:
-    return create_api_key(gateway_settings.api_keys_file, unique("r"), READ)
-
-
 async def test_the_stream_follows_a_submission_to_its_verdict(
-    uvicorn_gateway: tuple[str, str], judge_reader: str, projected: Projected
+    uvicorn_gateway: tuple[str, str], gateway_settings: Settings, projected: Projected
 ) -> None:
     url, _ = uvicorn_gateway
     user, problem_id, sid = unique("u"), slug(), new_event_id(now_micros())
+    judge_reader = create_api_key(gateway_settings.api_keys_file, unique("r"), READ, learner=user)
     submit = fact(
         jd.SubmitSolution, user, submission_id=sid, user_id=user,
         problem_id=problem_id, problem_revision=1, language="python", source="x",

@@ -65,7 +65,7 @@ def listed_with_a_bid(symbol: str, account: str, order_id: str) -> list[Record]:
 async def test_book_order_account_and_trades(gateway: Gateway, market: Market) -> None:
     symbol, account, order_id = unique_symbol(), unique(), new_event_id(now_micros())
     market.apply(*listed_with_a_bid(symbol, account, order_id))
-    reader = gateway.key(("exchange:read",))
+    reader = gateway.key(("exchange:read",), accounts=(account,))
 
     book = await gateway.client.get(f"/v1/exchange/book/{symbol}", headers=reader)
     assert book.status_code == 200, book.text

@@ -17,14 +17,15 @@ class _LateReadModel:
 
     async def submission(self, submission_id: str) -> dict[str, Any] | None:
         self.lookups += 1
-        return {"submission_id": submission_id, "status": "queued"} if self.lookups >= 3 else None
+        found = {"submission_id": submission_id, "user_id": "ada", "status": "queued"}
+        return found if self.lookups >= 3 else None
 
 
 async def test_a_just_issued_id_is_answered_once_projected() -> None:
     model = _LateReadModel()
     fresh = new_ulid(int(time.time() * 1000))
     found = await _issued_submission(model, fresh)  # type: ignore[arg-type]
-    assert found == {"submission_id": fresh, "status": "queued"}
+    assert found == {"submission_id": fresh, "user_id": "ada", "status": "queued"}
 
 
 async def test_an_old_or_foreign_id_is_not_waited_for() -> None:
