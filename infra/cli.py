@@ -27,7 +27,8 @@ def _print(args: argparse.Namespace, human: str, data: Any) -> None:
 
 def _dev_api_key(settings: Settings) -> str:
     """An all-scopes key for the person who ran `onelog up`, made once
-    (and again when a new domain brings scopes the old key lacks)."""
+    (and again when a new domain brings scopes the old key lacks). The
+    operator scopes among them let it act for every account and learner."""
     from gateway.auth import SCOPES, ApiKeyStore, create_api_key
 
     path = settings.state_dir / DEV_KEY_FILE
@@ -156,10 +157,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
+    from gateway.access import ACCOUNT, LEARNER
     from gateway.auth import create_api_key
 
     settings = load_settings()
-    secret = create_api_key(settings.api_keys_file, args.key_id, args.scopes.split(","))
+    scopes = args.scopes.split(",")
+    try:
+        secret = create_api_key(
+            settings.api_keys_file,
+            args.key_id,
+            scopes,
+            accounts=args.accounts,
+            learner=args.learner,
+        )
+    except ValueError as refused:
+        print(f"onelog keys: {refused}", file=sys.stderr)
+        return 2
+    operator = {ACCOUNT.operator_scope, LEARNER.operator_scope} & set(scopes)
+    if not (args.accounts or args.learner or operator):
+        print(
+            f"note: key {args.key_id!r} acts for no account and no learner: give --account "
+            "or --learner, or an operator scope, for the routes that name one",
+            file=sys.stderr,
+        )
     _print(args, secret, {"key": secret})
     return 0
 
@@ -221,9 +241,20 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("name")
     bench.set_defaults(run=cmd_bench)
 
-    keys = sub.add_parser("keys", help="create an API key")
+    keys = sub.add_parser(
+        "keys",
+        help="create an API key",
+        description="A key acts for its principal: the exchange accounts given with "
+        "--account, the judge learner given with --learner. exchange:operator and "
+        "judge:operator keys act for every account or learner.",
+    )
     keys.add_argument("key_id")
     keys.add_argument("--scopes", default="exchange:read,exchange:write")
+    keys.add_argument(
+        "--account", dest="accounts", action="append", default=[],
+        help="an exchange account the key acts for (repeat for more)",
+    )  # fmt: skip
+    keys.add_argument("--learner", help="the judge learner (user_id) the key acts as")
     keys.set_defaults(run=cmd_keys)
 
     test = sub.add_parser("test", help="run the test suite (starts what it needs)")
