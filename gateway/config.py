@@ -32,6 +32,14 @@ class GatewayConfig:
     readiness_timeout_s: float = 2.0
     # SSE comment lines keep proxies from closing a quiet market's stream.
     stream_keepalive_s: float = 15.0
+    # Every SSE stream ends after this long (a clean end, then a client's
+    # EventSource reconnects and gets a fresh snapshot); one whose client
+    # stops reading is cut off a keepalive later.
+    stream_max_s: float = 600.0
+    # The gateway remembers each run and submission id it issued for this
+    # long: a read of one the projector does not show yet waits for it until
+    # then; any other unknown id is a 404 at once.
+    issued_wait_s: float = 5.0
 
 
 def load_gateway_config(settings: Settings) -> GatewayConfig:

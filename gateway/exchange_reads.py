@@ -8,7 +8,7 @@ An account and an order are read by keys that act for the account
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -99,12 +99,15 @@ async def market_stream(request: Request) -> Response:
     )
     if snapshot is None:
         raise Problem(404, "unknown-symbol", f"no order book for {query.symbol!r}")
-    return event_stream(_market_events(pubsub, snapshot, services.config.stream_keepalive_s))
+    keepalive_s = services.config.stream_keepalive_s
+    return event_stream(
+        _market_events(pubsub, snapshot, keepalive_s), services.config.stream_max_s, keepalive_s
+    )
 
 
 async def _market_events(
     pubsub: PubSub, snapshot: dict[str, Any], keepalive_s: float
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     last_seq = int(snapshot.get("seq") or 0)
     try:
         yield sse_event("snapshot", snapshot, last_seq)

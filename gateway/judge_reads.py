@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from redis.asyncio.client import PubSub
@@ -20,18 +20,15 @@ from starlette.responses import JSONResponse, Response
 
 from gateway.access import LEARNER, acts_for, owned
 from gateway.auth import ApiKey
+from gateway.issued import IssuedSubmissions
 from gateway.judge_commands import READ
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
-from gateway.judge_writes import judge_read_model
+from gateway.judge_writes import issued_submissions, judge_read_model
 from gateway.parameters import parameters
 from gateway.problems import Problem
 from gateway.services import Services, admitted
 from gateway.sse import KEEPALIVE, decode_message, event_stream, sse_event, subscribed_snapshot
 from projections.judge_read import JudgeReadModel
-from schemas.ulid import is_ulid, ulid_millis
-
-# How long after issuing an id the gateway waits for the projector to show it.
-ISSUED_GRACE_S = 5.0
 
 
 async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
@@ -61,19 +58,22 @@ async def problem(request: Request) -> Response:
     return JSONResponse(found)
 
 
-async def _issued_submission(model: JudgeReadModel, submission_id: str) -> Any:
+async def _issued_submission(
+    model: JudgeReadModel, issued: IssuedSubmissions, submission_id: str
+) -> Any:
     """The submission, waiting a moment for one the gateway has just issued.
 
     A 202 comes back as soon as Kafka has the command; the projector shows it
     a few hundred milliseconds later. A client that asks in between, for an id
-    whose time says it was issued in the last seconds, is answered once the
-    read model has it instead of with a 404.
+    the gateway issued (gateway/issued.py), is answered once the read model
+    has it, or with a 404 when the issued id's time (config.issued_wait_s) is
+    up. Any other id is answered at once.
     """
     found = await model.submission(submission_id)
-    if _whose_is_known(found) or not is_ulid(submission_id):
+    if _whose_is_known(found):
         return found
-    deadline = ulid_millis(submission_id) / 1000 + ISSUED_GRACE_S
-    while not _whose_is_known(found) and time.time() < deadline:
+    deadline = time.monotonic() + await issued.wait_left_s(submission_id)
+    while not _whose_is_known(found) and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
         found = await model.submission(submission_id)
     return found
@@ -85,16 +85,20 @@ def _whose_is_known(found: Any) -> bool:
     return found is not None and found.get("user_id") is not None
 
 
-async def _learners_submission(key: ApiKey, model: JudgeReadModel, submission_id: str) -> Any:
+async def _learners_submission(
+    key: ApiKey, model: JudgeReadModel, issued: IssuedSubmissions, submission_id: str
+) -> Any:
     """The submission if `key` acts for its learner (else 403); None if unknown."""
-    found = await _issued_submission(model, submission_id)
+    found = await _issued_submission(model, issued, submission_id)
     return owned(key, LEARNER, "submission", found, where="path")
 
 
 async def submission(request: Request) -> Response:
     services, key = await admitted(request, READ)
     query = parameters(request, SubmissionQuery)
-    found = await _learners_submission(key, judge_read_model(services), query.submission_id)
+    found = await _learners_submission(
+        key, judge_read_model(services), issued_submissions(services), query.submission_id
+    )
     if found is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
     return JSONResponse(found)
@@ -119,20 +123,21 @@ async def submission_stream(request: Request) -> Response:
     message, so a quiet stream looks at the read model again.
     """
     services, key = await admitted(request, READ)
-    model = judge_read_model(services)
+    model, issued = judge_read_model(services), issued_submissions(services)
     query = parameters(request, SubmissionQuery)
     pubsub = services.redis.pubsub()
     snapshot = await subscribed_snapshot(
         pubsub,
         model.updates_channel(query.submission_id),
-        lambda: _learners_submission(key, model, query.submission_id),
+        lambda: _learners_submission(key, model, issued, query.submission_id),
     )
     if snapshot is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
+    keepalive_s = services.config.stream_keepalive_s
     return event_stream(
-        _submission_events(
-            pubsub, model, query.submission_id, snapshot, services.config.stream_keepalive_s
-        )
+        _submission_events(pubsub, model, query.submission_id, snapshot, keepalive_s),
+        services.config.stream_max_s,
+        keepalive_s,
     )
 
 
@@ -142,7 +147,7 @@ async def _submission_events(
     submission_id: str,
     snapshot: dict[str, Any],
     keepalive_s: float,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     last_seq = int(snapshot["seq"])
     try:
         yield sse_event("snapshot", snapshot, last_seq)

@@ -7,20 +7,26 @@ two steps of its own before the record is sealed.
    revision, and a publication gets the next revision unless it names one
    (a revision already published is a 409).
 
-The resolved fields join the record's payload and the 202 answer.
+The resolved fields join the record's payload and the 202 answer. The id of a
+run or submission is remembered as issued (gateway/issued.py) before the 202
+is answered, so that a read of it waits for the projector.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
+from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import judge_commands
 from gateway.exchange_commands import Command
+from gateway.issued import IssuedSubmissions
 from gateway.json_body import check_media_type, parse_object
 from gateway.judge_requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
@@ -29,11 +35,33 @@ from gateway.services import Services, admitted
 from gateway.writes import authorize, validate, write_command
 from projections.judge_read import JudgeReadModel
 
+log = logging.getLogger(__name__)
+
 Resolve = Callable[[JudgeReadModel, Any, BaseModel | None], Awaitable[dict[str, Any]]]
 
 
 def judge_read_model(services: Services) -> JudgeReadModel:
     return JudgeReadModel(services.redis, services.settings.namespace)
+
+
+def issued_submissions(services: Services) -> IssuedSubmissions:
+    return IssuedSubmissions(
+        services.redis, services.settings.namespace, services.config.issued_wait_s
+    )
+
+
+async def _remember_issued(services: Services, accepted: Response) -> None:
+    """Remember the submission id a 202 tells (a replayed 202 too).
+
+    Kafka already has the command, so a Redis failure here must not turn the
+    202 into an error that invites a duplicate: the read of this id then
+    answers 404 until the projector shows it, and the client asks again.
+    """
+    submission_id = json.loads(bytes(accepted.body))["submission_id"]
+    try:
+        await issued_submissions(services).remember(submission_id)
+    except RedisError as exc:
+        log.warning("could not remember issued submission %s: %s", submission_id, exc)
 
 
 def unknown_problem(problem_id: str, where: str = "body") -> Problem:
@@ -99,9 +127,12 @@ def judge_command_endpoint(command: Command) -> Endpoint:
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
         await authorize(services, key, command, request_model, path_model, path_in_body=False)
         resolved = await resolve(judge_read_model(services), request_model, path_model)
-        return await write_command(
+        response = await write_command(
             request, services, key.key_id, command, body, request_model, path_model, resolved
         )
+        if response.status_code == 202 and "submission_id" in command.assigns:
+            await _remember_issued(services, response)
+        return response
 
     endpoint.__name__ = command.name
     endpoint.__doc__ = command.summary

@@ -1,4 +1,5 @@
-"""GET right after the 202: the gateway waits for the projector, briefly, for ids it just issued."""
+"""GET right after the 202: the gateway waits for the projector, briefly, for
+ids it issued, and for no other id, however fresh its ULID looks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,16 @@ from typing import Any
 
 from gateway.judge_reads import _issued_submission
 from schemas.ulid import new_ulid
+
+
+class RecentlyIssued:
+    """The gateway's record of issued ids (gateway/issued.py), with time left for these."""
+
+    def __init__(self, wait_left_s: dict[str, float]) -> None:
+        self._left = wait_left_s
+
+    async def wait_left_s(self, submission_id: str) -> float:
+        return self._left.get(submission_id, 0.0)
 
 
 class _LateReadModel:
@@ -24,13 +35,20 @@ class _LateReadModel:
 async def test_a_just_issued_id_is_answered_once_projected() -> None:
     model = _LateReadModel()
     fresh = new_ulid(int(time.time() * 1000))
-    found = await _issued_submission(model, fresh)  # type: ignore[arg-type]
+    found = await _issued_submission(model, RecentlyIssued({fresh: 5.0}), fresh)  # type: ignore[arg-type]
     assert found == {"submission_id": fresh, "user_id": "ada", "status": "queued"}
 
 
-async def test_an_old_or_foreign_id_is_not_waited_for() -> None:
+async def test_an_id_not_issued_is_not_waited_for_however_fresh() -> None:
     model = _LateReadModel()
-    old = new_ulid(int(time.time() * 1000) - 60_000)
-    assert await _issued_submission(model, old) is None  # type: ignore[arg-type]
-    assert await _issued_submission(model, "not-a-ulid") is None  # type: ignore[arg-type]
-    assert model.lookups == 2
+    forged = new_ulid(int(time.time() * 1000))
+    assert await _issued_submission(model, RecentlyIssued({}), forged) is None  # type: ignore[arg-type]
+    assert model.lookups == 1
+
+
+async def test_an_issued_id_is_waited_for_only_while_its_time_lasts() -> None:
+    model = _LateReadModel()
+    issued = new_ulid(int(time.time() * 1000))
+    started = time.monotonic()
+    found = await _issued_submission(model, RecentlyIssued({issued: 0.01}), issued)  # type: ignore[arg-type]
+    assert found is None and time.monotonic() - started < 0.5

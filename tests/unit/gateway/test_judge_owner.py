@@ -12,6 +12,7 @@ from gateway.auth import ApiKey
 from gateway.judge_reads import _learners_submission
 from gateway.problems import Problem
 from schemas.ulid import new_ulid
+from tests.unit.gateway.test_judge_issued import RecentlyIssued
 
 
 class _LiveBeforeProjected:
@@ -35,18 +36,21 @@ def learner(user_id: str) -> ApiKey:
 async def test_a_running_submission_is_shown_once_its_learner_is_known() -> None:
     fresh = new_ulid(int(time.time() * 1000))
     model = _LiveBeforeProjected("ada")
-    found = await _learners_submission(learner("ada"), model, fresh)  # type: ignore[arg-type]
+    issued = RecentlyIssued({fresh: 5.0})
+    found = await _learners_submission(learner("ada"), model, issued, fresh)  # type: ignore[arg-type]
     assert found is not None and found["user_id"] == "ada" and model.lookups == 3
 
 
 async def test_another_learners_running_submission_is_refused() -> None:
     fresh = new_ulid(int(time.time() * 1000))
     with pytest.raises(Problem) as caught:
-        await _learners_submission(learner("bob"), _LiveBeforeProjected("ada"), fresh)  # type: ignore[arg-type]
+        model, issued = _LiveBeforeProjected("ada"), RecentlyIssued({fresh: 5.0})
+        await _learners_submission(learner("bob"), model, issued, fresh)  # type: ignore[arg-type]
     assert caught.value.status == 403 and "'ada', the submission's learner" in caught.value.detail
 
 
 async def test_a_submission_whose_learner_stays_unknown_is_not_shown() -> None:
     old = new_ulid(int(time.time() * 1000) - 60_000)  # not waited for
     model = _LiveBeforeProjected("ada")
-    assert await _learners_submission(learner("ada"), model, old) is None  # type: ignore[arg-type]
+    issued = RecentlyIssued({})  # issued longer ago than the gateway remembers
+    assert await _learners_submission(learner("ada"), model, issued, old) is None  # type: ignore[arg-type]
