@@ -9,14 +9,19 @@ Keys are relative to the namespace: the sink and the reader add `<ns>:`.
     exchange:depth:<symbol>:bids|asks     sorted set of price levels (score = price)
     exchange:depth:<symbol>:bids|asks:qty hash price -> aggregated quantity
     exchange:trades:<symbol>              list of trade JSON, newest first, capped
-    exchange:order:<order_id>             hash: the order's details and status
+    exchange:order:<order_id>             hash: the order's details and status, and
+                                          the refusal of its latest refused cancel
+                                          (cancel_rejected_reason, _code, _at,
+                                          _event_id)
     exchange:order:<order_id>:trades      set of trade ids already counted in `filled`
     exchange:open:<account_id>            set of the account's resting order ids
     exchange:balances:<account_id>        hash asset -> {"available","reserved"} JSON
                                           (asset "cash", or a symbol: a position)
     exchange:rejections:<account_id>      list of CommandRejected JSON, newest first
     channel exchange:feed:<symbol>        pub/sub: one JSON message per market
-                                          fact, with the symbol's seq
+                                          fact, with the symbol's seq; public,
+                                          so orders only, never accounts
+                                          (projections/exchange_feed.py)
 """
 
 from __future__ import annotations

@@ -8,6 +8,20 @@ only moves forward by rank (accepted < resting < partially filled < closed),
 and two writes of the same rank merge (see `hset_ranked` in redis_sink.py):
 the result does not depend on which topic the projector read first.
 
+A refused cancel is the cancel's outcome, not the order's: it never touches
+the order's status or identity. Risk (CommandRejected on accounts) and
+matching (CancelRejected on market) may each refuse cancels of one order, so
+the order keeps the refusal of the latest cancel, `cancel_rejected_reason`
+and `_code`, by (recorded_at, event id) of the refusal (see `hset_latest`):
+a fact copies recorded_at from the command that caused it, so that is when
+the gateway recorded the cancel, whichever stage refused it, and event ids
+derive from the log too. Only a refusal that knows the order is the
+refusing account's own is written on it; risk's `unknown_order` may name
+someone else's order, so that one lands in the account's rejections only.
+
+What the symbol's channel says of each market fact, anonymously:
+projections/exchange_feed.py.
+
 The writes are built from the record as decoded (a dict of its fields, the
 envelope a dict too), not from its pydantic model: replay builds millions of
 them and a model per record costs more than the writes. `redis_writes`
@@ -23,12 +37,18 @@ from collections.abc import Callable
 from typing import Any
 
 from projections import exchange_keys as keys
+from projections.exchange_feed import market_message
 from projections.json_text import compact_json
 from projections.redis_sink import Write
 from schemas import exchange as ex
 from schemas.envelope import Record
 
 ACCEPTED, RESTING, PARTIALLY_FILLED, CLOSED = 1, 2, 3, 4
+
+# Refusals of a cancel that know the order is the refusing account's own:
+# risk found it pending or recently closed there; matching got the cancel
+# from risk, which forwards only the account's own open orders.
+_OWN_ORDER_CANCEL_REFUSALS = frozenset({"cancel_pending", "order_closed", "order_not_open"})
 
 # A record as decoded: its fields by name, the envelope a dict of its own.
 Value = dict[str, Any]
@@ -86,7 +106,7 @@ def _market_fact(
             ["quote", keys.market(symbol), keys.depth(symbol, "buy"), keys.depth(symbol, "sell")]
         )
     if announce_as is not None:
-        message = {"symbol": symbol, "seq": v["seq"], "type": announce_as, "event": _payload(v)}
+        message = market_message(announce_as, v)
         out.append(["publish", keys.market_channel(symbol), _json(message)])
     return out
 
@@ -209,9 +229,29 @@ def _order_rejected(v: Value, announce_as: str | None) -> list[Write]:
     return _market_fact(v, announce_as, [_order_identity(v), closed])
 
 
+def _cancel_refusal(v: Value) -> list[Write]:
+    """The refusal on the order, if it is the refusing account's own (see above)."""
+    if v["reason_code"] not in _OWN_ORDER_CANCEL_REFUSALS:
+        return []
+    envelope = v["envelope"]
+    return [
+        [
+            "hset_latest",
+            keys.order(v["order_id"]),
+            "cancel_rejected_at",
+            str(envelope["recorded_at"]),
+            "cancel_rejected_event_id",
+            envelope["event_id"],
+            "cancel_rejected_code",
+            v["reason_code"],
+            "cancel_rejected_reason",
+            v["reason"],
+        ]
+    ]
+
+
 def _cancel_rejected(v: Value, announce_as: str | None) -> list[Write]:
-    fields = {"cancel_rejected_reason": v["reason"]}
-    return _market_fact(v, announce_as, [_hset(keys.order(v["order_id"]), fields)])
+    return _market_fact(v, announce_as, _cancel_refusal(v))
 
 
 def _admin_rejected(v: Value, announce_as: str | None) -> list[Write]:
@@ -272,7 +312,12 @@ def _command_rejected(v: Value, _announce_as: str | None) -> list[Write]:
         ]
     ]
     order_id = v["order_id"]
-    if order_id:
+    if not order_id:
+        return writes
+    if v["command_type"] == "CancelOrder":
+        return writes + _cancel_refusal(v)
+    # A refused order never opened, unless the refusal is that its id already had.
+    if v["reason_code"] != "duplicate_order_id":
         identity = {
             "order_id": order_id,
             "account_id": v["account_id"],

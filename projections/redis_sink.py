@@ -28,6 +28,13 @@ number in exponent form. The vocabulary:
                                             OrderCancelled with its reason and
                                             OrderClosed without) merge the same
                                             in either order
+    ["hset_latest", key, at_field, at, id_field, id, field, value, ...]
+                                            set every field given (at and id
+                                            too) unless the hash already holds
+                                            an (at, id) as late or later: at
+                                            compares as an integer, id byte by
+                                            byte. The latest of several facts
+                                            wins whatever order they arrive in
     ["level", levels, quantities, price, delta]
                                             add delta at one price level: a
                                             sorted set of prices plus a hash of
@@ -85,6 +92,15 @@ local function level(levels, quantities, price, delta)
   end
 end
 
+-- a < b byte by byte: Lua's own < on strings follows the server's locale.
+local function bytes_before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
 local ops = {}
 ops.hset = function(w)
   local args = {'HSET', prefix .. w[2]}
@@ -120,6 +136,18 @@ ops.hset_ranked = function(w)
   end
   local args = {'HSET', prefix .. w[2], 'rank', w[3]}
   for i = 4, #w do args[#args + 1] = w[i] end
+  redis.call(unpack(args))
+end
+ops.hset_latest = function(w)
+  local key = prefix .. w[2]
+  local stored = redis.call('HMGET', key, w[3], w[5])
+  if stored[1] then
+    local at, stored_at = tonumber(w[4]), tonumber(stored[1])
+    if at < stored_at then return end
+    if at == stored_at and not bytes_before(stored[2] or '', w[6]) then return end
+  end
+  local args = {'HSET', key}
+  for i = 3, #w do args[#args + 1] = w[i] end
   redis.call(unpack(args))
 end
 ops.level = function(w) level(w[2], w[3], w[4], tonumber(w[5])) end

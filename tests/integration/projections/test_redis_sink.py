@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 import redis
@@ -25,7 +26,7 @@ def _apply_session(sink: RedisSink) -> None:
         sink.apply(topic, 0, entries)
 
 
-async def _read(redis_url: str, namespace: str) -> dict[str, object]:
+async def _read(redis_url: str, namespace: str) -> dict[str, Any]:
     client = aioredis.Redis.from_url(redis_url)
     try:
         model = ExchangeReadModel(client, namespace)
@@ -59,20 +60,20 @@ def test_the_session_projects_to_the_expected_live_models(
     assert (book["best_bid"], book["best_ask"]) == (None, 1010)
     assert book["seq"] == 7
     assert book["last_trade"]["trade_id"] == "t2"
-    assert [t["trade_id"] for t in seen["trades"]] == ["t2", "t1"]  # type: ignore[union-attr]
+    assert [t["trade_id"] for t in seen["trades"]] == ["t2", "t1"]
     assert seen["unknown"] is None
 
     alice, bob = seen["alice"], seen["bob"]
-    assert alice["balances"] == {  # type: ignore[index]
+    assert alice["balances"] == {
         "ACME": {"available": 12, "reserved": 0},
         "cash": {"available": 87_980, "reserved": 0},
     }
-    assert alice["open_orders"] == []  # type: ignore[index]
-    (open_order,) = bob["open_orders"]  # type: ignore[index]
+    assert alice["open_orders"] == []
+    (open_order,) = bob["open_orders"]
     assert (open_order["order_id"], open_order["resting"], open_order["price"]) == ("s2", 3, 1010)
 
     orders = seen["orders"]
-    status = {k: (v["status"], v["filled"]) if v else None for k, v in orders.items()}  # type: ignore[union-attr]
+    status = {k: (v["status"], v["filled"]) if v else None for k, v in orders.items()}
     assert status == {
         "s1": ("filled", 10),
         "s2": ("partially_filled", 2),
@@ -122,10 +123,10 @@ def test_a_market_fact_is_published_with_its_seq(redis_client: redis.Redis, name
         await pubsub.get_message(timeout=1)  # the subscribe confirmation
         await asyncio.to_thread(_apply_session, RedisSink(redis_client, namespace))
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
         await client.aclose()
         assert message is not None
-        return json.loads(message["data"])
+        return dict(json.loads(message["data"]))
 
     first = asyncio.run(scenario())
     assert (first["seq"], first["type"], first["symbol"]) == (1, "InstrumentListed", "ACME")
@@ -150,3 +151,24 @@ def test_an_order_status_does_not_depend_on_which_topic_came_first(
         delete_namespace(redis_client, f"{namespace}_{suffix}")
     assert dumps[0] == dumps[1]
     assert '["reason","user"]' in dumps[0] and '["status","cancelled"]' in dumps[0]
+
+
+def test_hset_latest_keeps_the_latest_fields_whatever_order_they_come_in(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    def latest(at: int, event_id: str, value: str) -> list[str]:
+        return ["hset_latest", "h", "at", str(at), "id", event_id, "v", value]
+
+    writes = [
+        latest(1_700_000_000_000_002, "01B", "older"),
+        latest(1_700_000_000_000_005, "01B", "tie, lower id"),
+        latest(1_700_000_000_000_005, "01a", "latest"),  # 'a' sorts after 'B' byte by byte
+        latest(1_700_000_000_000_003, "01Z", "old"),
+    ]
+    kept = set()
+    for n, order in enumerate(([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 2, 2, 0])):
+        ns = f"{namespace}_{n}"
+        RedisSink(redis_client, ns).apply("t", 0, [(i, [writes[w]]) for i, w in enumerate(order)])
+        kept.add(tuple(sorted(redis_client.hgetall(f"{ns}:h").items())))
+        delete_namespace(redis_client, ns)
+    assert kept == {((b"at", b"1700000000000005"), (b"id", b"01a"), (b"v", b"latest"))}

@@ -23,7 +23,8 @@ from schemas.exchange import (
     TransferShares,
     WithdrawCash,
 )
-from streams.exchange.accounts import AccountState, Fact, decide, decide_record
+from streams.exchange.accounts import AccountState, decide, decide_record
+from streams.facts import Fact
 
 _ids = iter(range(10**9))
 
