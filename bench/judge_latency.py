@@ -50,7 +50,7 @@ from streams.judge.catalog import PROBLEMS_ROOT, load_problem
 
 # Function-style, whitespace checker, 2 samples + 8 hidden tests.
 PROBLEM = "binary-search"
-SCOPES = ("judge:read", "judge:write")
+SCOPES = ("judge:read", "judge:write", "judge:operator")  # for all USERS
 USERS = 8  # learners the submissions are spread over (judge.commands is keyed by user)
 POLL_S = 0.01
 VERDICT_TIMEOUT_S = 120.0

@@ -61,19 +61,21 @@ def onelog(running: Platform, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def running_platform(infrastructure: Settings) -> Iterator[Platform]:
     settings = infrastructure
+    # The exchange's tests trade between several accounts: an operator's key.
     key = create_api_key(
         settings.api_keys_file,
         f"e2e-{uuid.uuid4().hex[:8]}",
-        ["exchange:read", "exchange:write", "exchange:admin"],
+        ["exchange:read", "exchange:write", "exchange:admin", "exchange:operator"],
         rate_per_minute=6_000_000,
         burst=100_000,
     )
     started = []
-    for name, start in (
+    services: tuple[tuple[str, Callable[[], object]], ...] = (
         (platform.worker_name(1), lambda: platform.start_worker(settings, 1)),
         (platform.PROJECTOR, lambda: platform.start_projector(settings)),
         (platform.GATEWAY, lambda: platform.start_gateway(settings)),
-    ):
+    )
+    for name, start in services:
         if processes.running_pid(settings.state_dir, name) is None:
             started.append(name)
         start()

@@ -28,11 +28,18 @@ RIGHT = "a, b = map(int, input().split())\nprint(a + b)\n"
 
 
 @pytest.fixture(scope="module")
-def http(running_platform: Platform) -> Iterator[httpx.Client]:
+def learner() -> str:
+    return f"ada-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="module")
+def http(running_platform: Platform, learner: str) -> Iterator[httpx.Client]:
+    """A client whose key publishes problems and acts as the learner."""
     key = create_api_key(
         running_platform.settings.api_keys_file,
         f"e2e-judge-{uuid.uuid4().hex[:8]}",
         ["judge:read", "judge:write", "judge:admin"],
+        learner=learner,
         rate_per_minute=6_000_000,
         burst=100_000,
     )
@@ -42,9 +49,9 @@ def http(running_platform: Platform) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def session(running_platform: Platform, http: httpx.Client) -> dict[str, Any]:
+def session(running_platform: Platform, http: httpx.Client, learner: str) -> dict[str, Any]:
     """A published problem; ada runs once and submits twice (wrong, then right)."""
-    problem_id, user = f"e2e-{uuid.uuid4().hex[:8]}", f"ada-{uuid.uuid4().hex[:6]}"
+    problem_id, user = f"e2e-{uuid.uuid4().hex[:8]}", learner
     published = http.post("/v1/judge/problems", json=PROBLEM | {"problem_id": problem_id})
     assert published.status_code == 202, published.text
     eventually(
@@ -62,13 +69,11 @@ def session(running_platform: Platform, http: httpx.Client) -> dict[str, Any]:
                                                              ("right", right))}  # fmt: skip
     # The judge answers them in any order: the tests below start once all three are in.
     for name, sid in ids.items():
-        eventually(
-            lambda sid=sid: (
-                http.get(f"/v1/judge/submissions/{sid}").json().get("status") == "judged"
-            ),
-            timeout=120,
-            what=f"the {name} submission judged",
-        )
+
+        def judged(sid: str = sid) -> bool:
+            return bool(http.get(f"/v1/judge/submissions/{sid}").json().get("status") == "judged")
+
+        eventually(judged, timeout=120, what=f"the {name} submission judged")
     return {"problem_id": problem_id, "user": user, **ids}
 
 

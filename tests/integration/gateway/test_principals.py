@@ -8,13 +8,16 @@ Market data and problems stay readable by any key with the read scope.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
 import pytest
 
+from gateway.auth import create_api_key
 from gateway.records import new_event_id, now_micros
+from infra.settings import Settings
 from schemas import exchange as ex
 from schemas import judge as jd
 from tests.integration.gateway.conftest import Gateway, problem, unique, unique_symbol
@@ -178,6 +181,23 @@ async def test_market_data_is_readable_by_any_reader(gateway: Gateway, market: M
     reader = gateway.key(("exchange:read",))  # acts for no account
     for path in (f"/v1/exchange/book/{symbol}", f"/v1/exchange/trades/{symbol}"):
         assert (await gateway.client.get(path, headers=reader)).status_code == 200
+
+
+async def test_the_market_stream_is_readable_by_any_reader(
+    uvicorn_gateway: tuple[str, str], gateway_settings: Settings, market: Market
+) -> None:
+    url, _ = uvicorn_gateway
+    symbol = unique_symbol()
+    market.apply(*listed_with_a_bid(symbol, unique(), new_event_id(now_micros())))
+    reader = create_api_key(gateway_settings.api_keys_file, unique("r"), ("exchange:read",))
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=10) as client,
+        client.stream("GET", f"/v1/exchange/market/{symbol}/stream",
+                      headers={"Authorization": f"Bearer {reader}"}) as stream,
+    ):  # fmt: skip
+        assert stream.status_code == 200
+        snapshot = await asyncio.wait_for(anext(sse_events(stream.aiter_lines())), 5)
+        assert snapshot["event"] == "snapshot"
 
 
 # --- the judge ---------------------------------------------------------------
