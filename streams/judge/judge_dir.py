@@ -46,14 +46,16 @@ def judge_dir() -> JudgeDir:
 def unsearchable_folder(path: Path) -> Path | None:
     """The nearest folder above `path` that other users may not search; None if there is none.
 
-    A sandbox uid reaches `path` only if there is none. Folders that do not
-    exist yet are skipped: they are made later, and made searchable.
+    A sandbox uid reaches `path` only if there is none, above `path` as written
+    and above where its links lead: the kernel walks both. Folders that do
+    not exist yet are skipped: they are made later, and made searchable.
     """
-    for parent in path.resolve().parents:
-        try:
-            mode = parent.stat().st_mode
-        except FileNotFoundError:
-            continue
-        if mode & SEARCHABLE_BY_OTHERS == 0:
-            return parent
+    for walked in (path.absolute(), path.resolve()):
+        for parent in walked.parents:
+            try:
+                mode = parent.stat().st_mode
+            except FileNotFoundError:
+                continue
+            if mode & SEARCHABLE_BY_OTHERS == 0:
+                return parent
     return None

@@ -315,15 +315,27 @@ def test_a_missing_program_is_the_sandboxs_failure(
 
 
 def test_a_bind_bubblewrap_cannot_make_is_the_sandboxs_failure(sandbox: Sandbox, box: Path) -> None:
-    # It exists, but the run's uid cannot reach it (a root-only parent): only
-    # bubblewrap finds out, while building the sandbox, before the run starts.
-    hidden = Path(tempfile.mkdtemp(prefix="onelog-hidden-"))  # 0700
+    # It exists and others may search every folder above it, which is all the
+    # sandbox checks first; but each gid of the pool (a run's gid is its uid)
+    # is the group of one of those folders, without search, so whichever uid the
+    # run leases cannot reach it. (Owning it would not do: bubblewrap's user
+    # namespace may override permissions on what its uid owns.) Only bubblewrap
+    # finds out, while building the sandbox, before the run starts.
+    top = Path(tempfile.mkdtemp(prefix="onelog-owned-"))
+    top.chmod(0o755)
     try:
-        (hidden / "toolchain").mkdir()
+        folder = top
+        for uid in range(UIDS[0], UIDS[0] + UIDS[1]):
+            folder = folder / str(uid)
+            folder.mkdir()
+            os.chown(folder, 0, uid)
+            folder.chmod(0o701)
+        toolchain = folder / "toolchain"
+        toolchain.mkdir()
         with pytest.raises(SandboxError, match="bubblewrap did not start: bwrap: "):
-            run(sandbox, box, ["/bin/true"], read_only=[hidden / "toolchain"])
+            run(sandbox, box, ["/bin/true"], read_only=[toolchain])
     finally:
-        shutil.rmtree(hidden)
+        shutil.rmtree(top)
 
 
 def test_a_run_printing_bubblewraps_words_is_still_the_runs_own(

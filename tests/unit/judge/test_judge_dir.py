@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,26 @@ def test_the_nearest_folder_others_cannot_search_is_named(tmp_path: Path) -> Non
     private.chmod(0o701)  # search is all it takes, not read
     assert unsearchable_folder(private / "onelog" / "tc") != private
     assert unsearchable_folder(Path("/usr/lib")) is None
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder every user may enter, up to /: pytest's tmp_path is under a root-only one."""
+    folder = Path(tempfile.mkdtemp(prefix="onelog-judge-dir-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_link_is_walked_where_it_is_and_where_it_points(open_folder: Path) -> None:
+    # bubblewrap goes through the folder that holds the link, then where it points.
+    target = open_folder / "open" / "toolchains"
+    target.mkdir(parents=True)
+    home = open_folder / "home"
+    home.mkdir(mode=0o700)
+    (home / "toolchains").symlink_to(target)
+    assert unsearchable_folder(home / "toolchains") == home
+    home.chmod(0o755)
+    assert unsearchable_folder(home / "toolchains") is None
+    (open_folder / "open").chmod(0o700)
+    assert unsearchable_folder(home / "toolchains") == open_folder / "open"
