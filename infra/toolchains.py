@@ -185,13 +185,19 @@ def make_judge_dir(paths: JudgeDir) -> None:
 
     Folders made here get 0755 whatever the umask; the three named ones are put
     right if they exist otherwise. Refuses a folder under one that other users
-    cannot search: the runs' uids would fail on every toolchain there.
+    cannot search (the runs' uids would fail on every toolchain there) and one
+    that others may write (/tmp): root runs what the toolchains hold.
     """
     if (blocked := unsearchable_folder(paths.root)) is not None:
         raise JudgeDirError(
             f"the judge's folder {paths.root} is under {blocked}, which other users "
             "cannot enter, so the sandbox's uids could not reach it: choose another "
             "with ONELOG_JUDGE_DIR"
+        )
+    if paths.root.exists() and paths.root.stat().st_mode & 0o022:
+        raise JudgeDirError(
+            f"the judge's folder {paths.root} may be written by other users: choose "
+            "another with ONELOG_JUDGE_DIR"
         )
     as_root = os.geteuid() == 0
     for folder in (paths.root, paths.toolchains, paths.compile_cache):

@@ -84,6 +84,12 @@ def test_a_folder_under_a_private_one_is_refused_naming_it() -> None:
         shutil.rmtree(private)
 
 
+def test_a_folder_others_may_write_is_refused_and_left_alone() -> None:
+    with pytest.raises(JudgeDirError, match="/tmp may be written by other users"):
+        make_judge_dir(JudgeDir(Path("/tmp")))
+    assert Path("/tmp").stat().st_mode & 0o7777 == 0o1777
+
+
 def test_install_writes_what_runs_read_world_readable(reachable: Path) -> None:
     # A prepare step writing a file under the caller's umask of 077, as root's may be.
     paths = JudgeDir(reachable / "judge")
