@@ -18,23 +18,59 @@ import json
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infra.settings import Settings
+
+# QueryRefused is re-exported: callers catch it with the other query errors.
+from projections.analyst_sql import QueryRefused as QueryRefused
+from projections.analyst_sql import check_analyst_query
 from projections.arrow_rows import arrow_ipc, arrow_table
 
 _NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-_READ_ONLY_STARTS = ("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN")
 
-
-class QueryRefused(ValueError):
-    """A read-only query that is not a single read statement."""
+# ClickHouse's own parser, asked through a bound parameter: the analyst's text
+# is data here, never run. The text comes back too, to prove that what was
+# checked is byte for byte what will run.
+_PARSE = "SELECT {query:String} AS query, parseQueryToJSON(query) AS tree"
+# Error codes that mean an analyst's query hit one of AnalystLimits.
+_OVER_LIMIT_CODES = ("TIMEOUT_EXCEEDED", "TOO_MANY_ROWS_OR_BYTES", "MEMORY_LIMIT_EXCEEDED")
 
 
 class QueryFailed(RuntimeError):
     """The engine refused or failed a statement; the message is the engine's."""
+
+
+class QueryOverLimit(QueryFailed):
+    """An analyst's query went past one of its bounds (time, memory, result size)."""
+
+
+class AnalystsBusy(RuntimeError):
+    """Analysts' queries are queued longer than the wait allowed: retry shortly."""
+
+
+@dataclass(frozen=True)
+class AnalystLimits:
+    """Bounds of every analyst's query. The connection sets them, not the
+    query: SETTINGS clauses are refused and readonly forbids changing them."""
+
+    max_execution_time_s: int = 30
+    max_memory_bytes: int = 1 << 30
+    max_result_rows: int = 100_000
+    max_result_bytes: int = 64 << 20
+
+    def settings(self) -> dict[str, int | str]:
+        return {
+            "max_execution_time": self.max_execution_time_s,
+            "timeout_overflow_mode": "throw",
+            "max_memory_usage": self.max_memory_bytes,
+            "max_result_rows": self.max_result_rows,
+            "max_result_bytes": self.max_result_bytes,
+            "result_overflow_mode": "throw",
+        }
 
 
 def check_namespace(namespace: str) -> str:
@@ -44,61 +80,42 @@ def check_namespace(namespace: str) -> str:
     return namespace
 
 
-def check_read_only(sql: str) -> str:
-    """The statement if it is one SELECT/WITH/SHOW/DESCRIBE/EXPLAIN; else QueryRefused.
-
-    This is the first of two locks: the engine also runs analysts' queries
-    with readonly set, so a write that slips past this check still fails.
-    """
-    text = _strip_comments(sql).strip()
-    while text.endswith(";"):
-        text = text[:-1].rstrip()
-    if not text:
-        raise QueryRefused("empty query")
-    if ";" in _outside_quotes(text):
-        raise QueryRefused("one statement per query: remove the ';' between statements")
-    first = text.split(None, 1)[0].upper()
-    if first not in _READ_ONLY_STARTS:
-        allowed = ", ".join(_READ_ONLY_STARTS)
-        raise QueryRefused(f"only read queries are allowed ({allowed}); got {first}")
-    return text
+def _parse_refusal(exc: QueryFailed) -> QueryFailed | QueryRefused:
+    """What a failure to parse an analyst's query means for the analyst."""
+    message = str(exc)
+    if "Multi-statements are not allowed" in message:
+        return QueryRefused("one statement per query: remove the ';' between statements")
+    if "does not support JSON serialization" in message or "by parseQueryToJSON" in message:
+        return QueryRefused("only SELECT, SHOW TABLES and SHOW COLUMNS are answered")
+    if "UNKNOWN_FUNCTION" in message and "parseQueryToJSON" in message:
+        # An older server cannot show us the query's tree: refuse them all.
+        return QueryFailed("this ClickHouse has no parseQueryToJSON to check queries with")
+    # The parser's message quotes the query inside our own wrapper: cut it there.
+    return QueryFailed(message.split(": In scope SELECT", 1)[0])
 
 
-def _strip_comments(sql: str) -> str:
-    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
-    return "\n".join(_line_without_comment(line) for line in sql.splitlines())
-
-
-def _line_without_comment(line: str) -> str:
-    outside = _outside_quotes(line)
-    cut = [i for i in (outside.find("--"), outside.find("#")) if i >= 0]
-    return line[: min(cut)] if cut else line
-
-
-def _outside_quotes(text: str) -> str:
-    """The text with quoted literals and identifiers blanked (same length)."""
-    out = []
-    quote: str | None = None
-    escaped = False
-    for c in text:
-        if quote:
-            out.append(" ")
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == quote:
-                quote = None
-        elif c in "'\"`":
-            quote = c
-            out.append(" ")
-        else:
-            out.append(c)
-    return "".join(out)
+def _over_limit(exc: QueryFailed) -> QueryFailed:
+    message = str(exc)
+    if any(code in message for code in _OVER_LIMIT_CODES):
+        return QueryOverLimit(message)
+    return exc
 
 
 def _json_rows(payload: bytes) -> list[dict[str, Any]]:
     return [json.loads(line) for line in payload.splitlines() if line.strip()]
+
+
+def _rows_within(payload: bytes, limits: AnalystLimits) -> list[dict[str, Any]]:
+    """The rows of an analyst's JSONEachRow result, unless it is over the
+    bounds. ClickHouse checks them as well, but not on every plan (arrayJoin
+    over a one-row source goes unchecked), so they are checked here too,
+    before anything is parsed."""
+    too_many = f"Limit for result exceeded: more than {limits.max_result_rows} rows"
+    if len(payload) > limits.max_result_bytes:
+        too_many = f"Limit for result exceeded: more than {limits.max_result_bytes} bytes"
+    elif payload.count(b"\n") <= limits.max_result_rows:
+        return _json_rows(payload)
+    raise QueryOverLimit(f"{too_many} (TOO_MANY_ROWS_OR_BYTES): aggregate, or add a LIMIT")
 
 
 class ClickHouse(ABC):
@@ -106,6 +123,7 @@ class ClickHouse(ABC):
     analysts' queries run on the analytics endpoint's threads."""
 
     database: str
+    limits: AnalystLimits
     _column_types: dict[str, dict[str, str]]
 
     @abstractmethod
@@ -128,12 +146,28 @@ class ClickHouse(ABC):
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Rows of a query as JSON values; `{db}` is the database."""
 
-    @abstractmethod
     def query_read_only(self, sql: str) -> list[dict[str, Any]]:
-        """An analyst's query: refused unless one read statement; run read-only.
+        """An analyst's query: QueryRefused unless analyst_sql allows the tree
+        that this engine's parser makes of it; else run read-only within
+        AnalystLimits (QueryOverLimit past one). Unqualified table names
+        resolve in this database. The one check for both engines."""
+        try:
+            (parsed,) = _json_rows(self._analyst_payload(_PARSE, {"query": sql}))
+        except QueryFailed as exc:
+            raise _parse_refusal(exc) from exc
+        if parsed["query"] != sql:
+            raise QueryRefused("the query did not reach the parser intact")
+        check_analyst_query(json.loads(parsed["tree"]), self.database)
+        try:
+            payload = self._analyst_payload(sql, {})
+        except QueryFailed as exc:
+            raise _over_limit(exc) from exc
+        return _rows_within(payload, self.limits)
 
-        Unqualified table names resolve in this database.
-        """
+    @abstractmethod
+    def _analyst_payload(self, sql: str, parameters: Mapping[str, str]) -> bytes:
+        """`sql`'s rows as JSONEachRow, run read-only within the analysts'
+        limits, with `{name:Type}` placeholders bound to `parameters`."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -167,12 +201,14 @@ class ClickHouse(ABC):
 
 class ChdbClickHouse(ClickHouse):
     """chDB embedded, on disk at `path`. One writer connection and one
-    read-only connection (`SET readonly=1`: the analyst cannot unset it)."""
+    connection for analysts, bounded by `limits` and then set readonly=1,
+    after which nobody can change its settings (the analyst least of all)."""
 
-    def __init__(self, path: Path, database: str) -> None:
+    def __init__(self, path: Path, database: str, limits: AnalystLimits | None = None) -> None:
         import chdb
 
         self.database = check_namespace(database)
+        self.limits = limits or AnalystLimits()
         self._column_types = {}
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
@@ -181,6 +217,8 @@ class ChdbClickHouse(ClickHouse):
         self._writer.query(self._sql("CREATE DATABASE IF NOT EXISTS {db}"))
         self._reader = chdb.connect(str(path))
         self._reader.query(self._sql("USE {db}"))
+        bounds = ", ".join(f"{name} = {value!r}" for name, value in self.limits.settings().items())
+        self._reader.query(f"SET {bounds}")
         self._reader.query("SET readonly=1")
         self._reader_lock = threading.Lock()
 
@@ -202,10 +240,17 @@ class ChdbClickHouse(ClickHouse):
         with self._lock:
             return _json_rows(self._run(self._writer, self._sql(sql)))
 
-    def query_read_only(self, sql: str) -> list[dict[str, Any]]:
-        statement = check_read_only(sql)
-        with self._reader_lock:
-            return _json_rows(self._run(self._reader, statement))
+    def _analyst_payload(self, sql: str, parameters: Mapping[str, str]) -> bytes:
+        # One analyst's query at a time; the next waits at most one query's bound.
+        if not self._reader_lock.acquire(timeout=self.limits.max_execution_time_s):
+            raise AnalystsBusy("analysts' queries are queued: retry shortly")
+        try:
+            bound = {
+                name: value.translate(_PARAMETER_ESCAPES) for name, value in parameters.items()
+            }
+            return self._run(self._reader, sql, bound or None)
+        finally:
+            self._reader_lock.release()
 
     def close(self) -> None:
         with self._lock, self._reader_lock:
@@ -213,23 +258,30 @@ class ChdbClickHouse(ClickHouse):
             self._writer.close()
 
     @staticmethod
-    def _run(connection: Any, sql: str) -> bytes:
+    def _run(connection: Any, sql: str, parameters: Mapping[str, str] | None = None) -> bytes:
         from chdb import ChdbError
 
         try:
-            result = connection.query(sql, "JSONEachRow")
+            result = connection.query(sql, "JSONEachRow", params=parameters)
         except (ChdbError, RuntimeError) as exc:
             raise QueryFailed(str(exc)) from exc
         return bytes(result.bytes())
 
 
+# A query parameter's value as chDB reads it: in the escaped (TSV) format.
+_PARAMETER_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+)
+
+
 class ServerClickHouse(ClickHouse):
     """A ClickHouse server reached with clickhouse-connect (HTTP)."""
 
-    def __init__(self, url: str, database: str) -> None:
+    def __init__(self, url: str, database: str, limits: AnalystLimits | None = None) -> None:
         import clickhouse_connect
 
         self.database = check_namespace(database)
+        self.limits = limits or AnalystLimits()
         self._column_types = {}
         self._client = clickhouse_connect.get_client(dsn=url)
         self._client.command(self._sql("CREATE DATABASE IF NOT EXISTS {db}"))
@@ -257,20 +309,28 @@ class ServerClickHouse(ClickHouse):
                 raise QueryFailed(str(exc)) from exc
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        return self._raw(self._sql(sql), {})
+        return _json_rows(self._payload(self._sql(sql), {}, None))
 
-    def query_read_only(self, sql: str) -> list[dict[str, Any]]:
+    def _analyst_payload(self, sql: str, parameters: Mapping[str, str]) -> bytes:
         # readonly=2: writes refused, and `readonly` itself cannot be changed,
         # while clickhouse-connect may still send its own per-query settings.
-        return self._raw(check_read_only(sql), {"readonly": 2})
+        # The bounds go with every request; the query itself holds no SETTINGS.
+        return self._payload(sql, {"readonly": 2, **self.limits.settings()}, parameters)
 
-    def _raw(self, sql: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    def _payload(
+        self, sql: str, settings: dict[str, Any], parameters: Mapping[str, str] | None
+    ) -> bytes:
         with self._lock:
             try:
-                payload = self._client.raw_query(sql, settings=settings, fmt="JSONEachRow")
+                payload = self._client.raw_query(
+                    sql,
+                    parameters=dict(parameters) if parameters else None,
+                    settings=settings,
+                    fmt="JSONEachRow",
+                )
             except Exception as exc:
                 raise QueryFailed(str(exc)) from exc
-        return _json_rows(payload)
+        return bytes(payload)
 
     def close(self) -> None:
         self._client.close()

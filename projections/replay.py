@@ -26,6 +26,7 @@ import httpx
 import redis
 
 from infra.settings import Settings, load_settings
+from projections.analytics_token import analytics_token
 from projections.clickhouse import check_namespace, open_clickhouse
 from projections.judge_keys import LIVE_PREFIX
 from projections.log_source import LogSource, Until
@@ -217,9 +218,9 @@ def clickhouse_digests(settings: Settings, namespace: str) -> dict[str, str]:
 
 
 def _digests(query: Callable[[str], list[dict[str, object]]], namespace: str) -> dict[str, str]:
-    tables = query(
-        f"SELECT name, engine FROM system.tables WHERE database = '{namespace}' ORDER BY name"
-    )
+    # SHOW, not system.tables: the projector's endpoint answers analysts'
+    # queries only, and those read nothing outside the namespace.
+    tables = query(f"SHOW FULL TABLES FROM {namespace}")
     digests = {}
     for table in tables:
         name, engine = str(table["name"]), str(table["engine"])
@@ -245,8 +246,12 @@ def _analytics_query(
     if health.get("namespace") != namespace:
         return None
 
+    token = {"Authorization": f"Bearer {analytics_token(settings.state_dir)}"}
+
     def query(sql: str) -> list[dict[str, object]]:
-        response = httpx.post(f"{settings.analytics_url}/sql", json={"query": sql}, timeout=120)
+        response = httpx.post(
+            f"{settings.analytics_url}/sql", json={"query": sql}, headers=token, timeout=120
+        )
         response.raise_for_status()
         rows: list[dict[str, object]] = response.json()["rows"]
         return rows

@@ -2,7 +2,8 @@
 
 Builds the real adapters (Kafka, Redis, ClickHouse, dead-letter producer),
 projects every domain's topics into one namespace, and, since it owns that
-namespace's chDB, answers analysts on settings.analytics_url (`POST /sql`).
+namespace's chDB, answers analysts on settings.analytics_url (`POST /sql`,
+for callers holding the platform's analytics token: the gateway, `onelog sql`).
 
     --namespace NS          read models to write (default: ONELOG_NAMESPACE)
     --from-beginning        read from offset 0 instead of the committed position
@@ -30,6 +31,7 @@ import redis
 from infra.settings import Settings, load_settings
 from projections import exchange, judge
 from projections.analytics_app import create_analytics_app
+from projections.analytics_token import analytics_token
 from projections.clickhouse import ClickHouse, check_namespace, open_clickhouse
 from projections.dead_letters import DeadLetterQueue, ensure_dlq_topics
 from projections.log_source import LogSource, Until
@@ -140,12 +142,12 @@ def run_projector(
             ch.close()
 
 
-def _serve_analytics(clickhouse: ClickHouse, url: str) -> tuple[threading.Thread, Any]:
+def _serve_analytics(clickhouse: ClickHouse, url: str, token: str) -> tuple[threading.Thread, Any]:
     import uvicorn
 
     parsed = urlparse(url)
     config = uvicorn.Config(
-        create_analytics_app(clickhouse),
+        create_analytics_app(clickhouse, token),
         host=parsed.hostname or "127.0.0.1",
         port=parsed.port or 80,
         log_level="warning",
@@ -196,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = thread = None
     try:
         if not (args.no_analytics or args.exit_at_end):
-            thread, server = _serve_analytics(clickhouse, settings.analytics_url)
+            token = analytics_token(settings.state_dir)
+            thread, server = _serve_analytics(clickhouse, settings.analytics_url, token)
             log.info("analytics: POST %s/sql", settings.analytics_url)
         log.info("projecting %s into namespace %r", ", ".join(options.topics), options.namespace)
         stats = run_projector(settings, options, clickhouse=clickhouse, stop=stop)

@@ -3,10 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from projections.analytics_app import create_analytics_app
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import ChdbClickHouse, QueryFailed, QueryRefused
 from projections.exchange import EXCHANGE
@@ -79,20 +77,3 @@ def test_analysts_read_but_cannot_write(clickhouse: ChdbClickHouse) -> None:
         with pytest.raises(QueryFailed, match="readonly"):
             clickhouse._run(clickhouse._reader, statement)
     assert clickhouse.query("SELECT count() AS n FROM {db}.trades") == [{"n": 2}]
-
-
-async def test_the_sql_endpoint_answers_rows_or_a_problem(clickhouse: ChdbClickHouse) -> None:
-    _insert_session(clickhouse)
-    transport = httpx.ASGITransport(app=create_analytics_app(clickhouse))
-    async with httpx.AsyncClient(transport=transport, base_url="http://analytics") as client:
-        ok = await client.post("/sql", json={"query": "SELECT trade_id FROM trades ORDER BY 1"})
-        refused = await client.post("/sql", json={"query": "DROP TABLE trades"})
-        broken = await client.post("/sql", json={"query": "SELECT nope FROM trades"})
-        empty = await client.post("/sql", json={})
-    assert ok.status_code == 200
-    assert ok.json() == {"rows": [{"trade_id": "t1"}, {"trade_id": "t2"}]}
-    for response in (refused, broken, empty):
-        assert response.status_code == 400
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["field"] == "query"
-    assert refused.json()["title"] == "Query refused"
