@@ -14,7 +14,7 @@ import sys
 from dataclasses import asdict, replace
 from typing import Any
 
-from infra import platform
+from infra import platform, processes
 from infra.progress import ProgressBar
 from infra.settings import REPO_ROOT, Settings, load_settings
 
@@ -51,7 +51,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         settings = replace(settings, kafka_brokers=args.brokers)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     key = _dev_api_key(settings)
-    platform.up(settings, workers=args.workers)
+    try:
+        platform.up(settings, workers=args.workers)
+    except processes.ServiceNotReady as failure:
+        print(f"onelog is not up: {failure}\n(`onelog down` stops what did start)", file=sys.stderr)
+        return 1
     url = settings.gateway_url
     curl = (
         f"curl -s -X POST {url}/v1/exchange/accounts/alice/deposits "
@@ -184,16 +188,21 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+# The suite's own state folder and ports, apart from `up`'s defaults, so a
+# running platform and the suite never collide; ONELOG_* set by the caller win.
+SUITE_ENVIRONMENT = {
+    "ONELOG_STATE_DIR": str(REPO_ROOT / ".onelog" / "test"),
+    "ONELOG_KAFKA_BOOTSTRAP": "127.0.0.1:29092",
+    "ONELOG_REDIS_URL": "redis://127.0.0.1:26379/0",
+    "ONELOG_ANALYTICS_URL": "http://127.0.0.1:28124",
+    "ONELOG_GATEWAY_PORT": "28080",
+    "ONELOG_WORKER_WEB_PORT": "26066",
+}
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     """The suite on its own ports and state folder; tests start and stop services."""
-    env = {
-        "ONELOG_STATE_DIR": str(REPO_ROOT / ".onelog" / "test"),
-        "ONELOG_KAFKA_BOOTSTRAP": "127.0.0.1:29092",
-        "ONELOG_REDIS_URL": "redis://127.0.0.1:26379/0",
-        "ONELOG_ANALYTICS_URL": "http://127.0.0.1:28124",
-        "ONELOG_GATEWAY_PORT": "28080",
-        **os.environ,
-    }
+    env = {**SUITE_ENVIRONMENT, **os.environ}
     return subprocess.call([sys.executable, "-m", "pytest", *args.rest], cwd=REPO_ROOT, env=env)
 
 

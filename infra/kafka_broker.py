@@ -1,4 +1,5 @@
-"""The Apache Kafka broker(s), KRaft mode, as plain Java processes on loopback.
+"""The Apache Kafka broker(s), KRaft mode, as plain Java processes (on loopback
+unless ONELOG_KAFKA_BOOTSTRAP names another address).
 
 Jars come from Maven Central through infra/kafka/pom.xml into the ignored
 state folder. One broker by default; three for fault tests, each a combined
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import processes
+from infra.listeners import listens_on
 from infra.settings import REPO_ROOT, Settings
 
 POM = REPO_ROOT / "infra" / "kafka" / "pom.xml"
@@ -41,8 +43,14 @@ def nodes(settings: Settings) -> list[BrokerNode]:
     ]
 
 
+def host(settings: Settings) -> str:
+    """Where the brokers listen and what they advertise: the host of the first
+    bootstrap address (loopback by default; a reachable address exposes them)."""
+    return settings.kafka_bootstrap.split(",")[0].rsplit(":", 1)[0]
+
+
 def bootstrap_servers(settings: Settings) -> str:
-    return ",".join(f"127.0.0.1:{n.port}" for n in nodes(settings))
+    return ",".join(f"{host(settings)}:{n.port}" for n in nodes(settings))
 
 
 def ensure_jars(settings: Settings) -> Path:
@@ -75,15 +83,16 @@ def ensure_jars(settings: Settings) -> Path:
 def _server_properties(settings: Settings, node: BrokerNode, all_nodes: list[BrokerNode]) -> str:
     replicas = len(all_nodes)
     min_isr = 2 if replicas >= 3 else 1
-    voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in all_nodes)
+    address = host(settings)
+    voters = ",".join(f"{n.node_id}@{address}:{n.controller_port}" for n in all_nodes)
     data_dir = settings.state_dir / "kafka" / f"data-{node.node_id}"
     return "\n".join(
         [
             "process.roles=broker,controller",
             f"node.id={node.node_id}",
             f"controller.quorum.voters={voters}",
-            f"listeners=PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{node.port}",
+            f"listeners=PLAINTEXT://{address}:{node.port},CONTROLLER://{address}:{node.controller_port}",
+            f"advertised.listeners=PLAINTEXT://{address}:{node.port}",
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -115,8 +124,9 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
         cluster_id_file.write_text(_kraft_cluster_id())
     cluster_id = cluster_id_file.read_text().strip()
     classpath = f"{libs}/*"
+    started = []
     for node in all_nodes:
-        if processes.port_open("127.0.0.1", node.port):
+        if processes.port_open(host(settings), node.port):
             continue  # a broker already serves this port (ours, or one started by hand)
         props = config_dir / f"server-{node.node_id}.properties"
         props.write_text(_server_properties(settings, node, all_nodes))
@@ -138,7 +148,7 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        processes.start(
+        broker = processes.start(
             settings.state_dir,
             node.service_name,
             [
@@ -153,12 +163,12 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
                 str(props),
             ],
         )
-    for node in all_nodes:
-        processes.wait_until(
-            lambda n=node: processes.port_open("127.0.0.1", n.port),  # type: ignore[misc]
+        started.append((broker, node))
+    for broker, node in started:
+        processes.wait_ready(
+            broker,
+            lambda b=broker, n=node: listens_on(b.pid, n.port),  # type: ignore[misc]
             timeout,
-            f"Kafka broker {node.node_id} on port {node.port}",
-            processes.log_file(settings.state_dir, node.service_name),
         )
     return all_nodes
 

@@ -2,7 +2,8 @@
 
 Order matters: Kafka and Redis first, then topics and schemas, then the
 processes that use them (Faust workers, the projector that owns chDB, the
-gateway). Every step is a no-op when its part already runs.
+gateway). Every step is a no-op when its part already runs, and `up` returns
+only once every part answers as ready, not merely has a pid.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from infra import kafka_broker, processes, redis_server
+import redis
+
+from infra import kafka_broker, processes, readiness, redis_server
+from infra.listeners import listens_on
 from infra.problem_catalog import publish_catalog
 from infra.settings import REPO_ROOT, Settings
 from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
+from projections import judge_keys
+from streams.judge.catalog import load_catalog
 
 PROJECTOR = "projector"
 GATEWAY = "gateway"
@@ -35,6 +41,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "ONELOG_ANALYTICS_URL": settings.analytics_url,
         "ONELOG_GATEWAY_HOST": settings.gateway_host,
         "ONELOG_GATEWAY_PORT": str(settings.gateway_port),
+        "ONELOG_WORKER_WEB_HOST": settings.worker_web_host,
+        "ONELOG_WORKER_WEB_PORT": str(settings.worker_web_port),
         "ONELOG_PARTITIONS": str(settings.partitions),
         "ONELOG_NAMESPACE": settings.namespace,
         "ONELOG_API_KEYS_FILE": str(settings.api_keys_file),
@@ -68,12 +76,28 @@ def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
             "worker",
             "-l",
             "info",
-            # Faust binds its web port even with the web server off: one per worker.
+            # One web port per worker, for its /readyz.
             "--web-port",
-            str(settings.worker_web_port + index),
+            str(worker_web_port(settings, index)),
         ],
         env=settings_env(settings),
         cwd=REPO_ROOT,
+    )
+
+
+def worker_web_port(settings: Settings, index: int) -> int:
+    return settings.worker_web_port + index
+
+
+def wait_for_worker(settings: Settings, worker: processes.ServiceProcess, index: int) -> None:
+    """Until the worker has joined the group and recovered its tables."""
+    port = worker_web_port(settings, index)
+    readyz = readiness.http_url(settings.worker_web_host, port, "/readyz")
+    processes.wait_ready(
+        worker,
+        lambda: listens_on(worker.pid, port) and readiness.http_ok(readyz),
+        # A worker that replaces a killed one waits out the dead member's session.
+        timeout=180,
     )
 
 
@@ -85,12 +109,10 @@ def start_projector(settings: Settings) -> processes.ServiceProcess:
         env=settings_env(settings),
         cwd=REPO_ROOT,
     )
-    url = urlparse(settings.analytics_url)
-    processes.wait_until(
-        lambda: processes.port_open(url.hostname or "127.0.0.1", url.port or 80),
-        60,
-        "projector (analytics endpoint)",
-        proc.log,
+    port = urlparse(settings.analytics_url).port or 80
+    healthz = f"{settings.analytics_url}/healthz"
+    processes.wait_ready(
+        proc, lambda: listens_on(proc.pid, port) and readiness.http_ok(healthz), timeout=60
     )
     return proc
 
@@ -114,11 +136,11 @@ def start_gateway(settings: Settings) -> processes.ServiceProcess:
         env=settings_env(settings),
         cwd=REPO_ROOT,
     )
-    processes.wait_until(
-        lambda: processes.port_open(settings.gateway_host, settings.gateway_port),
-        60,
-        "gateway",
-        proc.log,
+    readyz = readiness.http_url(settings.gateway_host, settings.gateway_port, "/readyz")
+    processes.wait_ready(
+        proc,
+        lambda: listens_on(proc.pid, settings.gateway_port) and readiness.http_ok(readyz),
+        timeout=60,
     )
     return proc
 
@@ -146,6 +168,17 @@ def service_names(settings: Settings) -> list[str]:
     return names
 
 
+def ports(settings: Settings, workers: int = MAX_WORKERS) -> dict[str, list[int]]:
+    """The ports each service listens on, by service name."""
+    found = {n.service_name: [n.port, n.controller_port] for n in kafka_broker.nodes(settings)}
+    found[redis_server.SERVICE] = [redis_server.address(settings)[1]]
+    for index in range(1, workers + 1):
+        found[worker_name(index)] = [worker_web_port(settings, index)]
+    found[PROJECTOR] = [urlparse(settings.analytics_url).port or 80]
+    found[GATEWAY] = [settings.gateway_port]
+    return found
+
+
 def status(settings: Settings) -> list[ServiceStatus]:
     return [
         ServiceStatus(name, processes.running_pid(settings.state_dir, name))
@@ -154,13 +187,35 @@ def status(settings: Settings) -> list[ServiceStatus]:
 
 
 def up(settings: Settings, workers: int = 1) -> None:
+    """Start what is not running and return once every part is ready; raise
+    processes.ServiceNotReady naming the first part that is not."""
     start_infrastructure(settings)
     # The team's problems, so a fresh platform has something to solve.
     publish_catalog(kafka_broker.bootstrap_servers(settings))
-    for index in range(1, workers + 1):
-        start_worker(settings, index)
-    start_projector(settings)
+    # Workers take longest to be ready (joining, recovering): start them first
+    # and wait for them last.
+    started = [start_worker(settings, index) for index in range(1, workers + 1)]
+    projector = start_projector(settings)
     start_gateway(settings)
+    wait_for_catalog(settings, projector)
+    for index, worker in enumerate(started, start=1):
+        wait_for_worker(settings, worker, index)
+
+
+def wait_for_catalog(settings: Settings, projector: processes.ServiceProcess) -> None:
+    """Until the read model holds every problem of the catalog: the judge's
+    example that `up` prints would otherwise meet "unknown problem"."""
+    problems = [f"{settings.namespace}:{judge_keys.problem(p.problem_id)}" for p in load_catalog()]
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=readiness.PROBE_TIMEOUT_S)
+    try:
+        processes.wait_ready(
+            projector,
+            lambda: client.exists(*problems) == len(problems),
+            timeout=60,
+            what="showing the judge's problems",
+        )
+    finally:
+        client.close()
 
 
 def down(settings: Settings) -> list[str]:

@@ -111,14 +111,20 @@ def stop(state_dir: Path, name: str, timeout: float = 20.0, sig: int = signal.SI
         return False
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and is_alive(pid):
-        _reap(pid)
-        time.sleep(0.1)
-    if is_alive(pid):
+    if not _ended(pid, timeout):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        _reap(pid)
+        _ended(pid, 5.0)
+    return True
+
+
+def _ended(pid: int, timeout: float) -> bool:
+    """Wait until the process has ended, reaping it if it is our child."""
+    deadline = time.monotonic() + timeout
+    while not _reap(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
     return True
 
 
@@ -127,20 +133,32 @@ def kill(state_dir: Path, name: str) -> bool:
     return stop(state_dir, name, timeout=5.0, sig=signal.SIGKILL)
 
 
-def _reap(pid: int) -> None:
+def _reap(pid: int) -> bool:
+    """Reap the process if it has ended; True if it has. A child of ours has
+    ended only once reaped: a multithreaded one (a JVM) shows as a zombie
+    while its other threads still exit, and cannot be reaped until they have."""
     child = _children.get(pid)
     if child is not None:
-        if child.poll() is not None:
-            del _children[pid]
-        return
+        if child.poll() is None:
+            return False
+        del _children[pid]
+        return True
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
+    return not is_alive(pid)
 
 
 def port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((host, port)) == 0
+
+
+def log_tail(log: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return ""
 
 
 def wait_until(
@@ -151,7 +169,41 @@ def wait_until(
         if check():
             return
         time.sleep(0.2)
-    tail = ""
-    if log and log.exists():
-        tail = "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+    tail = "\n" + log_tail(log) if log else ""
     raise TimeoutError(f"{what} not ready after {timeout:.0f}s{tail}")
+
+
+class ServiceNotReady(RuntimeError):
+    """A started service that did not become ready: which one, why, and the
+    tail of its log, which usually says the rest."""
+
+    def __init__(self, service: ServiceProcess, reason: str) -> None:
+        self.service = service.name
+        self.reason = reason
+        tail = log_tail(service.log)
+        shown = f"\nthe last lines of {service.log}:\n{tail}" if tail else ""
+        super().__init__(f"{service.name} is not ready: {reason}{shown}")
+
+
+def wait_ready(
+    service: ServiceProcess, ready: Callable[[], bool], timeout: float, what: str = "ready"
+) -> None:
+    """Return once ready() holds (it must answer quickly); raise ServiceNotReady
+    as soon as the process ends, or when timeout seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not is_alive(service.pid):
+            reason = _ending(service.pid)
+            _reap(service.pid)
+            raise ServiceNotReady(service, reason)
+        if ready():
+            return
+        if time.monotonic() >= deadline:
+            raise ServiceNotReady(service, f"not {what} after {timeout:.0f}s")
+        time.sleep(0.2)
+
+
+def _ending(pid: int) -> str:
+    child = _children.get(pid)
+    code = child.poll() if child is not None else None
+    return "it exited" if code is None else f"it exited with code {code}"

@@ -1,27 +1,30 @@
-"""Debian's redis-server, on its own port and folder under the state dir."""
+"""Debian's redis-server, on its own port and folder under the state dir (on
+loopback unless ONELOG_REDIS_URL names another address)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from infra import processes
+from infra import processes, readiness
+from infra.listeners import listens_on
 from infra.settings import Settings
 
 SERVICE = "redis"
 
 
-def _host_port(settings: Settings) -> tuple[str, int]:
+def address(settings: Settings) -> tuple[str, int]:
+    """(host, port) where this platform's Redis listens."""
     url = urlparse(settings.redis_url)
     return url.hostname or "127.0.0.1", url.port or 6379
 
 
 def start(settings: Settings, timeout: float = 20.0) -> None:
-    host, port = _host_port(settings)
+    host, port = address(settings)
     if processes.port_open(host, port):
         return  # a Redis already serves this port
     data_dir = settings.state_dir / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
-    processes.start(
+    server = processes.start(
         settings.state_dir,
         SERVICE,
         [
@@ -42,11 +45,10 @@ def start(settings: Settings, timeout: float = 20.0) -> None:
             "no",
         ],
     )
-    processes.wait_until(
-        lambda: processes.port_open(host, port),
+    processes.wait_ready(
+        server,
+        lambda: listens_on(server.pid, port) and readiness.redis_answers(settings.redis_url),
         timeout,
-        f"Redis on port {port}",
-        processes.log_file(settings.state_dir, SERVICE),
     )
 
 

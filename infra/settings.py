@@ -36,6 +36,8 @@ class Settings:
     # Read-model namespace: Redis key prefix and ClickHouse database.
     namespace: str
     worker_web_port: int
+    # Where each worker's web port (its /readyz) listens: loopback unless exposed.
+    worker_web_host: str
     # Faust commits (and ends each stage's transaction) this often: most of a
     # stage's latency, since read_committed readers see facts only then.
     commit_interval_s: float
@@ -74,6 +76,7 @@ def load_settings() -> Settings:
         partitions=int(_env("PARTITIONS", "4")),
         namespace=_env("NAMESPACE", "live"),
         worker_web_port=int(_env("WORKER_WEB_PORT", "16066")),
+        worker_web_host=_env("WORKER_WEB_HOST", "127.0.0.1"),
         commit_interval_s=float(_env("COMMIT_INTERVAL", "0.1")),
         commit_every=int(_env("COMMIT_EVERY", "1000")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),

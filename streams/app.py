@@ -25,5 +25,9 @@ app = faust.App(
     broker_commit_every=_settings.commit_every,
     broker_commit_interval=_settings.commit_interval_s,
     producer_acks=-1,
-    web_enabled=False,
+    # The web server answers /readyz (streams/readiness.py), which `onelog up`
+    # waits for; `faust worker` starts it whatever this says, so say it here.
+    web_enabled=True,
+    web_bind=_settings.worker_web_host,
+    web_port=_settings.worker_web_port,
 )
