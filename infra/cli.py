@@ -14,7 +14,7 @@ import sys
 from dataclasses import asdict, replace
 from typing import Any
 
-from infra import platform, processes
+from infra import examples, platform, processes
 from infra.progress import ProgressBar
 from infra.settings import REPO_ROOT, Settings, load_settings
 
@@ -57,17 +57,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"onelog is not up: {failure}\n(`onelog down` stops what did start)", file=sys.stderr)
         return 1
     url = settings.gateway_url
-    curl = (
-        f"curl -s -X POST {url}/v1/exchange/accounts/alice/deposits "
-        f"-H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
-        "-d '{\"amount\": 100000}'"
-    )
-    judge_curl = (
-        f"curl -s -X POST {url}/v1/judge/submissions "
-        f"-H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
-        '-d \'{"user_id": "alice", "problem_id": "a-plus-b", "language": "python", '
-        '"source": "a, b = map(int, input().split())\\nprint(a + b)\\n"}\''
-    )
+    curl, judge_curl = examples.exchange_curl(url, key), examples.judge_curl(url, key)
     _print(
         args,
         f"onelog is up: gateway {url} (OpenAPI at {url}/openapi.json)\n"
