@@ -86,10 +86,22 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    # Straight to the projector with the platform's token, not through the
+    # gateway: the operator on this host holds the state folder, and `sql`
+    # keeps working while the gateway is down. The projector checks and
+    # bounds the query just as it does an analyst's.
     import httpx
 
+    from projections.analytics_token import analytics_token
+
     settings = load_settings()
-    response = httpx.post(f"{settings.analytics_url}/sql", json={"query": args.query}, timeout=60)
+    token = analytics_token(settings.state_dir)
+    response = httpx.post(
+        f"{settings.analytics_url}/sql",
+        json={"query": args.query},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=90,
+    )
     if response.status_code != 200:
         print(response.text, file=sys.stderr)
         return 1
