@@ -2,7 +2,8 @@
 
 `uvicorn gateway.app:create_app --factory` serves it. Nothing connects at
 import time or in create_app: the Kafka producer and the Redis client open in
-the lifespan and reach handlers as `request.state.services`.
+the lifespan and reach handlers as `request.state.services`; the client of the
+projector's SQL endpoint, as `request.state.analytics`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
+from gateway.analytics import AnalyticsEndpoint, open_analytics_endpoint
 from gateway.body_limit import BodySizeLimit
 from gateway.config import GatewayConfig, load_gateway_config
 from gateway.judge_requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
@@ -36,6 +38,7 @@ from infra.settings import settings as process_settings
 
 class State(TypedDict):
     services: Services
+    analytics: AnalyticsEndpoint
 
 
 def create_app(settings: Settings | None = None, config: GatewayConfig | None = None) -> Starlette:
@@ -46,8 +49,11 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        async with open_services(settings, config, metrics) as services:
-            yield {"services": services}
+        async with (
+            open_services(settings, config, metrics) as services,
+            open_analytics_endpoint(settings) as analytics,
+        ):
+            yield {"services": services, "analytics": analytics}
 
     app = Starlette(
         routes=starlette_routes(ops),

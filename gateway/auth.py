@@ -44,6 +44,7 @@ SCOPES = (
     "judge:write",
     "judge:admin",
     "judge:operator",
+    "analytics:read",
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from gateway import exchange_reads, health, judge_commands, judge_reads
+from gateway import analytics, exchange_reads, health, judge_commands, judge_reads
 from gateway.batch import batch_endpoint
 from gateway.exchange_commands import ADMIN, COMMANDS, READ, WRITE
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
@@ -124,6 +124,15 @@ def operations() -> list[Operation]:
                   "Live market data (SSE): a snapshot, then increments with seq", scope=READ,
                   parameters=exchange_reads.BookQuery, responses=_READ_RESPONSES,
                   response_media_type="text/event-stream"),
+        Operation("POST", analytics.ANALYTICS + "/sql", analytics.sql_query,
+                  "One read-only SQL query over the analytics tables: rows as JSON",
+                  scope=analytics.READ, body=analytics.SqlQuery,
+                  responses={200: "the rows", 400: "malformed JSON",
+                             401: "missing or invalid API key", 403: "the key lacks the scope",
+                             413: "body too large", 415: "not JSON",
+                             422: "query invalid, refused or over a limit (field `query`)",
+                             429: "rate limited (Retry-After)",
+                             503: "analytics endpoint unavailable (Retry-After)"}),
         Operation("GET", "/healthz", health.healthz, "The process is up", responses={200: "up"}),
         Operation("GET", "/readyz", health.readyz, "Kafka and Redis are reachable",
                   responses={200: "ready", 503: "not ready"}),

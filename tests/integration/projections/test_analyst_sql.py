@@ -11,41 +11,22 @@ import httpx
 import pytest
 
 from projections.analytics_app import create_analytics_app
-from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import (
     AnalystLimits,
     ChdbClickHouse,
     QueryOverLimit,
     QueryRefused,
 )
-from projections.exchange import EXCHANGE
-from projections.exchange_clickhouse import COLUMNS, rows_of
-from projections.log_record import LogRecord
-from tests.unit.projections.exchange_records import trading_session
+from tests.support.analytics import exchange_analytics
 
 pytestmark = pytest.mark.integration
 
 TOKEN = "t0ken-for-this-test"
 
 
-def _open(path: Path, namespace: str, limits: AnalystLimits | None = None) -> ChdbClickHouse:
-    ch = ChdbClickHouse(path, namespace, limits) if limits else ChdbClickHouse(path, namespace)
-    ch.execute(ARCHIVE_DDL)
-    for ddl in EXCHANGE.ddl:
-        ch.execute(ddl)
-    rows: dict[str, list[tuple[object, ...]]] = {}
-    for offset, (topic, _, record) in enumerate(trading_session()):
-        message = LogRecord(topic, 0, offset, b"", b"", 0)
-        for table, row in rows_of(type(record), record.model_dump(), message):
-            rows.setdefault(table, []).append(row)
-    for table, table_rows in rows.items():
-        ch.insert(table, table_rows, COLUMNS[table])
-    return ch
-
-
 @pytest.fixture
 def clickhouse(tmp_path: Path, namespace: str) -> Iterator[ChdbClickHouse]:
-    ch = _open(tmp_path / "chdb", namespace)
+    ch = exchange_analytics(tmp_path / "chdb", namespace)
     yield ch
     ch.close()
 
@@ -58,7 +39,7 @@ def bounded(tmp_path: Path, namespace: str) -> Iterator[ChdbClickHouse]:
         max_result_rows=50,
         max_result_bytes=1 << 20,
     )
-    ch = _open(tmp_path / "chdb", namespace, limits)
+    ch = exchange_analytics(tmp_path / "chdb", namespace, limits)
     yield ch
     ch.close()
 
