@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from projections.analytics_row import POSITION, POSITION_DDL, position, rows_by_column
+from projections.exchange_refusals import closes_the_order, is_refused_cancel, names_own_order
 from projections.log_record import LogRecord
 from projections.projection import Row, Value
 from schemas import exchange as ex
@@ -182,6 +183,9 @@ def rows_of(model: type[Record], value: Value, message: LogRecord) -> list[Row]:
     if model in _ORDER_EVENTS:
         if model is ex.CommandRejected and not value["order_id"]:
             return []
+        # Its account may not own the order: a row would lend the order to it.
+        if is_refused_cancel(model, value) and not names_own_order(value):
+            return []
         return [(ORDERS, _order_row(model, value, message))]
     return []
 
@@ -194,6 +198,8 @@ def _order_row(model: type[Record], v: Value, message: LogRecord) -> tuple[Any, 
     status, rank = _STATUS.get(model, ("", 0))
     if model is ex.OrderClosed:
         status, rank = v["reason"], 4
+    elif model is ex.CommandRejected and not closes_the_order(v):
+        status, rank = "", 0  # a refused cancel is the cancel's outcome, not the order's
     get = v.get
     return (
         *position(v, message),

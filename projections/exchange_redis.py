@@ -16,8 +16,9 @@ and `_code`, by (recorded_at, event id) of the refusal (see `hset_latest`):
 a fact copies recorded_at from the command that caused it, so that is when
 the gateway recorded the cancel, whichever stage refused it, and event ids
 derive from the log too. Only a refusal that knows the order is the
-refusing account's own is written on it; risk's `unknown_order` may name
-someone else's order, so that one lands in the account's rejections only.
+refusing account's own is written on it (projections/exchange_refusals.py);
+risk's `unknown_order` may name someone else's order, so that one lands in
+the account's rejections only.
 
 What the symbol's channel says of each market fact, anonymously:
 projections/exchange_feed.py.
@@ -38,17 +39,13 @@ from typing import Any
 
 from projections import exchange_keys as keys
 from projections.exchange_feed import market_message
+from projections.exchange_refusals import closes_the_order, names_own_order
 from projections.json_text import compact_json
 from projections.redis_sink import Write
 from schemas import exchange as ex
 from schemas.envelope import Record
 
 ACCEPTED, RESTING, PARTIALLY_FILLED, CLOSED = 1, 2, 3, 4
-
-# Refusals of a cancel that know the order is the refusing account's own:
-# risk found it pending or recently closed there; matching got the cancel
-# from risk, which forwards only the account's own open orders.
-_OWN_ORDER_CANCEL_REFUSALS = frozenset({"cancel_pending", "order_closed", "order_not_open"})
 
 # A record as decoded: its fields by name, the envelope a dict of its own.
 Value = dict[str, Any]
@@ -231,7 +228,7 @@ def _order_rejected(v: Value, announce_as: str | None) -> list[Write]:
 
 def _cancel_refusal(v: Value) -> list[Write]:
     """The refusal on the order, if it is the refusing account's own (see above)."""
-    if v["reason_code"] not in _OWN_ORDER_CANCEL_REFUSALS:
+    if not names_own_order(v):
         return []
     envelope = v["envelope"]
     return [
@@ -316,8 +313,7 @@ def _command_rejected(v: Value, _announce_as: str | None) -> list[Write]:
         return writes
     if v["command_type"] == "CancelOrder":
         return writes + _cancel_refusal(v)
-    # A refused order never opened, unless the refusal is that its id already had.
-    if v["reason_code"] != "duplicate_order_id":
+    if closes_the_order(v):
         identity = {
             "order_id": order_id,
             "account_id": v["account_id"],
