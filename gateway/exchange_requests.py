@@ -2,29 +2,36 @@
 
 These are not the wire records (schemas/exchange.py): they carry no envelope,
 and ids the gateway assigns (order_id, event_id) are absent. They are strict on
-purpose: numbers must be JSON integers within Avro's long, identifiers have a
+purpose: numbers must be JSON integers (gateway/fields.py), identifiers have a
 fixed alphabet, and unknown fields are refused, so junk is a 422 here rather
 than a poison record on the log.
+
+An order takes one of three shapes, each a schema of its own in /openapi.json:
+a limit order has a price; a market order has none, and a market buy has a
+cash_limit, which nothing else carries.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    StrictInt,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StringConstraints
 
-from gateway.fields import INT64_MAX, CallerId, PathParameters, RequestModel, Ulid, printable
+from gateway.fields import (
+    JSON_INT_MAX,
+    PRINTABLE,
+    WHOLE,
+    CallerId,
+    OneOfVariants,
+    PathParameters,
+    RequestModel,
+    Ulid,
+    encodable,
+    forbidden,
+)
 from schemas.exchange import OrderType, Side, TimeInForce
 
-Positive = Annotated[StrictInt, Field(gt=0, le=INT64_MAX)]
+Positive = Annotated[StrictInt, Field(gt=0, le=JSON_INT_MAX), WHOLE]
 AccountId = CallerId
 Symbol = Annotated[
     str,
@@ -33,11 +40,19 @@ Symbol = Annotated[
 ]
 OrderId = Annotated[Ulid, Field(description="ULID the gateway assigned at placement")]
 ClientOrderId = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=64), AfterValidator(printable)
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=64, pattern=PRINTABLE),
+    AfterValidator(encodable),
 ]
 Reason = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=500), AfterValidator(printable)
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=500, pattern=PRINTABLE),
+    AfterValidator(encodable),
 ]
+Price = Annotated[Positive, Field(description="cents")]
+CashLimit = Annotated[Positive, Field(description="cents: the most the market buy may spend")]
+NoPrice = Annotated[None, BeforeValidator(forbidden("a market order has no price"))]
+NoCashLimit = Annotated[None, BeforeValidator(forbidden("only a market buy carries a cash_limit"))]
 
 
 class AccountPath(PathParameters):
@@ -66,7 +81,7 @@ class ShareTransfer(RequestModel):
     direction: Literal["in", "out"]
 
 
-class PlaceOrderRequest(RequestModel):
+class _Order(RequestModel):
     account_id: AccountId
     client_order_id: ClientOrderId
     symbol: Symbol
@@ -74,40 +89,34 @@ class PlaceOrderRequest(RequestModel):
     type: OrderType
     time_in_force: TimeInForce = "GTC"
     quantity: Positive
-    price: Positive | None = Field(
-        default=None, validate_default=True, description="cents; limit orders only"
-    )
-    cash_limit: Positive | None = Field(
-        default=None,
-        validate_default=True,
-        description="cents; market buys only: the most the order may spend",
-    )
 
-    # Field validators rather than a model validator, so the error names the
-    # field at fault. They read earlier fields, hence the declaration order.
-    @field_validator("price", mode="after")
-    @classmethod
-    def _price_matches_type(cls, price: int | None, info: ValidationInfo) -> int | None:
-        order_type = info.data.get("type")
-        if order_type == "limit" and price is None:
-            raise PydanticCustomError("price_required", "a limit order needs a price")
-        if order_type == "market" and price is not None:
-            raise PydanticCustomError("price_forbidden", "a market order has no price")
-        return price
 
-    @field_validator("cash_limit", mode="after")
-    @classmethod
-    def _cash_limit_for_market_buys(
-        cls, cash_limit: int | None, info: ValidationInfo
-    ) -> int | None:
-        order_type, side = info.data.get("type"), info.data.get("side")
-        if order_type == "market" and side == "buy" and cash_limit is None:
-            raise PydanticCustomError("cash_limit_required", "a market buy needs a cash_limit")
-        if cash_limit is not None and not (order_type == "market" and side == "buy"):
-            raise PydanticCustomError(
-                "cash_limit_forbidden", "only a market buy carries a cash_limit"
-            )
-        return cash_limit
+class LimitOrder(_Order):
+    type: Literal["limit"]
+    price: Price
+    cash_limit: NoCashLimit = None
+
+
+class MarketBuyOrder(_Order):
+    side: Literal["buy"]
+    type: Literal["market"]
+    price: NoPrice = None
+    cash_limit: CashLimit
+
+
+class MarketSellOrder(_Order):
+    side: Literal["sell"]
+    type: Literal["market"]
+    price: NoPrice = None
+    cash_limit: NoCashLimit = None
+
+
+class PlaceOrderRequest(_Order, OneOfVariants):
+    variants = (LimitOrder, MarketBuyOrder, MarketSellOrder)
+    tags = ("type", "side")
+
+    price: Price | None = None
+    cash_limit: CashLimit | None = None
 
 
 class CancelOrderRequest(RequestModel):

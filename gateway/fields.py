@@ -1,6 +1,9 @@
 """What every request of the gateway shares: the base models of bodies and
-parameters, text that the Avro writer can encode, and the identifier alphabets.
+parameters, whole numbers, text that the Avro writer can encode, the
+identifier alphabets, and bodies of several shapes.
 
+Every rule here is one /openapi.json states, so that the document is the
+contract: a request the schema allows is accepted, one it refuses is refused.
 The domain request modules (exchange_requests, judge_requests) build their
 own field types on these, adding the description that says what the field
 means there.
@@ -8,11 +11,41 @@ means there.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
-INT64_MAX = 2**63 - 1
+# The largest integer a request may carry. Beyond 2**53 - 1 an integer is not
+# exact in every JSON parser (RFC 8259 section 6), and a whole number written
+# as 1.0 is exact only up to there; cents, lots and microseconds fit well within.
+JSON_INT_MAX = 2**53 - 1
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema counts 1.0 as an integer (its fraction is zero), so the
+    # gateway does too; 1.5 stays a float and the integer check refuses it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Ends an integer field's Annotated[StrictInt, Field(bounds), WHOLE]: a JSON
+# integer, written 5 or 5.0, never a string or a boolean. (Last, so that the
+# bounds stay on the integer and /openapi.json shows them.)
+WHOLE = BeforeValidator(_whole_number)
 
 
 def encodable(text: str) -> str:
@@ -25,14 +58,13 @@ def encodable(text: str) -> str:
     return text
 
 
-def printable(text: str) -> str:
-    # Control characters (a newline among them) break logs and UIs.
-    if not encodable(text).isprintable():
-        raise ValueError("text must not contain control characters")
-    return text
+# Control characters (a newline among them), line separators and bidi
+# overrides break logs and UIs, or make one text look like another.
+PRINTABLE = r"^[^\x00-\x1F\x7F-\x9F\u2028\u2029\u202A-\u202E\u2066-\u2069]*$"
 
-
-Micros = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="µs since the Unix epoch")]
+Micros = Annotated[
+    StrictInt, Field(ge=0, le=JSON_INT_MAX, description="µs since the Unix epoch"), WHOLE
+]
 # An id the caller chooses for itself or its account.
 CallerId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 # An id the gateway assigned (schemas/ulid.py): upper-case Crockford base32.
@@ -57,3 +89,52 @@ class PathParameters(BaseModel):
 # A read route's query and path parameters; any other query parameter is ignored.
 class QueryParameters(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+
+def forbidden(why: str) -> Callable[[object], None]:
+    """A check for a field one shape of a body must not carry: null or absent."""
+
+    def refuse(value: object) -> None:
+        if value is not None:
+            raise PydanticCustomError("forbidden", why)
+
+    return refuse
+
+
+class OneOfVariants(BaseModel):
+    """A body of several shapes (a limit order, a market buy, ...), told apart
+    by the values of its `tags` fields.
+
+    The subclass is the flat model the code reads. It is validated as the one
+    of its `variants` that its tags select, so every rule of a shape holds
+    and an error names the field at fault; and it is documented as oneOf the
+    variants, so /openapi.json states the same rules. Tags that select no
+    variant are named by the flat model's own check of them.
+    """
+
+    variants: ClassVar[tuple[type[BaseModel], ...]] = ()
+    tags: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_its_variant(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        variant = cls.variant_of(data)
+        if variant is not None:
+            variant.model_validate(data)
+        return handler(data)
+
+    @classmethod
+    def variant_of(cls, data: Any) -> type[BaseModel] | None:
+        if not isinstance(data, dict):
+            return None
+        for variant in cls.variants:
+            fields = variant.model_fields
+            if all(data.get(tag) in get_args(fields[tag].annotation) for tag in cls.tags):
+                return variant
+        return None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"oneOf": [handler(v.__pydantic_core_schema__) for v in cls.variants]}

@@ -8,43 +8,45 @@ be one the judge knows (streams/judge/languages.py), so an unknown one is a
 Sizes: a source or a run's stdin over MAX_SOURCE_BYTES (UTF-8) is a 413
 naming the field (`check_sizes`), checked before the model so that a huge
 source is refused as too large whatever else is wrong with the body.
+
+A problem and its checker take one shape per kind, each a schema of its own in
+/openapi.json: a function problem has a function and a stdio one none; a float
+checker has float_digits, a custom one a language and a source, the others
+neither.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
-    ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from gateway.fields import (
+    PRINTABLE,
+    WHOLE,
     CallerId,
+    OneOfVariants,
     PathParameters,
     QueryParameters,
     RequestModel,
     Ulid,
     encodable,
-    printable,
+    forbidden,
 )
 from gateway.problems import Problem
-from schemas.judge import (
-    Checker,
-    Difficulty,
-    FunctionSignature,
-    ProblemKind,
-    ProgressStatus,
-    StarterCode,
-    TestCase,
-)
+from schemas.judge import CheckerKind, Difficulty, ProblemKind, ProgressStatus
 
 MAX_SOURCE_BYTES = 64 * 1024
 MAX_STDIN_BYTES = 64 * 1024
@@ -74,6 +76,18 @@ def _known_language(language: str) -> str:
     return language
 
 
+def _language_enum(schema: dict[str, Any]) -> None:
+    schema["enum"] = list(language_ids())
+
+
+def _one_starter_per_language(schema: dict[str, Any]) -> None:
+    schema["allOf"] = [
+        {"contains": {"required": ["language"], "properties": {"language": {"const": language}}},
+         "minContains": 0, "maxContains": 1}
+        for language in language_ids()
+    ]  # fmt: skip
+
+
 UserId = CallerId
 ProblemId = Annotated[
     str,
@@ -85,7 +99,7 @@ LanguageId = Annotated[
     str,
     StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$"),
     AfterValidator(_known_language),
-    Field(description="a language id of the judge: python, cpp, java, ..."),
+    Field(description="a language id of the judge", json_schema_extra=_language_enum),
 ]
 Source = Annotated[
     str,
@@ -100,10 +114,15 @@ Stdin = Annotated[
     Field(description=f"at most {MAX_STDIN_BYTES} bytes of UTF-8 (more is a 413)"),
 ]
 Title = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=200), AfterValidator(printable)
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=200, pattern=PRINTABLE),
+    AfterValidator(encodable),
 ]
 Category = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Positive = Annotated[StrictInt, Field(gt=0, le=2**31 - 1)]
+Positive = Annotated[StrictInt, Field(gt=0, le=2**31 - 1), WHOLE]
+Text = Annotated[str, StringConstraints(strict=True), AfterValidator(encodable)]
+# The checker compares numbers within 10**-float_digits.
+FloatDigits = Annotated[StrictInt, Field(ge=0, le=30), WHOLE]
 
 
 def check_sizes(body: Mapping[str, Any]) -> None:
@@ -140,10 +159,70 @@ class ProgressPath(PathParameters):
     problem_id: ProblemId
 
 
-class PublishProblemRequest(RequestModel):
-    """A problem as its author publishes it; `revision` defaults to the
-    latest known one + 1 (the gateway reads the problems read model)."""
+# The parts of a problem as its author sends them: the records'
+# (schemas/judge.py), strict, with known languages.
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+class TestCaseRequest(_Part):
+    __test__ = False  # not a pytest class
+    name: Text
+    input: Text
+    expected: Text
+
+
+class StarterCodeRequest(_Part):
+    language: LanguageId
+    source: Text
+
+
+class FunctionSignatureRequest(_Part):
+    name: Text
+    params: list[Text]
+
+
+NoFloatDigits = Annotated[None, BeforeValidator(forbidden("only a float checker has float_digits"))]
+NoProgram = Annotated[None, BeforeValidator(forbidden("only a custom checker runs a program"))]
+
+
+class _Checker(_Part):
+    kind: CheckerKind
+    float_digits: FloatDigits | None = None
+    language: LanguageId | None = None
+    source: Source | None = None
+
+
+class ComparingChecker(_Checker):
+    kind: Literal["exact", "whitespace"]
+    float_digits: NoFloatDigits = None
+    language: NoProgram = None
+    source: NoProgram = None
+
+
+class FloatChecker(_Checker):
+    kind: Literal["float"]
+    float_digits: FloatDigits
+    language: NoProgram = None
+    source: NoProgram = None
+
+
+class CustomChecker(_Checker):
+    kind: Literal["custom"]
+    float_digits: NoFloatDigits = None
+    language: LanguageId
+    source: Source
+
+
+class CheckerRequest(_Checker, OneOfVariants):
+    variants = (ComparingChecker, FloatChecker, CustomChecker)
+    tags = ("kind",)
+
+
+NoFunction = Annotated[None, BeforeValidator(forbidden("a stdio problem has no function"))]
+
+
+class _Problem(RequestModel):
     problem_id: ProblemId
     revision: Positive | None = Field(default=None, description="default: latest + 1")
     title: Title
@@ -151,35 +230,19 @@ class PublishProblemRequest(RequestModel):
     difficulty: Difficulty
     category: Category
     kind: ProblemKind
-    time_limit_ms: Annotated[StrictInt, Field(gt=0, le=60_000)]
-    memory_limit_kb: Annotated[StrictInt, Field(gt=0, le=4 * 1024 * 1024)]
-    checker: Checker
-    samples: list[TestCase]
-    hidden: Annotated[list[TestCase], Field(min_length=1)]
-    starter: list[StarterCode]
-    function: FunctionSignature | None = Field(
-        default=None, validate_default=True, description="function kind only"
-    )
-
-    @field_validator("checker", mode="after")
-    @classmethod
-    def _checker_is_complete(cls, checker: Checker) -> Checker:
-        if checker.kind == "float" and checker.float_digits is None:
-            raise PydanticCustomError("float_digits_required", "a float checker needs float_digits")
-        if checker.kind == "custom":
-            if not checker.source or checker.language is None:
-                raise PydanticCustomError(
-                    "checker_program_required", "a custom checker needs a language and a source"
-                )
-            _known_language(checker.language)
-        return checker
+    time_limit_ms: Annotated[StrictInt, Field(gt=0, le=60_000), WHOLE]
+    memory_limit_kb: Annotated[StrictInt, Field(gt=0, le=4 * 1024 * 1024), WHOLE]
+    checker: CheckerRequest
+    samples: list[TestCaseRequest]
+    hidden: Annotated[list[TestCaseRequest], Field(min_length=1)]
+    starter: Annotated[list[StarterCodeRequest], Field(json_schema_extra=_one_starter_per_language)]
+    function: FunctionSignatureRequest | None = None
 
     @field_validator("starter", mode="after")
     @classmethod
-    def _starter_languages(cls, starter: list[StarterCode]) -> list[StarterCode]:
+    def _one_per_language(cls, starter: list[StarterCodeRequest]) -> list[StarterCodeRequest]:
         seen: set[str] = set()
         for code in starter:
-            _known_language(code.language)
             if code.language in seen:
                 raise PydanticCustomError(
                     "duplicate_language", "starter code given twice for '{language}'",
@@ -188,17 +251,23 @@ class PublishProblemRequest(RequestModel):
             seen.add(code.language)
         return starter
 
-    @field_validator("function", mode="after")
-    @classmethod
-    def _function_matches_kind(
-        cls, function: FunctionSignature | None, info: ValidationInfo
-    ) -> FunctionSignature | None:
-        kind = info.data.get("kind")
-        if kind == "function" and function is None:
-            raise PydanticCustomError("function_required", "a function problem needs a function")
-        if kind == "stdio" and function is not None:
-            raise PydanticCustomError("function_forbidden", "a stdio problem has no function")
-        return function
+
+class StdioProblem(_Problem):
+    kind: Literal["stdio"]
+    function: NoFunction = None
+
+
+class FunctionProblem(_Problem):
+    kind: Literal["function"]
+    function: FunctionSignatureRequest
+
+
+class PublishProblemRequest(_Problem, OneOfVariants):
+    """A problem as its author publishes it; `revision` defaults to the
+    latest known one + 1 (the gateway reads the problems read model)."""
+
+    variants = (StdioProblem, FunctionProblem)
+    tags = ("kind",)
 
 
 class ProblemsQuery(QueryParameters):

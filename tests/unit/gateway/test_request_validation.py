@@ -46,7 +46,8 @@ def test_a_valid_limit_order_passes() -> None:
         ({"quantity": 2**63}, "#/quantity"),
         ({"quantity": 10**400}, "#/quantity"),
         ({"quantity": "10"}, "#/quantity"),
-        ({"quantity": 10.0}, "#/quantity"),
+        ({"quantity": 10.5}, "#/quantity"),
+        ({"quantity": 2.0**53}, "#/quantity"),
         ({"quantity": True}, "#/quantity"),
         ({"quantity": {"$gt": 0}}, "#/quantity"),
         ({"price": None}, "#/price"),
@@ -67,6 +68,14 @@ def test_a_valid_limit_order_passes() -> None:
 def test_each_bad_field_is_named(change: dict[str, Any], pointer: str) -> None:
     problem = problem_of("place_order", {**LIMIT_BUY, **change})
     assert pointers(problem) == {pointer}
+
+
+def test_a_whole_number_written_with_a_fraction_is_an_integer() -> None:
+    # JSON Schema calls 10.0 an integer, and /openapi.json says integer.
+    body = {**LIMIT_BUY, "quantity": 10.0, "price": 1250.0, "occurred_at": 1.0}
+    request, _ = validate(BY_NAME["place_order"], body, {}, path_in_body=False)
+    assert (request.quantity, request.price, request.occurred_at) == (10, 1250, 1)
+    assert all(type(n) is int for n in (request.quantity, request.price, request.occurred_at))
 
 
 def test_missing_fields_are_all_named() -> None:
