@@ -1,8 +1,9 @@
-"""One HTTP operation as data: what /openapi.json and the router are built from."""
+"""One HTTP operation as data: what /openapi.json and the router are built from;
+and the endpoint of a path that serves several operations."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -10,6 +11,30 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def allowed_methods(methods: Mapping[str, Endpoint]) -> list[str]:
+    """What a path's Allow header lists: its methods, HEAD with GET, and OPTIONS."""
+    implied = {"HEAD"} if "GET" in methods else set()
+    return sorted({*methods, *implied, "OPTIONS"})
+
+
+def path_endpoint(methods: Mapping[str, Endpoint]) -> Endpoint:
+    """Dispatches by method; OPTIONS is answered here, 204 with the Allow header.
+
+    A method the path does not serve never reaches it: the route answers 405
+    with the same Allow header.
+    """
+    allow = ", ".join(allowed_methods(methods))
+
+    async def endpoint(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        # Starlette routes HEAD with GET and sends no body for it.
+        return await methods["GET" if request.method == "HEAD" else request.method](request)
+
+    endpoint.__name__ = "_".join(e.__name__ for e in methods.values())
+    return endpoint
 
 
 @dataclass(frozen=True)
@@ -25,3 +50,5 @@ class Operation:
     parameters: type[BaseModel] | None = None
     responses: dict[int, str] = field(default_factory=dict)
     response_media_type: str = "application/json"
+    # The route honours an Idempotency-Key header (gateway/idempotency.py).
+    idempotency_key: bool = False

@@ -15,7 +15,7 @@ from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, S
 from gateway.judge_writes import judge_command_endpoint
 from gateway.metrics import metrics_endpoint
 from gateway.openapi import openapi_endpoint
-from gateway.operation import Operation
+from gateway.operation import Endpoint, Operation, allowed_methods, path_endpoint
 from gateway.writes import command_endpoint
 
 EXCHANGE = "/v1/exchange"
@@ -55,6 +55,7 @@ def _command_operations() -> list[Operation]:
             body=c.request,
             parameters=c.path_params,
             responses=_WRITE_RESPONSES,
+            idempotency_key=True,
         )
         for c in COMMANDS
     ]
@@ -71,6 +72,7 @@ def _judge_operations() -> list[Operation]:
             body=c.request,
             parameters=c.path_params,
             responses=_WRITE_RESPONSES,
+            idempotency_key=True,
         )
         for c in judge_commands.COMMANDS
     ]
@@ -144,8 +146,15 @@ def operations() -> list[Operation]:
 
 
 def starlette_routes(ops: list[Operation]) -> list[Route]:
-    # A path may appear twice (GET and DELETE /orders/{order_id}): Starlette
-    # takes the route whose method matches and answers 405 only if none does.
-    return [
-        Route(op.path, op.endpoint, methods=[op.method], name=op.endpoint.__name__) for op in ops
-    ]
+    # One route per path (GET and DELETE /orders/{order_id} share one), so a
+    # wrong method is a 405 whose Allow header lists all the path's methods.
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for op in ops:
+        by_path.setdefault(op.path, {})[op.method] = op.endpoint
+    routes = []
+    for path, methods in by_path.items():
+        endpoint = path_endpoint(methods)
+        routes.append(
+            Route(path, endpoint, methods=allowed_methods(methods), name=endpoint.__name__)
+        )
+    return routes
