@@ -37,6 +37,10 @@ log = logging.getLogger("onelog.gateway.analytics")
 _BOUND_S = AnalystLimits().max_execution_time_s
 FORWARD_TIMEOUT = httpx.Timeout(2 * _BOUND_S + 10, connect=2.0)
 _RETRY_AFTER = {"Retry-After": "5"}
+MAX_QUERY_CHARS = 32_768
+# A query at its longest still fits when JSON escapes every character as a
+# surrogate pair (12 bytes): a query too long is a 422 naming it, not a 413.
+MAX_SQL_BODY_BYTES = 12 * MAX_QUERY_CHARS + 4096
 
 
 class SqlQuery(BaseModel):
@@ -44,7 +48,7 @@ class SqlQuery(BaseModel):
 
     query: str = Field(
         min_length=1,
-        max_length=32_768,
+        max_length=MAX_QUERY_CHARS,
         description=(
             "one SELECT, SHOW TABLES or SHOW COLUMNS over the analytics tables "
             "(SHOW TABLES lists them); no SETTINGS, FORMAT or INTO OUTFILE"

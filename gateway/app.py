@@ -17,7 +17,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
-from gateway.analytics import AnalyticsEndpoint, open_analytics_endpoint
+from gateway.analytics import (
+    ANALYTICS,
+    MAX_SQL_BODY_BYTES,
+    AnalyticsEndpoint,
+    open_analytics_endpoint,
+)
 from gateway.body_limit import BodySizeLimit
 from gateway.config import GatewayConfig, load_gateway_config
 from gateway.judge_requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
                     JUDGE + "/runs": MAX_RUN_BODY_BYTES,
                     JUDGE + "/submissions": MAX_RUN_BODY_BYTES,
                     JUDGE + "/problems": MAX_PROBLEM_BODY_BYTES,
+                    ANALYTICS + "/sql": MAX_SQL_BODY_BYTES,
                 },
             ),
         ],

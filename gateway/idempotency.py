@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ import redis.asyncio as aioredis
 from gateway.problems import Problem
 
 MAX_KEY_LENGTH = 255
+# Visible ASCII, spaces inside: what an HTTP header carries intact (servers
+# strip the spaces around a value). /openapi.json states the same pattern.
+KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
 
 _CLAIM = """
 local raw = redis.call('GET', KEYS[1])
@@ -74,11 +78,11 @@ def storage_key(namespace: str, api_key_id: str, idempotency_key: str) -> str:
 
 
 def validate_idempotency_key(value: str) -> str:
-    if not 1 <= len(value) <= MAX_KEY_LENGTH or not value.isprintable():
+    if len(value) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, value):
         raise Problem(
             400,
             "invalid-idempotency-key",
-            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters",
+            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable ASCII characters",
             errors=[{"parameter": "Idempotency-Key", "detail": "invalid header value"}],
         )
     return value

@@ -9,6 +9,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from gateway.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from gateway.operation import Operation
 
 _PROBLEM_SCHEMA = {
@@ -74,10 +75,10 @@ def _operation(op: Operation, refs: dict[type[BaseModel], str]) -> dict[str, Any
     if op.scope:
         spec["security"] = [{"bearer": []}, {"apiKey": []}]
         spec["description"] = f"Requires scope: {op.scope}"
-    if op.scope and op.body is not None:
+    if op.idempotency_key:
         spec["parameters"].append(
             {"name": "Idempotency-Key", "in": "header", "required": False,
-             "schema": {"type": "string", "maxLength": 255}}
+             "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN}}
         )  # fmt: skip
     if op.body is not None:
         spec["requestBody"] = {

@@ -41,7 +41,7 @@ def test_storage_key_is_scoped_per_api_key_and_namespace_and_hides_the_key() -> 
     assert key != storage_key("live", "trader-1", "retry-43")
 
 
-@pytest.mark.parametrize("value", ["", "x" * 256, "tab\there", "new\nline"])
+@pytest.mark.parametrize("value", ["", " ", "x" * 256, "tab\there", "new\nline", "caf\u00e9"])
 def test_bad_idempotency_keys_are_400(value: str) -> None:
     with pytest.raises(Problem) as caught:
         validate_idempotency_key(value)
@@ -50,3 +50,8 @@ def test_bad_idempotency_keys_are_400(value: str) -> None:
 
 def test_a_uuid_is_a_fine_idempotency_key() -> None:
     assert validate_idempotency_key("6f1c2e0a-1b2c-4d5e-8f90-123456789abc")
+
+
+@pytest.mark.parametrize("value", ["k", "retry 42", "x" * 255, "~!{}"])
+def test_good_idempotency_keys_pass(value: str) -> None:
+    assert validate_idempotency_key(value) == value

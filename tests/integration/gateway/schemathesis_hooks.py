@@ -1,0 +1,42 @@
+"""A check of our own for the contract test (test_openapi_contract.py), loaded
+by schemathesis from SCHEMATHESIS_HOOKS.
+
+A run, a submission or a progress mark names a problem that must have been
+published; /openapi.json cannot say which are, so a schema-valid write may be
+answered the documented 422 `unknown-problem`. The contract test lets these
+operations answer 422 to valid data, and this check holds that 422 to being
+exactly that one, naming `problem_id`, and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import schemathesis
+
+_NAMES_A_PROBLEM = re.compile(
+    r"^/v1/judge/(runs|submissions|users/\{user_id\}/progress/\{problem_id\})$"
+)
+
+
+@schemathesis.check
+def only_an_unknown_problem_refuses_a_valid_judge_write(
+    ctx: Any, response: Any, case: Any
+) -> bool | None:
+    meta = case.meta
+    if (
+        response.status_code != 422
+        or case.method.upper() != "POST"
+        or not _NAMES_A_PROBLEM.match(case.operation.path)
+        or meta is None
+        or not meta.generation.mode.is_positive
+    ):
+        return None
+    body = response.json()
+    fields = [error.get("field") for error in body.get("errors", [])]
+    if not str(body.get("type", "")).endswith("/unknown-problem") or fields != ["problem_id"]:
+        raise AssertionError(
+            f"a valid judge write was refused, and not as an unknown problem: {body}"
+        )
+    return None
