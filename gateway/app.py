@@ -23,6 +23,7 @@ from gateway.analytics import (
     AnalyticsEndpoint,
     open_analytics_endpoint,
 )
+from gateway.body_deadline import BodyDeadline
 from gateway.body_limit import BodySizeLimit
 from gateway.config import GatewayConfig, load_gateway_config
 from gateway.judge_requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
         routes=starlette_routes(ops),
         middleware=[
             Middleware(RequestMetrics, metrics=metrics),
+            Middleware(BodyDeadline, timeout_s=config.body_timeout_s),
             Middleware(
                 BodySizeLimit,
                 default_limit=config.max_body_bytes,

@@ -23,6 +23,9 @@ class GatewayConfig:
     # What a 503 tells a client to wait before trying again.
     unavailable_retry_after_s: int = 2
     max_body_bytes: int = 64 * 1024
+    # A request's body must have arrived this long after the request began;
+    # past it the answer is a 408 and the connection is closed.
+    body_timeout_s: float = 30.0
     max_batch_body_bytes: int = 4 * 1024 * 1024
     max_batch_lines: int = 5000
     # The rate a key gets unless its entry in the key file says otherwise.
@@ -30,6 +33,9 @@ class GatewayConfig:
     default_burst: int = 100
     idempotency_ttl_s: int = 24 * 3600
     readiness_timeout_s: float = 2.0
+    # The longest a request waits for a Redis reply (rate limit, idempotency,
+    # read models); past it the request is a 503 with Retry-After.
+    redis_timeout_s: float = 2.0
     # SSE comment lines keep proxies from closing a quiet market's stream.
     stream_keepalive_s: float = 15.0
     # Every SSE stream ends after this long (a clean end, then a client's

@@ -27,12 +27,13 @@ _WRITE_RESPONSES = {
     400: "malformed JSON or header",
     401: "missing or invalid API key",
     403: "the key lacks the scope",
+    408: "the body did not arrive in time",
     409: "Idempotency-Key reused for another request, or still in flight",
     413: "body too large",
     415: "not JSON",
     422: "invalid fields, named in `errors`",
     429: "rate limited (Retry-After)",
-    503: "Kafka did not acknowledge (Retry-After)",
+    503: "Kafka, or Redis, did not answer in time (Retry-After)",
 }
 _READ_RESPONSES = {
     200: "found",
@@ -41,6 +42,7 @@ _READ_RESPONSES = {
     404: "unknown",
     422: "invalid parameters",
     429: "rate limited (Retry-After)",
+    503: "Redis did not answer in time (Retry-After)",
 }
 
 

@@ -46,6 +46,7 @@ async def open_services(
     client = aioredis.Redis.from_url(
         settings.redis_url,
         socket_connect_timeout=config.readiness_timeout_s,
+        socket_timeout=config.redis_timeout_s,
         health_check_interval=30,
     )
     # Pending idempotency entries outlive any delivery report that may still come.

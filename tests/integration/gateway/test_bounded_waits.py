@@ -1,21 +1,31 @@
-"""Every wait of a read route has a bound: a submission id the gateway never
-issued is a 404 at once (however fresh its ULID looks), one it did issue is
-waited for briefly, and an SSE stream ends at its bound."""
+"""Every wait of a route has a bound: a submission id the gateway never issued
+is a 404 at once (however fresh its ULID looks), one it did issue is waited
+for briefly, an SSE stream ends at its bound, and a Redis that does not
+answer is a 503 within seconds."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 
+from gateway.auth import create_api_key
 from gateway.config import GatewayConfig
 from gateway.records import new_event_id, now_micros
+from infra import processes, redis_server
 from infra.settings import Settings
 from schemas import judge as jd
 from schemas.ulid import new_ulid
 from tests.integration.gateway.conftest import (
+    ALL_SCOPES,
     Gateway,
+    closed_port,
     problem,
     read_record,
     running_gateway,
@@ -125,3 +135,72 @@ async def test_a_submission_stream_ends_at_its_bound(
     assert response.text.startswith("event: snapshot\n")
     assert "event: verdict" not in response.text  # never judged: the bound ended it
     assert 1.0 <= elapsed < 4, elapsed
+
+
+@dataclass
+class OwnRedis:
+    settings: Settings
+    pid: int
+
+    def stall(self) -> None:
+        """Accept connections and answer nothing, as a Redis stuck in a long
+        command or a swap storm."""
+        os.kill(self.pid, signal.SIGSTOP)
+
+
+@pytest.fixture
+def own_redis(gateway_settings: Settings, tmp_path: Path) -> Iterator[OwnRedis]:
+    """A redis-server of its own, to stall without touching anyone else's."""
+    settings = replace(
+        gateway_settings,
+        state_dir=tmp_path / "own-redis",
+        redis_url=f"redis://127.0.0.1:{closed_port()}/0",
+    )
+    redis_server.start(settings)
+    pid = processes.running_pid(settings.state_dir, redis_server.SERVICE)
+    assert pid is not None
+    try:
+        yield OwnRedis(settings, pid)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        redis_server.stop(settings)
+
+
+async def test_a_redis_that_stops_answering_is_a_503_within_the_bound(own_redis: OwnRedis) -> None:
+    settings = own_redis.settings
+    secret = create_api_key(settings.api_keys_file, unique("k"), ALL_SCOPES)
+    headers = {"Authorization": f"Bearer {secret}"}
+    book = f"/v1/exchange/book/{unique_symbol()}"
+    async with running_gateway(settings, GatewayConfig(redis_timeout_s=0.5)) as client:
+        assert (await client.get(book, headers=headers)).status_code == 404  # connected
+        own_redis.stall()
+        started = time.monotonic()
+        response = await asyncio.wait_for(client.get(book, headers=headers), 10)
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert problem(response)["type"].endswith("/store-unavailable")
+    assert elapsed < 3, elapsed
+
+
+async def test_a_body_that_does_not_arrive_in_time_is_a_408(gateway_settings: Settings) -> None:
+    async def slow_body() -> AsyncIterator[bytes]:
+        yield b'{"amount": '
+        await asyncio.sleep(5)  # a client that holds the connection, sending nothing
+        yield b"5}"
+
+    config = GatewayConfig(body_timeout_s=0.5)
+    async with running_gateway(gateway_settings, config) as client:
+        headers = Gateway(client, gateway_settings, gateway_settings.api_keys_file).key()
+        started = time.monotonic()
+        response = await asyncio.wait_for(
+            client.post(
+                f"/v1/exchange/accounts/{unique()}/deposits", content=slow_body(),
+                headers=headers | {"Content-Type": "application/json"},
+            ),
+            10,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert response.status_code == 408
+    assert problem(response)["type"].endswith("/body-timeout")
+    assert response.headers["connection"] == "close"
+    assert elapsed < 3, elapsed
