@@ -40,9 +40,9 @@ BENCH_ENVIRONMENT = {
     "ONELOG_REDIS_URL": "redis://127.0.0.1:36379/0",
     "ONELOG_ANALYTICS_URL": "http://127.0.0.1:38124",
     "ONELOG_GATEWAY_PORT": "38080",
-    # Faust binds its web port even with web_enabled=False, and 6066 may be
-    # held by another engineer's worker on this machine.
-    "WEB_PORT": "36066",
+    # Each worker serves /readyz on its web port (this one and up): away from
+    # `onelog up`'s and the test suite's.
+    "ONELOG_WORKER_WEB_PORT": "36066",
 }
 
 # Benchmarks trade for many made-up accounts: the operator scope acts for all.

@@ -26,7 +26,7 @@ _WRITE_RESPONSES = {
     202: "accepted: Kafka acknowledged the record (event_id, topic, partition, offset)",
     400: "malformed JSON or header",
     401: "missing or invalid API key",
-    403: "the key lacks the scope",
+    403: "the key lacks the scope, or does not act for the object's account or learner",
     408: "the body did not arrive in time",
     409: "Idempotency-Key reused for another request, or still in flight",
     413: "body too large",
@@ -38,7 +38,7 @@ _WRITE_RESPONSES = {
 _READ_RESPONSES = {
     200: "found",
     401: "missing or invalid API key",
-    403: "the key lacks the scope",
+    403: "the key lacks the scope, or does not act for the object's account or learner",
     404: "unknown",
     422: "invalid parameters",
     429: "rate limited (Retry-After)",

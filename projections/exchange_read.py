@@ -22,6 +22,7 @@ _ORDER_INTS = (
     "resting",
     "resting_price",
     "accepted_at",
+    "cancel_rejected_at",
 )
 
 
