@@ -7,24 +7,47 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
+from dataclasses import replace
+from pathlib import Path
 
 from infra import platform, processes
 from infra.platform import settings_env
 from infra.settings import REPO_ROOT, Settings
+from tests.integration.gateway.conftest import closed_port
 
 LAUNCHED_BY_UP = (platform.worker_name(1), platform.PROJECTOR, platform.GATEWAY)
 
 
-def test_up_names_a_worker_that_cannot_start_and_shows_its_log(infrastructure: Settings) -> None:
-    settings = infrastructure
+def _own_platform(suite: Settings, state_dir: Path) -> Settings:
+    """The suite's Kafka and Redis (up finds them running and leaves them be),
+    with a state folder, namespace and ports of its own: the suite's e2e
+    platform may be running beside it."""
+    state_dir.mkdir()
+    # The broker's jars, without resolving them through Maven again.
+    (state_dir / "kafka").mkdir()
+    (state_dir / "kafka" / "libs").symlink_to(suite.state_dir / "kafka" / "libs")
+    return replace(
+        suite,
+        state_dir=state_dir,
+        chdb_path=state_dir / "chdb",
+        api_keys_file=state_dir / "api-keys.json",
+        namespace="up_" + uuid.uuid4().hex[:8],
+        analytics_url=f"http://127.0.0.1:{closed_port()}",
+        gateway_port=closed_port(),
+        worker_web_port=closed_port() - 1,
+    )
+
+
+def test_up_names_a_worker_that_cannot_start_and_shows_its_log(
+    infrastructure: Settings, tmp_path: Path
+) -> None:
+    settings = _own_platform(infrastructure, tmp_path / "state")
     worker = platform.worker_name(1)
-    assert processes.running_pid(settings.state_dir, worker) is None, "a worker-1 already runs"
-    already = {n for n in LAUNCHED_BY_UP if processes.running_pid(settings.state_dir, n)}
     port = settings.worker_web_port + 1
     # Another process holds the worker's web port, as the test suite's worker
     # once held `up`'s: the worker dies at start.
     with socket.socket() as squatter:
-        # Past connections to an earlier worker may linger in TIME_WAIT.
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind((settings.worker_web_host, port))
         squatter.listen()
@@ -39,8 +62,7 @@ def test_up_names_a_worker_that_cannot_start_and_shows_its_log(infrastructure: S
             )
         finally:
             for name in reversed(LAUNCHED_BY_UP):
-                if name not in already:
-                    processes.stop(settings.state_dir, name)
+                processes.stop(settings.state_dir, name)
     assert done.returncode != 0, done.stdout
     assert "onelog is up" not in done.stdout
     assert worker in done.stderr
