@@ -115,9 +115,12 @@ def encoded_orders(
 
 def order_of_fact(model: type, fields: dict[str, Any]) -> str | None:
     """The order a fact closes the first pass of: the taker, for a trade."""
+    order_id: str | None
     if model is ex.TradeExecuted:
-        return fields["buy_order_id" if fields["aggressor_side"] == "buy" else "sell_order_id"]
-    return fields.get("order_id")
+        order_id = fields["buy_order_id" if fields["aggressor_side"] == "buy" else "sell_order_id"]
+    else:
+        order_id = fields.get("order_id")
+    return order_id
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ def listen_to_market(
     as the taker, appear on the market channels (monotonic clock, shared by
     every process on Linux)."""
     client = redis.Redis.from_url(redis_url)
-    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    # redis-py leaves Redis.pubsub unannotated; it returns a PubSub.
+    pubsub: redis.client.PubSub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
     pubsub.subscribe(*channels)
     ready.set()
     first_fact: dict[str, float] = {}

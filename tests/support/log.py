@@ -6,9 +6,9 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, Producer, TopicPartition
 
 from gateway.records import seal_command
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
@@ -16,6 +16,8 @@ from infra.topics import topic_of
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
+
+R = TypeVar("R", bound=Record)
 
 
 def command(model: type[Record], **payload: Any) -> Record:
@@ -83,18 +85,20 @@ class LogReader:
         for msg in self._consumer.consume(num_messages=5000, timeout=0.5):
             if msg.error():
                 continue
-            try:
-                record: Record | None = registry().decode(msg.value())
-            except DecodeError:
-                record = None
-            seen = Seen(
+            topic, partition, offset, value = (
                 msg.topic(),
                 msg.partition(),
                 msg.offset(),
-                record,
                 msg.value(),
-                {k: v for k, v in (msg.headers() or [])},
             )
+            # A consumed record (not an error) has all four.
+            assert topic is not None and partition is not None and offset is not None
+            assert value is not None
+            try:
+                record: Record | None = registry().decode(value)
+            except DecodeError:
+                record = None
+            seen = Seen(topic, partition, offset, record, value, _headers(msg))
             if keep(seen):
                 self.seen.append(seen)
 
@@ -118,5 +122,14 @@ class LogReader:
         self._consumer.close()
 
 
-def records(seen: Sequence[Seen], model: type[Record]) -> list[Any]:
+def _headers(msg: Message) -> dict[str, bytes]:
+    """A consumed record's headers. librdkafka gives (name, value) pairs (a dict
+    is only ever produced); a value is bytes, or None for a header without one,
+    which is left out (no test looks for one)."""
+    pairs = msg.headers() or []
+    assert isinstance(pairs, list)
+    return {k: v for k, v in pairs if isinstance(v, bytes)}
+
+
+def records(seen: Sequence[Seen], model: type[R]) -> list[R]:
     return [s.record for s in seen if isinstance(s.record, model)]

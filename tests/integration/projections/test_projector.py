@@ -80,7 +80,11 @@ def _dead_letters(settings: Settings, topic: str) -> list[tuple[bytes, dict[str,
         if message.error():
             ends += 1
             continue
-        found.append((message.value(), {k: v for k, v in message.headers() or []}))
+        value, pairs = message.value(), message.headers() or []
+        # A consumed record's headers are (name, value) pairs; a dead letter's
+        # values are all bytes.
+        assert value is not None and isinstance(pairs, list)
+        found.append((value, {k: v for k, v in pairs if isinstance(v, bytes)}))
     consumer.close()
     return found
 

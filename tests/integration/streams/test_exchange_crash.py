@@ -14,13 +14,23 @@ from infra.settings import Settings
 from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_FILLS, EXCHANGE_MARKET, EXCHANGE_ORDERS
 from schemas.exchange import (
     CASH,
+    AdminRejected,
     BalanceChanged,
+    CancelRejected,
+    CancelRequested,
     CommandRejected,
     DepositCash,
     InstrumentListed,
     ListInstrument,
     OrderAccepted,
+    OrderCancelled,
+    OrderExpired,
+    OrderRejected,
+    OrderRested,
     PlaceOrder,
+    TradeExecuted,
+    TradingHalted,
+    TradingResumed,
     TransferShares,
 )
 from schemas.registry import registry
@@ -38,6 +48,22 @@ ORDERS = 600
 DEPOSIT = 5_000_000
 SHARES = 2_000
 
+# What matching reads from exchange.orders, and writes to exchange.market (each
+# market fact with the symbol's seq), as infra/topics.py lists them.
+ORDER_INPUTS = (OrderAccepted, CancelRequested)
+MARKET_FACTS = (
+    InstrumentListed,
+    TradingHalted,
+    TradingResumed,
+    OrderRested,
+    TradeExecuted,
+    OrderCancelled,
+    OrderExpired,
+    OrderRejected,
+    CancelRejected,
+    AdminRejected,
+)
+
 
 def _flow(symbol: str, accounts: list[str]) -> list[PlaceOrder]:
     rng = random.Random(11)
@@ -45,21 +71,21 @@ def _flow(symbol: str, accounts: list[str]) -> list[PlaceOrder]:
     for _ in range(ORDERS):
         side = rng.choice(["buy", "sell"])
         market = rng.random() < 0.1
-        orders.append(
-            command(
-                PlaceOrder,
-                account_id=rng.choice(accounts),
-                order_id=new_ulid(int(time.time() * 1000)),
-                client_order_id=uuid.uuid4().hex,
-                symbol=symbol,
-                side=side,
-                order_type="market" if market else "limit",
-                time_in_force="IOC" if market else rng.choice(["GTC", "GTC", "IOC", "FOK"]),
-                quantity=rng.randint(1, 20),
-                price=None if market else rng.randint(95, 105),
-                cash_limit=5_000 if market and side == "buy" else None,
-            )
+        order = command(
+            PlaceOrder,
+            account_id=rng.choice(accounts),
+            order_id=new_ulid(int(time.time() * 1000)),
+            client_order_id=uuid.uuid4().hex,
+            symbol=symbol,
+            side=side,
+            order_type="market" if market else "limit",
+            time_in_force="IOC" if market else rng.choice(["GTC", "GTC", "IOC", "FOK"]),
+            quantity=rng.randint(1, 20),
+            price=None if market else rng.randint(95, 105),
+            cash_limit=5_000 if market and side == "buy" else None,
         )
+        assert isinstance(order, PlaceOrder)
+        orders.append(order)
     return orders
 
 
@@ -92,7 +118,8 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
     platform.start_worker(worker, 1)
 
     def decided(seen: list[Seen]) -> bool:
-        answered = {r.order_id for r in records(seen, OrderAccepted)}
+        # CommandRejected.order_id is optional: only an order's refusal names one.
+        answered: set[str | None] = {r.order_id for r in records(seen, OrderAccepted)}
         answered |= {r.order_id for r in records(seen, CommandRejected)}
         return len(answered) >= ORDERS
 
@@ -114,10 +141,8 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
     assert set(accepted) | set(rejected) == {o.order_id for o in orders}
     assert max(accepted.values()) == 1 and not set(accepted) & set(rejected)
 
-    market = sorted(
-        (s for s in seen if s.topic == EXCHANGE_MARKET.name), key=lambda s: s.record.seq
-    )
-    assert [s.record.seq for s in market] == list(range(1, len(market) + 1))
+    market = sorted((s for s in seen if s.topic == EXCHANGE_MARKET.name), key=_seq)
+    assert [_seq(s) for s in market] == list(range(1, len(market) + 1))
 
     # Conservation: every cent and share is in some account, available or reserved.
     last: dict[tuple[str, str], BalanceChanged] = {}
@@ -125,6 +150,7 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
         (s for s in seen if isinstance(s.record, BalanceChanged)),
         key=lambda s: (s.partition, s.offset),
     ):
+        assert isinstance(s.record, BalanceChanged)  # as filtered just above
         last[(s.record.account_id, s.record.asset)] = s.record
     cash = sum(b.available + b.reserved for (a, asset), b in last.items() if asset == CASH)
     shares = sum(b.available + b.reserved for (a, asset), b in last.items() if asset == symbol)
@@ -134,16 +160,29 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
     _assert_matching_replays_byte_for_byte(symbol, seen, market)
 
 
+def _seq(s: Seen) -> int:
+    """A market fact's seq."""
+    assert isinstance(s.record, MARKET_FACTS), s.record
+    return s.record.seq
+
+
+def _order_input(s: Seen) -> OrderAccepted | CancelRequested:
+    """What matching reads from exchange.orders."""
+    assert isinstance(s.record, ORDER_INPUTS), s.record
+    return s.record
+
+
 def _assert_matching_replays_byte_for_byte(
     symbol: str, seen: list[Seen], market: list[Seen]
 ) -> None:
     """The symbol's input, decided again by the pure core, gives the same bytes."""
     inputs = sorted(
-        (s for s in seen if s.topic == EXCHANGE_ORDERS.name and s.record.symbol == symbol),
+        (s for s in seen if s.topic == EXCHANGE_ORDERS.name and _order_input(s).symbol == symbol),
         key=lambda s: s.offset,
     )
     state = matching.SymbolState(symbol)
     listing = market[0].record
+    assert isinstance(listing, InstrumentListed)  # the symbol's first market fact
     replayed: list[bytes] = []
     first = ListInstrument(
         envelope=listing.envelope.model_copy(update={"type": ListInstrument.schema_name}),
@@ -154,8 +193,9 @@ def _assert_matching_replays_byte_for_byte(
     matching.decide(state, first)
     by_partition: dict[str, list[bytes]] = defaultdict(list)
     for s in inputs:
-        for index, fact in enumerate(matching.decide(state, s.record)):
-            out = fact_record(fact, s.record, index, MATCHING_STAGE.name)
+        given = _order_input(s)
+        for index, fact in enumerate(matching.decide(state, given)):
+            out = fact_record(fact, given, index, MATCHING_STAGE.name)
             data = registry().encode(out)
             replayed.append(data)
             by_partition[type(out).__name__].append(data)

@@ -15,12 +15,14 @@ from infra.topics import (
     EXCHANGE_MARKET,
     EXCHANGE_ORDERS,
 )
+from schemas.envelope import Record
 from schemas.exchange import (
     BalanceChanged,
     CommandRejected,
     DepositCash,
     ListInstrument,
     OrderAccepted,
+    OrderClosed,
     OrderRejected,
     OrderRested,
     PlaceOrder,
@@ -41,7 +43,9 @@ def _unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
 
 
-def _order(account: str, symbol: str, side: str, qty: int, price: int | None, **kw: object):
+def _order(
+    account: str, symbol: str, side: str, qty: int, price: int | None, **kw: object
+) -> Record:
     return command(
         PlaceOrder,
         account_id=account,
@@ -153,7 +157,7 @@ def test_garbage_goes_to_the_dead_letter_topic_and_the_stage_goes_on(
         lambda s: isinstance(s.record, BalanceChanged) and s.record.account_id == account,
         lambda seen: len(seen) >= 1,
     )
-    assert seen[0].record.available == 700
+    assert records(seen, BalanceChanged)[0].available == 700
     dlq.close()
     facts.close()
 
@@ -185,7 +189,7 @@ def test_no_fact_is_written_twice(worker: Settings, writer: LogWriter) -> None:
                 {
                     s.record.order_id
                     for s in seen
-                    if s.topic == EXCHANGE_FILLS.name and type(s.record).__name__ == "OrderClosed"
+                    if s.topic == EXCHANGE_FILLS.name and isinstance(s.record, OrderClosed)
                 }
             )
             >= 1

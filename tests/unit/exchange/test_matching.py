@@ -29,7 +29,8 @@ from schemas.exchange import (
     TradingResumed,
 )
 from streams.exchange.book import OrderBook, ReferenceOrderBook
-from streams.exchange.matching import BookFactory, Fact, SymbolState, decide
+from streams.exchange.matching import BookFactory, SymbolState, decide
+from streams.facts import Fact
 
 
 @pytest.fixture(params=[OrderBook, ReferenceOrderBook], ids=["fast", "reference"])

@@ -17,6 +17,7 @@ from projections.json_text import compact_json
 from projections.record_check import check_for
 from projections.replay_workers import share_streams
 from schemas import exchange as ex
+from schemas.envelope import Record
 from schemas.registry import registry
 from tests.unit.projections.exchange_records import Session, trading_session
 
@@ -29,7 +30,7 @@ def _pydantic_accepts(model: type, value: dict[str, Any]) -> bool:
     return True
 
 
-def _examples() -> list[tuple[type, dict[str, Any]]]:
+def _examples() -> list[tuple[type[Record], dict[str, Any]]]:
     session = trading_session()
     session.add("exchange.commands", "a", ex.DepositCash, account_id="a", amount=5)
     session.add(
