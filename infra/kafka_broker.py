@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,9 @@ def ensure_jars(settings: Settings) -> Path:
             "dependency:copy-dependencies",
             f"-DoutputDirectory={libs}",
         ],
+        # Maven's own output (colour codes even with -q) would land in front
+        # of `onelog --json up`'s JSON: send it to stderr.
+        stdout=sys.stderr,
         check=True,
     )
     stamp.write_text(digest)
