@@ -17,13 +17,17 @@ each market fact is followed by the fills and closes it caused.
 
 Self-trade prevention is "cancel resting" (see book.py): the resting order is
 cancelled with OrderCancelled(reason="self_trade_prevented") and closed.
+
+Each resting order's arrival is the seq of its OrderRested. The book keeps
+time priority by the order of its `rest` calls; the arrivals let a book
+saved as one part per order (book_log.py) be rested again in that order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from schemas.envelope import Record
@@ -67,10 +71,19 @@ _EXPIRY_REASONS = {
 }
 
 
+RestingOrder = tuple[str, str, str, int, int, int]
+"""A resting order as saved: (order id, account id, side, price, quantity left, arrival)."""
+
+
+def _arrival(order: RestingOrder) -> int:
+    return order[5]
+
+
 class SymbolState:
     """Everything matching knows about one symbol; saved as `to_dict()`."""
 
     __slots__ = (
+        "arrivals",
         "book",
         "book_factory",
         "halt_reason",
@@ -92,6 +105,7 @@ class SymbolState:
         self.seq = 0  # the seq of the last market fact emitted for this symbol
         self.book_factory = book_factory
         self.book: Book = book_factory(1)
+        self.arrivals: dict[str, int] = {}  # resting order id -> the seq of its OrderRested
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -107,15 +121,17 @@ class SymbolState:
             "halted": self.halted,
             "halt_reason": self.halt_reason,
             "seq": self.seq,
-            # Priority order is the saved order: restoring appends in it.
-            "bids": [list(o) for o in self.book.orders("buy")],
-            "asks": [list(o) for o in self.book.orders("sell")],
+            # Within a price, priority order is arrival order.
+            "bids": [[*o, self.arrivals[o[0]]] for o in self.book.orders("buy")],
+            "asks": [[*o, self.arrivals[o[0]]] for o in self.book.orders("sell")],
         }
 
     @classmethod
     def from_dict(
         cls, data: Mapping[str, Any], book_factory: BookFactory = OrderBook
     ) -> SymbolState:
+        """Also reads states saved before arrivals were kept (orders of five
+        fields, in priority order): their position in the list stands for it."""
         state = cls(data["symbol"], book_factory)
         state.listed = data["listed"]
         state.tick_size = data["tick_size"]
@@ -123,10 +139,21 @@ class SymbolState:
         state.halted = data["halted"]
         state.halt_reason = data["halt_reason"]
         state.seq = data["seq"]
-        state.book = book_factory(max(state.lot_size, 1))
-        for order_id, account_id, side, price, quantity in [*data["bids"], *data["asks"]]:
-            state.book.rest(order_id, account_id, side, price, quantity)
+        state.rest_orders(
+            (order[0], order[1], order[2], order[3], order[4], order[5] if len(order) > 5 else n)
+            for n, order in enumerate([*data["bids"], *data["asks"]])
+        )
         return state
+
+    def rest_orders(self, orders: Iterable[RestingOrder]) -> None:
+        """Put saved resting orders on a new empty book, in arrival order."""
+        self.book = self.book_factory(max(self.lot_size, 1))
+        self.arrivals = {}
+        rest = self.book.rest
+        arrivals = self.arrivals
+        for order_id, account_id, side, price, quantity, arrival in sorted(orders, key=_arrival):
+            rest(order_id, account_id, side, price, quantity)
+            arrivals[order_id] = arrival
 
     def state_hash(self) -> str:
         return state_hash(self.to_dict())
@@ -220,6 +247,7 @@ def _place(state: SymbolState, p: Mapping[str, Any]) -> list[Fact]:
     facts: list[Fact] = []
     maker_side = "sell" if side == "buy" else "buy"
     seq = state.seq
+    arrivals = state.arrivals
     for kind, maker_order, maker_account, fill_price, quantity, maker_left in events:
         seq += 1
         if kind == TRADE:
@@ -271,8 +299,10 @@ def _place(state: SymbolState, p: Mapping[str, Any]) -> list[Fact]:
                 )
             )
             if not maker_left:
+                del arrivals[maker_order]
                 facts.append(_closed(maker_account, maker_order, symbol, maker_side, "filled", seq))
         else:
+            del arrivals[maker_order]
             facts.append(
                 (
                     OrderCancelled,
@@ -292,6 +322,7 @@ def _place(state: SymbolState, p: Mapping[str, Any]) -> list[Fact]:
         facts.append(_closed(account_id, order_id, symbol, side, "filled", seq))
     elif outcome == RESTED:
         seq += 1
+        arrivals[order_id] = seq
         facts.append(
             (
                 OrderRested,
@@ -379,6 +410,7 @@ def _cancel(state: SymbolState, p: Mapping[str, Any]) -> list[Fact]:
         code, reason = "not_your_order", f"order {order_id} belongs to another account"
     else:
         state.book.cancel(order_id)
+        del state.arrivals[order_id]
         seq = state.next_seq()
         side = resting[2]
         return [
