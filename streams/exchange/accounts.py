@@ -21,17 +21,24 @@ account's; an order of this account that closed recently (the last
 filled", so the refusal can be shown on the trader's own order.
 
 Facts are `(record class, payload fields)` pairs like matching's. Every input
-comes with a command id (its envelope's event id); an id seen before yields
-no facts. The memory of ids is bounded (the last `max_command_ids`), as is
-the memory of client order ids of closed orders; open orders' client order
-ids are always checked.
+comes with a command id (its envelope's event id). A trader's command whose
+id was seen before yields no facts: the gateway may write one command twice
+(a retry after an uncertain delivery reuses the event id). Fills and closes
+are not remembered: matching writes each once, in the transaction that
+consumed its cause, and a redelivered input is recognised by its offset
+before it reaches `decide`; remembering them would only make a fill cost two
+more writes of state. The memory of command ids is bounded (the last
+`max_command_ids`), as are the memories of client order ids (the last
+`max_client_order_ids` accepted) and of closed orders; open orders' client
+order ids are always checked. Each memory is a ring of ids (recent_ids.py),
+so the account's state can be written as small parts (account_log.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from schemas.envelope import Record
@@ -49,6 +56,7 @@ from schemas.exchange import (
     TransferShares,
     WithdrawCash,
 )
+from streams.exchange.recent_ids import RecentIds
 from streams.facts import Fact, Message
 
 MAX_COMMAND_IDS = 1000
@@ -94,9 +102,6 @@ class AccountState:
         "client_order_ids",
         "closed_orders",
         "command_ids",
-        "max_client_order_ids",
-        "max_closed_orders",
-        "max_command_ids",
         "open_orders",
         "shares",
     )
@@ -113,17 +118,15 @@ class AccountState:
         self.cash_reserved = 0
         self.shares: dict[str, list[int]] = {}  # symbol -> [available, reserved]
         self.open_orders: dict[str, OpenOrder] = {}
-        # Insertion-ordered dicts used as bounded sets: the oldest key goes first.
-        self.command_ids: dict[str, None] = {}
-        self.client_order_ids: dict[str, None] = {}
-        # order id -> (why it closed, its client order id), oldest first
-        self.closed_orders: dict[str, tuple[str, str]] = {}
-        self.max_command_ids = max_command_ids
-        self.max_client_order_ids = max_client_order_ids
-        self.max_closed_orders = max_closed_orders
+        self.command_ids: RecentIds[None] = RecentIds(max_command_ids)
+        self.client_order_ids: RecentIds[None] = RecentIds(max_client_order_ids)
+        # order id -> (why it closed, its client order id)
+        self.closed_orders: RecentIds[tuple[str, str]] = RecentIds(max_closed_orders)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe (str, int, bool, lists, dicts); the id memories keep their age order."""
+        """JSON-safe (str, int, bool, lists, dicts) and canonical: equal states, equal
+        dicts. The id memories keep their age order and say how many ids each was
+        given (which slot of its ring the next one takes)."""
         return {
             "account_id": self.account_id,
             "cash": [self.cash_available, self.cash_reserved],
@@ -138,13 +141,18 @@ class AccountState:
                     o.cancel_requested,
                     o.price,
                 ]
-                for order_id, o in self.open_orders.items()
+                for order_id, o in sorted(self.open_orders.items())
             ],
             "command_ids": list(self.command_ids),
             "client_order_ids": list(self.client_order_ids),
             "closed_orders": [
                 [order_id, *closed] for order_id, closed in self.closed_orders.items()
             ],
+            "memory_counts": {
+                "command_ids": self.command_ids.count,
+                "client_order_ids": self.client_order_ids.count,
+                "closed_orders": self.closed_orders.count,
+            },
         }
 
     @classmethod
@@ -157,17 +165,31 @@ class AccountState:
     ) -> AccountState:
         """Also reads states saved by earlier code: open orders of six fields
         (no limit price: their price improvement is released at close, as that
-        code did) and no memory of closed orders."""
+        code did), no memory of closed orders, and memories without counts
+        (each then counts the ids it holds)."""
         state = cls(data["account_id"], max_command_ids, max_client_order_ids, max_closed_orders)
         state.cash_available, state.cash_reserved = data["cash"]
         state.shares = {symbol: list(held) for symbol, held in data["shares"].items()}
         state.open_orders = {entry[0]: OpenOrder(*entry[1:]) for entry in data["open_orders"]}
-        state.command_ids = dict.fromkeys(data["command_ids"])
-        state.client_order_ids = dict.fromkeys(data["client_order_ids"])
-        state.closed_orders = {
-            order_id: (why, client_order_id)
-            for order_id, why, client_order_id in data.get("closed_orders", [])
-        }
+        counts = data.get("memory_counts", {})
+        state.command_ids = RecentIds.from_ids(
+            max_command_ids,
+            ((command_id, None) for command_id in data["command_ids"]),
+            counts.get("command_ids"),
+        )
+        state.client_order_ids = RecentIds.from_ids(
+            max_client_order_ids,
+            ((client_order_id, None) for client_order_id in data["client_order_ids"]),
+            counts.get("client_order_ids"),
+        )
+        state.closed_orders = RecentIds.from_ids(
+            max_closed_orders,
+            (
+                (order_id, (why, client_order_id))
+                for order_id, why, client_order_id in data.get("closed_orders", [])
+            ),
+            counts.get("closed_orders"),
+        )
         return state
 
     def state_hash(self) -> str:
@@ -183,30 +205,27 @@ class AccountState:
         return held
 
 
-def _remember(seen: dict[str, Any], key: str, limit: int, value: Any = None) -> None:
-    seen[key] = value
-    if len(seen) > limit:
-        del seen[next(iter(seen))]
-
-
 def decide(state: AccountState, message: Message, command_id: str) -> list[Fact]:
     """Decide what one input means for this account, and apply it to `state`.
 
-    `command_id` is the input's envelope event id; an id seen before (within
-    the bounded memory) yields no facts.
+    `command_id` is the input's envelope event id; a trader's command whose id
+    was seen before (within the bounded memory) yields no facts.
     """
-    if command_id in state.command_ids:
-        return []
     if isinstance(message, Record):
         kind: type[Record] = type(message)
         payload: Mapping[str, Any] = message.__dict__
     else:
         kind, payload = message
-    handler = _HANDLERS.get(kind)
+    handler = _SETTLEMENTS.get(kind)
+    if handler is not None:
+        return handler(state, payload, command_id)
+    handler = _COMMANDS.get(kind)
     if handler is None:
         raise TypeError(f"the account stage does not take {kind.__name__}")
+    if command_id in state.command_ids:
+        return []
     facts = handler(state, payload, command_id)
-    _remember(state.command_ids, command_id, state.max_command_ids)
+    state.command_ids.remember(command_id, None)
     return facts
 
 
@@ -422,7 +441,7 @@ def _place(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[F
         balance = _move_shares(state, symbol, -quantity, quantity, "reserve", order_id)
     limit = price if p["order_type"] == "limit" else None
     state.open_orders[order_id] = OpenOrder(symbol, side, client_order_id, reserved, price=limit)
-    _remember(state.client_order_ids, client_order_id, state.max_client_order_ids)
+    state.client_order_ids.remember(client_order_id, None)
     accepted = {
         "order_id": order_id,
         "account_id": state.account_id,
@@ -514,8 +533,7 @@ def _close(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[F
     order = state.open_orders.pop(order_id, None)
     if order is None:
         return []
-    closed = (p["reason"], order.client_order_id)
-    _remember(state.closed_orders, order_id, state.max_closed_orders, closed)
+    state.closed_orders.remember(order_id, (p["reason"], order.client_order_id))
     if not order.reserved:
         return []
     if order.side == "buy":
@@ -523,12 +541,16 @@ def _close(state: AccountState, p: Mapping[str, Any], command_id: str) -> list[F
     return [_move_shares(state, order.symbol, order.reserved, -order.reserved, "release", order_id)]
 
 
-_HANDLERS = {
+Handler = Callable[[AccountState, Mapping[str, Any], str], list[Fact]]
+
+_COMMANDS: dict[type[Record], Handler] = {
     DepositCash: _deposit,
     WithdrawCash: _withdraw,
     TransferShares: _transfer,
     PlaceOrder: _place,
     CancelOrder: _cancel,
+}
+_SETTLEMENTS: dict[type[Record], Handler] = {
     OrderFilled: _fill,
     OrderClosed: _close,
 }
