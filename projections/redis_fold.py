@@ -1,0 +1,339 @@
+"""A rebuild's Redis writes, folded in memory and written once per key.
+
+The live projector sends each record's writes through a Lua script
+(projections/redis_sink.py) that first checks the partition's applied
+offset, so a record read twice is applied once. A rebuild writes into a
+fresh namespace and reads every record exactly once, so it needs no such
+check; what it needs is the script's meaning. `RedisFold` is that meaning in
+Python: the same vocabulary applied to an in-memory model of the keys, op
+for op as the script does it (guards skip the rest of their record, a
+status only moves forward by rank, a level at zero disappears, a key left
+empty is gone). At the end `write` sends each key once, pipelined, with the
+offsets reached: a few commands per key instead of a script call per record
+and a Redis call per write.
+
+The guarantee that makes this equal to the live read model is the one the
+live projector already relies on: a key written from several partitions
+only gets writes whose result does not depend on how partitions interleave
+(tests/integration/projections/test_exchange_interleavings.py), so one
+process folding every partition's writes, in any interleaving that keeps
+each partition's order, builds the live state. test_redis_fold.py holds the
+fold and the script equal, op by op and on whole sessions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+import redis
+
+from projections.redis_sink import OFFSETS_KEY, Write, stream_name
+
+T = TypeVar("T")
+
+# Commands per pipeline round trip when writing the folded keys.
+PIPELINE_COMMANDS = 1000
+# Fields or members per command: a huge key goes out in several.
+ITEMS_PER_COMMAND = 1000
+
+
+class SortedLevels:
+    """A sorted set (member -> score) that answers its lowest and highest
+    member as ZRANGE / ZREVRANGE 0 0 would, remembering them between changes."""
+
+    __slots__ = ("_high", "_low", "scores")
+
+    def __init__(self) -> None:
+        self.scores: dict[str, float] = {}
+        self._low: tuple[float, str] | None = None
+        self._high: tuple[float, str] | None = None
+
+    def add(self, member: str, score: float) -> None:
+        old = self.scores.get(member)
+        self.scores[member] = score
+        if old is not None and old != score:
+            self._low = self._high = None
+        entry = (score, member)
+        if self._low is not None and entry < self._low:
+            self._low = entry
+        if self._high is not None and entry > self._high:
+            self._high = entry
+
+    def remove(self, member: str) -> None:
+        score = self.scores.pop(member, None)
+        if score is None:
+            return
+        if self._low == (score, member):
+            self._low = None
+        if self._high == (score, member):
+            self._high = None
+
+    def lowest(self) -> str | None:
+        if not self.scores:
+            return None
+        if self._low is None:
+            self._low = min((score, member) for member, score in self.scores.items())
+        return self._low[1]
+
+    def highest(self) -> str | None:
+        if not self.scores:
+            return None
+        if self._high is None:
+            self._high = max((score, member) for member, score in self.scores.items())
+        return self._high[1]
+
+
+class RedisFold:
+    """The writes vocabulary of redis_sink.py applied in memory, keys relative
+    to the namespace. Apply each record's writes in its partition's order."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, dict[str, str]] = {}
+        self.sets: dict[str, set[str]] = {}
+        self.lists: dict[str, deque[str]] = {}
+        self.levels: dict[str, SortedLevels] = {}
+        self.offsets: dict[str, int] = {}
+        self._ops: dict[str, Callable[[Write], bool | None]] = {
+            "hset": self._hset,
+            "hdel": self._hdel,
+            "hincrby": self._hincrby,
+            "sadd": self._sadd,
+            "srem": self._srem,
+            "lpush_capped": self._lpush_capped,
+            "publish": _nothing,  # nobody listens to a rebuild
+            "guard_seq": self._guard_seq,
+            "guard_once": self._guard_once,
+            "hset_ranked": self._hset_ranked,
+            "hset_latest": self._hset_latest,
+            "level": self._level,
+            "rest": self._rest,
+            "take": self._take,
+            "unrest": self._unrest,
+            "quote": self._quote,
+        }
+
+    def apply(self, writes: Iterable[Write]) -> None:
+        """One record's writes; a guard that answers False skips the rest."""
+        ops = self._ops
+        for write in writes:
+            op = ops.get(write[0])
+            if op is None:
+                raise ValueError(f"unknown write {write[0]!r}")
+            if op(write) is False:
+                return
+
+    def apply_all(self, records: Iterable[Sequence[Write]]) -> None:
+        for writes in records:
+            self.apply(writes)
+
+    def reached(self, topic: str, partition: int, offset: int) -> None:
+        """The partition has been read up to `offset` (kept in `_offsets`)."""
+        self.offsets[stream_name(topic, partition)] = offset
+
+    # --- the model ------------------------------------------------------------
+
+    def _hash(self, key: str) -> dict[str, str]:
+        fields = self.hashes.get(key)
+        if fields is None:
+            fields = self.hashes[key] = {}
+        return fields
+
+    def _set(self, key: str) -> set[str]:
+        members = self.sets.get(key)
+        if members is None:
+            members = self.sets[key] = set()
+        return members
+
+    def _level_set(self, key: str) -> SortedLevels:
+        levels = self.levels.get(key)
+        if levels is None:
+            levels = self.levels[key] = SortedLevels()
+        return levels
+
+    def _field(self, key: str, field: str) -> str | None:
+        fields = self.hashes.get(key)
+        return None if fields is None else fields.get(field)
+
+    # --- the ops, as the Lua script in redis_sink.py does them ------------------
+
+    def _hset(self, w: Write) -> None:
+        fields = self._hash(w[1])
+        for i in range(2, len(w) - 1, 2):
+            fields[w[i]] = w[i + 1]
+
+    def _hdel(self, w: Write) -> None:
+        fields = self.hashes.get(w[1])
+        if fields is not None:
+            for name in w[2:]:
+                fields.pop(name, None)
+
+    def _hincrby(self, w: Write) -> None:
+        fields = self._hash(w[1])
+        fields[w[2]] = str(int(fields.get(w[2], "0")) + int(w[3]))
+
+    def _sadd(self, w: Write) -> None:
+        self._set(w[1]).add(w[2])
+
+    def _srem(self, w: Write) -> None:
+        members = self.sets.get(w[1])
+        if members is not None:
+            members.discard(w[2])
+
+    def _lpush_capped(self, w: Write) -> None:
+        items = self.lists.get(w[1])
+        if items is None:
+            items = self.lists[w[1]] = deque()
+        items.appendleft(w[2])
+        cap = int(w[3])
+        while len(items) > cap:
+            items.pop()
+
+    def _guard_seq(self, w: Write) -> bool:
+        stored = self._field(w[1], w[2])
+        if int(w[3]) <= (-1 if stored is None else int(stored)):
+            return False
+        self._hash(w[1])[w[2]] = w[3]
+        return True
+
+    def _guard_once(self, w: Write) -> bool:
+        members = self._set(w[1])
+        if w[2] in members:
+            return False
+        members.add(w[2])
+        return True
+
+    def _hset_ranked(self, w: Write) -> None:
+        fields = self._hash(w[1])
+        stored = fields.get("rank")
+        stored_rank = -1 if stored is None else int(stored)
+        rank = int(w[2])
+        if rank < stored_rank:
+            return
+        if rank == stored_rank:
+            for i in range(3, len(w) - 1, 2):
+                fields.setdefault(w[i], w[i + 1])
+            return
+        fields["rank"] = w[2]
+        for i in range(3, len(w) - 1, 2):
+            fields[w[i]] = w[i + 1]
+
+    def _hset_latest(self, w: Write) -> None:
+        fields = self._hash(w[1])
+        stored_at = fields.get(w[2])
+        if stored_at is not None:
+            at, before = int(w[3]), int(stored_at)
+            if at < before:
+                return
+            # Byte order: UTF-8 keeps code point order, which str compares.
+            if at == before and not fields.get(w[4], "") < w[5]:
+                return
+        for i in range(2, len(w) - 1, 2):
+            fields[w[i]] = w[i + 1]
+
+    def _move_level(self, levels: str, quantities: str, price: str, delta: int) -> None:
+        held = self._hash(quantities)
+        quantity = int(held.get(price, "0")) + delta
+        if quantity <= 0:
+            held.pop(price, None)
+            level_set = self.levels.get(levels)
+            if level_set is not None:
+                level_set.remove(price)
+        else:
+            held[price] = str(quantity)
+            self._level_set(levels).add(price, float(price))
+
+    def _level(self, w: Write) -> None:
+        self._move_level(w[1], w[2], w[3], int(w[4]))
+
+    def _rest(self, w: Write) -> None:
+        order = self._hash(w[1])
+        order["resting_price"] = w[6]
+        order["resting"] = w[7]
+        self._set(w[2]).add(w[3])
+        self._move_level(w[4], w[5], w[6], int(w[7]))
+
+    def _resting(self, order_key: str) -> tuple[dict[str, str], str | None, int]:
+        order = self._hash(order_key)
+        price = order.get("resting_price")
+        return order, price, int(order.get("resting", "0"))
+
+    def _take(self, w: Write) -> None:
+        order, price, resting = self._resting(w[1])
+        if price is None or resting <= 0:
+            return
+        taken = min(resting, int(w[6]))
+        self._move_level(w[4], w[5], price, -taken)
+        order["resting"] = str(resting - taken)
+        if resting - taken <= 0:
+            self._srem(["srem", w[2], w[3]])
+
+    def _unrest(self, w: Write) -> None:
+        order, price, resting = self._resting(w[1])
+        self._srem(["srem", w[2], w[3]])
+        if price is None or resting <= 0:
+            return
+        self._move_level(w[4], w[5], price, -resting)
+        order["resting"] = "0"
+
+    def _quote(self, w: Write) -> None:
+        bids, asks = self.levels.get(w[2]), self.levels.get(w[3])
+        best = {
+            "best_bid": None if bids is None else bids.highest(),
+            "best_ask": None if asks is None else asks.lowest(),
+        }
+        market = self._hash(w[1])
+        for name, price in best.items():
+            if price is None:
+                market.pop(name, None)
+            else:
+                market[name] = price
+
+    # --- writing the result ----------------------------------------------------
+
+    def write(self, client: redis.Redis, namespace: str) -> int:
+        """Send every non-empty key (the namespace is fresh) and the offsets
+        reached; returns the number of keys written."""
+        prefix = f"{namespace}:"
+        pipe = client.pipeline(transaction=False)
+        keys = 0
+        for key, fields in self.hashes.items():
+            flat = [x for pair in fields.items() for x in pair]
+            for some in _chunks(flat, 2 * ITEMS_PER_COMMAND):
+                pipe.hset(prefix + key, items=some)
+            keys += _sent_when_full(pipe, bool(flat))
+        for key, members in self.sets.items():
+            for chunk in _chunks(list(members), ITEMS_PER_COMMAND):
+                pipe.sadd(prefix + key, *chunk)
+            keys += _sent_when_full(pipe, bool(members))
+        for key, items in self.lists.items():
+            for chunk in _chunks(list(items), ITEMS_PER_COMMAND):
+                pipe.rpush(prefix + key, *chunk)
+            keys += _sent_when_full(pipe, bool(items))
+        for key, level_set in self.levels.items():
+            for scores in _chunks(list(level_set.scores.items()), ITEMS_PER_COMMAND):
+                pipe.zadd(prefix + key, dict(scores))
+            keys += _sent_when_full(pipe, bool(level_set.scores))
+        if self.offsets:
+            offsets = [x for stream, at in self.offsets.items() for x in (stream, str(at))]
+            pipe.hset(prefix + OFFSETS_KEY, items=offsets)
+        pipe.execute()
+        return keys
+
+
+def _sent_when_full(pipe: redis.client.Pipeline, written: bool) -> int:
+    """Send the pipeline once it holds PIPELINE_COMMANDS; 1 if a key was written."""
+    if len(pipe) >= PIPELINE_COMMANDS:
+        pipe.execute()
+    return int(written)
+
+
+def _nothing(_write: Write) -> None:
+    return None
+
+
+def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
+    """`items` in pieces of at most `size` (none when empty)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
