@@ -6,13 +6,14 @@ and its own chDB), exactly what `onelog replay` does. The figure is replay's
 own count of records over its own clock, i.e. events/s of the whole rebuild.
 
 Needs a log: if the exchange topics hold fewer than `--min-records`, it first
-runs orders through the pipeline (as bench/pipeline.py (a) does; about eight
-records per order on the six topics) until they do.
+writes a synthetic session decided offline by the pure cores
+(bench/exchange_session.py: commands as the gateway writes them, facts in
+transactions as the stages do, about eight records per order) until they
+do. That takes seconds, whatever the stages' speed, and no worker runs.
 
-Starts Kafka and Redis if they are not running (plus a Faust worker only when
-the log must grow), with the benchmark's own ports and state folder
-(bench/support.py), stops only what it started, and deletes the rebuilt
-namespace afterwards.
+Starts Kafka and Redis if they are not running, with the benchmark's own
+ports and state folder (bench/support.py), stops only what it started, and
+deletes the rebuilt namespace afterwards.
 
     python -m bench.replay [--min-records N] [--repeat R]
 """
@@ -21,18 +22,18 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import time
 
 import redis
 from confluent_kafka import Consumer, TopicPartition
 
-from bench import pipeline, support
+from bench import support
+from bench.exchange_session import SessionShape, write_session
 from infra.settings import Settings
 from projections.clickhouse import chdb_path_for
 from projections.exchange import TOPICS
 from projections.redis_sink import delete_namespace
 from projections.replay import replay
-
-RECORDS_PER_ORDER = 8  # PlaceOrder, OrderAccepted, market facts, fills, balance moves
 
 
 def records_on_log(settings: Settings) -> int:
@@ -54,13 +55,10 @@ def records_on_log(settings: Settings) -> int:
 
 
 def grow_log(settings: Settings, missing: int) -> None:
-    orders = missing // RECORDS_PER_ORDER + 1
-    print(f"the log lacks ~{missing:,} records: running {orders:,} orders through the pipeline")
-    with support.platform_running(settings, projector=False, gateway=False):
-        market = pipeline.new_market(4, 200)
-        pipeline.prepare_market(settings, market)
-        result = pipeline.measure_throughput(settings, market, orders, seed=11)
-        print(f"  done in {result.total_seconds:.1f} s")
+    print(f"the log lacks ~{missing:,} records: writing a synthetic session")
+    started = time.monotonic()
+    written = write_session(settings.kafka_bootstrap, SessionShape(support.run_tag()), missing)
+    print(f"  wrote {written:,} records in {time.monotonic() - started:.1f} s")
 
 
 def forget_namespace(settings: Settings, namespace: str) -> None:
@@ -75,7 +73,7 @@ def forget_namespace(settings: Settings, namespace: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-records", type=int, default=100_000)
+    parser.add_argument("--min-records", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
 
