@@ -8,6 +8,7 @@ judge's (`judge_dir`), which its sandbox's uids must reach wherever the checkout
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,6 +43,17 @@ class Settings:
     # stage's latency, since read_committed readers see facts only then.
     commit_interval_s: float
     commit_every: int
+    # Which worker slot this process is (`onelog up` passes 1, 2, ...): names
+    # the stage engine's transactional producers, so a restarted worker fences
+    # its dead predecessor at once. Unset: unique per process (no fencing; a
+    # dead worker's open transaction then ends only by its timeout).
+    worker_id: str
+    # The stage engine's batch: at most this many input records per Kafka
+    # transaction, and how long to wait for more once one has arrived (0: take
+    # only what is already fetched). Larger batches and a wait raise the
+    # throughput a commit's fixed cost allows and add latency.
+    stage_batch_max: int
+    stage_batch_wait_ms: int
     api_keys_file: Path
     # The judge's toolchains and compile cache (each run's /box): outside any
     # checkout, which may sit in a home no sandbox uid can enter.
@@ -79,6 +91,9 @@ def load_settings() -> Settings:
         worker_web_host=_env("WORKER_WEB_HOST", "127.0.0.1"),
         commit_interval_s=float(_env("COMMIT_INTERVAL", "0.1")),
         commit_every=int(_env("COMMIT_EVERY", "1000")),
+        worker_id=_env("WORKER_ID", f"{socket.gethostname()}-{os.getpid()}"),
+        stage_batch_max=int(_env("STAGE_BATCH_MAX", "2000")),
+        stage_batch_wait_ms=int(_env("STAGE_BATCH_WAIT_MS", "0")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
         judge_dir=Path(_env("JUDGE_DIR", "/var/lib/onelog/judge")),
     )

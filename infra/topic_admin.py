@@ -8,7 +8,14 @@ import time
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
-from infra.topics import CATALOG, FOREVER, SCHEMAS, TopicSpec
+from infra.topics import (
+    CATALOG,
+    CHANGELOG_CONFIG,
+    FOREVER,
+    SCHEMAS,
+    STAGE_CHANGELOGS,
+    TopicSpec,
+)
 from schemas.codec import schema_json
 from schemas.registry import registry
 
@@ -17,6 +24,8 @@ def _new_topics(spec: TopicSpec, partitions: int, replicas: int) -> list[NewTopi
     config = {"retention.ms": str(spec.retention_ms)}
     if spec.compacted:
         config = {"cleanup.policy": "compact"}
+    if spec in STAGE_CHANGELOGS:
+        config = dict(CHANGELOG_CONFIG)
     count = spec.partitions or partitions
     topics = [NewTopic(spec.name, count, replicas, config=config)]
     if spec.has_dlq:
@@ -28,7 +37,8 @@ def create_topics(bootstrap: str, partitions: int, replicas: int) -> list[str]:
     """Create what is missing; returns the names created now."""
     admin = AdminClient({"bootstrap.servers": bootstrap})
     existing = set(admin.list_topics(timeout=30).topics)
-    wanted = [t for spec in CATALOG for t in _new_topics(spec, partitions, replicas)]
+    specs = (*CATALOG, *STAGE_CHANGELOGS)
+    wanted = [t for spec in specs for t in _new_topics(spec, partitions, replicas)]
     missing = [t for t in wanted if t.topic not in existing]
     if not missing:
         return []

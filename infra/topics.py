@@ -104,6 +104,47 @@ EXCHANGE_ACCOUNTS = TopicSpec(
 )
 
 
+def _changelog(stage: str, domain: str, state_key: str) -> TopicSpec:
+    """A deciding stage's state as small parts (streams/state_log.py), each on
+    the partition number of the input that changed it; read only by the stage
+    engine (streams/engine), never by projections."""
+    return TopicSpec(
+        f"{stage}.changelog",
+        domain,
+        key=f"[{state_key}, part] as JSON",
+        record_types=(),
+        compacted=True,
+        has_dlq=False,
+    )
+
+
+EXCHANGE_ACCOUNT_CHANGELOG = _changelog("exchange.account-stage", "exchange", "account_id")
+EXCHANGE_MATCHING_CHANGELOG = _changelog("exchange.matching-stage", "exchange", "symbol")
+STAGE_CHANGELOGS = (EXCHANGE_ACCOUNT_CHANGELOG, EXCHANGE_MATCHING_CHANGELOG)
+
+# How a changelog is compacted, chosen so that a worker taking a partition
+# reads little more than the live parts. Kafka never cleans the active
+# segment, and cleans a partition only once dirty (uncleaned) bytes reach
+# min.cleanable.dirty.ratio of it; each setting shortens what stays dirty.
+CHANGELOG_CONFIG = {
+    "cleanup.policy": "compact",
+    # Small segments, rolled at least each minute: at most ~8 MiB (about
+    # 80,000 parts) of a partition waits in its active segment.
+    "segment.bytes": str(8 * 1024 * 1024),
+    "segment.ms": "60000",
+    # Clean once a tenth is dirty (Kafka's default, half, lets a recovery
+    # read twice the live parts); the cleaner's extra work is a rewrite of
+    # small segments.
+    "min.cleanable.dirty.ratio": "0.1",
+    # A tombstone (an order that left the book) survives 5 minutes after its
+    # segment is cleaned, then goes; Kafka's day would keep every order of a
+    # busy day for recoveries to read. A recovery reads a partition in
+    # seconds, far inside this window, so none misses a tombstone whose
+    # value it has read.
+    "delete.retention.ms": "300000",
+}
+
+
 def _judge(*names: str) -> tuple[str, ...]:
     return tuple(f"onelog.judge.{n}" for n in names)
 

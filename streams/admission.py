@@ -7,32 +7,31 @@ than its key field says (it would be decided on the wrong partition).
 
 from __future__ import annotations
 
-import faust
-
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
 
 
 def admitted(
-    message: faust.types.Message,
+    key: bytes | None,
+    value: bytes | None,
     processor: str,
     key_field: str,
     takes: tuple[type[Record], ...] | None = None,
 ) -> tuple[Record, str] | str:
     """(the record, its key), or the reason it goes to the dead-letter topic.
 
-    `takes`: the record types the processor accepts; None for any that has
-    `key_field`.
+    `key` and `value` are the Kafka record's; `takes`: the record types the
+    processor accepts, None for any that has `key_field`.
     """
     try:
-        record = registry().decode(message.value or b"")
+        record = registry().decode(value or b"")
     except DecodeError as exc:
         return exc.reason
-    key = getattr(record, key_field, None)
-    if key is None or (takes is not None and not isinstance(record, takes)):
+    state_key = getattr(record, key_field, None)
+    if state_key is None or (takes is not None and not isinstance(record, takes)):
         return f"{processor} takes no {type(record).__name__} records"
-    key = str(key)
-    if message.key is not None and message.key.decode(errors="replace") != key:
-        return f"key {message.key!r} does not match {key_field}={key!r}"
-    return record, key
+    state_key = str(state_key)
+    if key is not None and key.decode(errors="replace") != state_key:
+        return f"key {key!r} does not match {key_field}={state_key!r}"
+    return record, state_key

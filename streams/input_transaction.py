@@ -17,11 +17,12 @@ import faust
 from infra.partitioning import partition_for
 from infra.settings import settings
 from infra.topics import CATALOG
+from streams.dead_letters import Headers, dead_letter_headers
 
 log = logging.getLogger(__name__)
 
 # (topic, key, value, headers)
-Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]] | None]
+Outgoing = tuple[str, bytes, bytes, Headers | None]
 
 
 class InputTransaction:
@@ -58,14 +59,9 @@ class InputTransaction:
             message.offset,
             reason,
         )
-        # The same headers as the projector's dead letters (projections/dead_letters.py).
-        headers = [
-            ("dlq.reason", reason.encode()[:8000]),
-            ("dlq.stage", processor.encode()),
-            ("dlq.topic", message.topic.encode()),
-            ("dlq.partition", str(message.partition).encode()),
-            ("dlq.offset", str(message.offset).encode()),
-        ]
+        headers = dead_letter_headers(
+            reason, processor, message.topic, message.partition, message.offset
+        )
         # Keyed like its source so it stays in the transaction of its partition.
         return (
             self._dead_letters[message.topic],

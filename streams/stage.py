@@ -101,7 +101,7 @@ class StageRunner:
             event.ack()
 
     def _decide(self, message: faust.types.Message) -> list[Outgoing]:
-        admission = admitted(message, self.stage.name, self.stage.key_field)
+        admission = admitted(message.key, message.value, self.stage.name, self.stage.key_field)
         if isinstance(admission, str):
             return [self._dead_letter(message, admission)]
         record, state_key = admission

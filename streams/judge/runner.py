@@ -72,7 +72,11 @@ class JudgeRunner:
         message = event.message
         self._acks.received(event)
         admission = admitted(
-            message, PROCESSOR, "user_id", takes=(RunCode, SubmitSolution, MarkProgress)
+            message.key,
+            message.value,
+            PROCESSOR,
+            "user_id",
+            takes=(RunCode, SubmitSolution, MarkProgress),
         )
         if isinstance(admission, str):
             await self._finish(event, lambda: [self._dead_letter(message, admission)])
