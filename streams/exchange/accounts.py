@@ -25,9 +25,9 @@ comes with a command id (its envelope's event id). A trader's command whose
 id was seen before yields no facts: the gateway may write one command twice
 (a retry after an uncertain delivery reuses the event id). Fills and closes
 are not remembered: matching writes each once, in the transaction that
-consumed its cause, and a redelivered input is recognised by its offset
-before it reaches `decide`; remembering them would only make a fill cost two
-more writes of state. The memory of command ids is bounded (the last
+consumed its cause, and this stage's state commits with its input offsets,
+so no state ever meets the same fill twice; remembering them would only make
+each fill and close cost one more write of state. The memory of command ids is bounded (the last
 `max_command_ids`), as are the memories of client order ids (the last
 `max_client_order_ids` accepted) and of closed orders; open orders' client
 order ids are always checked. Each memory is a ring of ids (recent_ids.py),

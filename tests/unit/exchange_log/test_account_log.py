@@ -238,3 +238,15 @@ def test_unknown_parts_and_a_ring_of_another_capacity_are_refused() -> None:
         account.send(DepositCash, amount=1)
     with pytest.raises(ValueError, match="capacity 3"):
         AccountLog(max_command_ids=3).restore("alice", account.changelog.parts["alice"])
+
+
+def test_memories_saved_without_counts_count_the_ids_they_hold() -> None:
+    # States saved whole before the memories were rings.
+    account = Account(max_command_ids=3)
+    for event_id in ("a", "b"):
+        account.send(DepositCash, event_id, amount=1)
+    saved = account.state.to_dict()
+    del saved["memory_counts"]
+    old = AccountState.from_dict(saved, max_command_ids=3)
+    assert old.state_hash() == account.state.state_hash()
+    assert old.command_ids.slot_of("b") == 1 and old.command_ids.count == 2

@@ -250,3 +250,16 @@ def test_any_session_restored_at_any_batch_boundary_decides_the_same(
             if rng.random() < 0.5:
                 live = changelog.restore(rng, SymbolState, {"ACME": live})["ACME"]
     assert live.state_hash() == straight.state_hash()
+
+
+def test_a_book_saved_whole_before_arrivals_were_kept_loads_in_priority_order(
+    book_factory: BookFactory,
+) -> None:
+    symbol = listed(book_factory, tick=1, lot=1)
+    for order_id, account, price in (("o1", "A", 100), ("o2", "B", 100), ("o3", "C", 99)):
+        symbol.send(order(order_id, account, "sell", 10, price))
+    saved = symbol.state.to_dict()
+    saved["asks"] = [resting[:5] for resting in saved["asks"]]
+    old = SymbolState.from_dict(saved, book_factory)
+    facts = decide(old, order("t", "T", "buy", 30, 100))
+    assert [p["sell_order_id"] for k, p in facts if k is TradeExecuted] == ["o3", "o1", "o2"]
