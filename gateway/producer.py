@@ -1,17 +1,20 @@
-"""The gateway's Kafka producer: send a record, await Kafka's acknowledgement.
+"""The gateway's Kafka producer: send records, await Kafka's acknowledgements.
 
 confluent-kafka delivers reports from `poll()`, a blocking call. One daemon
-thread polls; each delivery callback hands its result to the event loop with
-`call_soon_threadsafe`, so a request awaits its own future and never blocks
-the loop.
+thread polls; the delivery callbacks that one `poll()` serves only collect
+their outcomes, and the thread hands each poll's collection to the event loop
+in one `call_soon_threadsafe`: under load a poll serves hundreds of reports,
+and a wake-up of the loop per record (a write to its self-pipe, a callback)
+cost more than the record itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
-import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +25,7 @@ from infra.partitioning import LIBRDKAFKA_PARTITIONER
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """Where Kafka stored an acknowledged record."""
 
@@ -36,6 +39,11 @@ class KafkaUnavailable(Exception):
     """Kafka did not acknowledge the record: the caller must not claim success."""
 
 
+Outcome = Delivery | KafkaUnavailable
+# Called on the event loop with the record's outcome.
+Settle = Callable[[Outcome], None]
+
+
 def producer_config(bootstrap: str, delivery_timeout_ms: int) -> dict[str, Any]:
     return {
         "bootstrap.servers": bootstrap,
@@ -46,18 +54,115 @@ def producer_config(bootstrap: str, delivery_timeout_ms: int) -> dict[str, Any]:
         # The whole budget from produce() to report, retries included.
         "message.timeout.ms": delivery_timeout_ms,
         "socket.connection.setup.timeout.ms": max(1000, delivery_timeout_ms),
-        # A little batching pays for the NDJSON endpoint; a single request
-        # waits at most this long.
-        "linger.ms": 2,
+        # Measured (docs/benchmarks.md, bench/http_ingest.py): with 16
+        # clients sending one order each, 1 ms gathers a few records per
+        # produce request without making the closed loop wait; 0 sends one
+        # request per record and costs the broker (on the same cores) more
+        # CPU than it saves. A batch of lines fills its requests at once.
+        "linger.ms": 1,
+        # A whole NDJSON batch (up to 5,000 lines of ~300 bytes) in a few requests.
+        "batch.size": 1_000_000,
         "reconnect.backoff.max.ms": 1000,
     }
+
+
+class DeliveryReports:
+    """The batch of delivery outcomes one poll() served, for the event loop.
+
+    Used on the poll thread only: `collect` is what each record's delivery
+    callback calls, `flush` hands what was collected to the loop in one call.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._collected: list[tuple[Settle, Outcome]] = []
+
+    def callback(self, settle: Settle) -> Callable[[KafkaError | None, Message], None]:
+        def on_delivery(err: KafkaError | None, msg: Message) -> None:
+            if err is not None:
+                outcome: Outcome = KafkaUnavailable(f"not acknowledged: {err.str()}")
+            else:
+                outcome = Delivery(
+                    topic=msg.topic() or "",
+                    partition=msg.partition() or 0,
+                    offset=msg.offset() or 0,
+                    latency_s=msg.latency() or 0.0,
+                )
+            self._collected.append((settle, outcome))
+
+        return on_delivery
+
+    def flush(self) -> None:
+        if not self._collected:
+            return
+        collected, self._collected = self._collected, []
+        # A closed loop (RuntimeError) has nobody awaiting these any more.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(_settle_all, collected)
+
+
+def _settle_all(collected: Sequence[tuple[Settle, Outcome]]) -> None:
+    for settle, outcome in collected:
+        settle(outcome)
+
+
+def settle_future(future: asyncio.Future[Delivery]) -> Settle:
+    def settle(outcome: Outcome) -> None:
+        if future.done():  # the awaiting request gave up (timeout or disconnect)
+            return
+        if isinstance(outcome, Delivery):
+            future.set_result(outcome)
+        else:
+            future.set_exception(outcome)
+
+    return settle
+
+
+class DeliveryBatch:
+    """The outcomes of many records, awaited together: one future for the lot.
+
+    Contract: take a `settler(index)` per record produced, then await
+    `settled` once; it returns each index's outcome, those still unreported
+    after `timeout_s` left out.
+    """
+
+    def __init__(self) -> None:
+        self._outcomes: dict[int, Outcome] = {}
+        self._expected = 0
+        self._all_in: asyncio.Future[None] | None = None
+
+    def settler(self, index: int) -> Settle:
+        self._expected += 1
+
+        def settle(outcome: Outcome) -> None:
+            self._outcomes[index] = outcome
+            if (
+                self._all_in is not None
+                and not self._all_in.done()
+                and len(self._outcomes) == self._expected
+            ):
+                self._all_in.set_result(None)
+
+        return settle
+
+    async def settled(self, timeout_s: float) -> dict[int, Outcome]:
+        if len(self._outcomes) < self._expected:
+            self._all_in = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(timeout_s):
+                    await self._all_in
+            except TimeoutError:
+                pass
+        return dict(self._outcomes)
 
 
 class CommandProducer:
     """Owns one confluent-kafka Producer and the thread that polls it.
 
-    Contract: `send` returns only after the broker acknowledged the record with
-    acks=all, or raises KafkaUnavailable. Call `start` once and `close` once.
+    Contract: a record handed to `produce` is settled exactly once, on the
+    event loop, with its Delivery after the broker acknowledged it (acks=all)
+    or with KafkaUnavailable; `send` awaits that for one record. Call `start`
+    once, from the event loop that will await the records, and `close` once.
     """
 
     def __init__(self, bootstrap: str, delivery_timeout_ms: int) -> None:
@@ -68,6 +173,15 @@ class CommandProducer:
         self._producer = Producer({**config, "error_cb": self._on_error})
         self._stopping = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
+        self._reports: DeliveryReports | None = None
+
+    @property
+    def report_wait_s(self) -> float:
+        """How long a caller may wait for a record's report: librdkafka reports
+        every record within message.timeout.ms; the margin covers handing the
+        report over, and the bound guards against one that never comes (e.g.
+        a stopped poll thread)."""
+        return self._delivery_timeout_s + 2.0
 
     def _on_error(self, err: KafkaError) -> None:
         # Transient errors (broker down, reconnecting) surface as failed
@@ -80,54 +194,45 @@ class CommandProducer:
             log.warning("Kafka producer: %s", err.str())
 
     def start(self) -> None:
+        self._reports = DeliveryReports(asyncio.get_running_loop())
         self._poller.start()
 
     def _poll(self) -> None:
+        assert self._reports is not None
         while not self._stopping.is_set():
             self._producer.poll(0.1)
+            self._reports.flush()
 
     def close(self, flush_timeout_s: float = 5.0) -> None:
         self._stopping.set()
         if self._poller.is_alive():
             self._poller.join()
         self._producer.flush(flush_timeout_s)
+        if self._reports is not None:
+            self._reports.flush()
 
-    def enqueue(self, topic: str, key: str, value: bytes) -> asyncio.Future[Delivery]:
-        """Hand one record to librdkafka; the future resolves on its delivery report.
+    def produce(self, topic: str, key: str, value: bytes, settle: Settle) -> None:
+        """Hand one record to librdkafka; `settle` gets its outcome on the loop.
 
-        Split from `send` so a batch can enqueue every line before awaiting any.
+        Raises KafkaUnavailable at once, having produced nothing, if librdkafka
+        refuses the record (its local queue is full, or the producer is dead).
         """
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Delivery] = loop.create_future()
-        started = time.perf_counter()
-
-        def settle(err: KafkaError | None, msg: Message) -> None:
-            # Runs on the poll thread: only hand over to the loop from here.
-            if err is not None:
-                outcome: Delivery | Exception = KafkaUnavailable(f"not acknowledged: {err.str()}")
-            else:
-                outcome = Delivery(
-                    topic=msg.topic() or topic,
-                    partition=msg.partition() or 0,
-                    offset=msg.offset() or 0,
-                    latency_s=time.perf_counter() - started,
-                )
-            loop.call_soon_threadsafe(_resolve, future, outcome)
-
+        assert self._reports is not None, "start() first"
         try:
-            self._producer.produce(topic, value=value, key=key.encode(), on_delivery=settle)
+            self._producer.produce(
+                topic, value=value, key=key.encode(), on_delivery=self._reports.callback(settle)
+            )
         except BufferError as exc:
-            future.set_exception(KafkaUnavailable(f"local queue full: {exc}"))
+            raise KafkaUnavailable(f"local queue full: {exc}") from exc
         except KafkaException as exc:
-            future.set_exception(KafkaUnavailable(f"produce refused: {exc}"))
-        return future
+            raise KafkaUnavailable(f"produce refused: {exc}") from exc
 
     async def send(self, topic: str, key: str, value: bytes) -> Delivery:
-        future = self.enqueue(topic, key, value)
-        # librdkafka enforces message.timeout.ms itself; the outer bound only
-        # guards against a report that never comes (e.g. a stopped poll thread).
+        future: asyncio.Future[Delivery] = asyncio.get_running_loop().create_future()
+        self.produce(topic, key, value, settle_future(future))
         try:
-            return await asyncio.wait_for(future, self._delivery_timeout_s + 2.0)
+            async with asyncio.timeout(self.report_wait_s):
+                return await future
         except TimeoutError as exc:
             raise KafkaUnavailable("no delivery report in time") from exc
 
@@ -140,12 +245,3 @@ class CommandProducer:
         except KafkaException:
             return False
         return True
-
-
-def _resolve(future: asyncio.Future[Delivery], outcome: Delivery | Exception) -> None:
-    if future.done():  # the awaiting request gave up (timeout or disconnect)
-        return
-    if isinstance(outcome, Exception):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
