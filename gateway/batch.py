@@ -1,9 +1,11 @@
 """POST /v1/exchange/batch: many commands in one NDJSON request.
 
 Each line is `{"command": "<name>", ...fields}`, path parameters included
-(e.g. a deposit line has account_id). Every valid line is handed to the
-producer before any acknowledgement is awaited, so a batch costs about one
-round trip, not one per line. The answer is NDJSON too, one line per input
+(e.g. a deposit line has account_id). One pass over the lines parses,
+validates and hands each valid one to the producer; then the batch awaits
+all their acknowledgements together (one future for the lot, no task per
+line), so a batch costs about one round trip, not one per line. The answer
+is NDJSON too, one line per input
 line in order, each with its own status: a bad line fails alone. Each line is
 checked as its route checks a request: the scope, the fields, and the account
 it acts for (gateway/writes.py `authorize`).
@@ -14,10 +16,9 @@ is many; retry the lines that failed instead.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,15 +26,15 @@ from gateway.auth import ApiKey
 from gateway.exchange_commands import BY_NAME, WRITE, Command
 from gateway.json_body import check_media_type, parse_object
 from gateway.problems import Problem
-from gateway.producer import Delivery, KafkaUnavailable
+from gateway.producer import Delivery, DeliveryBatch, KafkaUnavailable
 from gateway.services import Services, admitted
 from gateway.writes import (
     Prepared,
     accepted_body,
+    assign_ids,
     authorize,
     correlation_id_of,
     prepare,
-    send,
     validate,
 )
 
@@ -60,12 +61,22 @@ async def _prepare_line(
     request_model, path_model = validate(command, fields, path, path_in_body=True)
     await authorize(services, key, command, request_model, path_model, path_in_body=True)
     return prepare(
-        command, request_model, path_model, producer_id=key.key_id, correlation_id=correlation_id
+        command,
+        request_model,
+        path_model,
+        producer_id=key.key_id,
+        correlation_id=correlation_id,
+        ids=assign_ids(command),
     )
 
 
 def _error_line(line: int, problem: Problem) -> dict[str, Any]:
     return {"line": line, "status": problem.status, "error": problem.body()}
+
+
+def _refused_line(line: int, prepared: Prepared, reason: str) -> dict[str, Any]:
+    refused = Problem(503, "kafka-unavailable", f"not accepted: {reason}")
+    return {**_error_line(line, refused), **prepared.ids}
 
 
 async def batch_endpoint(request: Request) -> Response:
@@ -87,28 +98,44 @@ async def batch_endpoint(request: Request) -> Response:
     if not numbered:
         raise Problem(400, "empty-batch", "send one JSON command per line")
 
-    results: dict[int, dict[str, Any]] = {}
-    in_flight: list[tuple[int, Prepared, asyncio.Task[Delivery]]] = []
-    for n, raw in numbered:
-        try:
-            prepared = await _prepare_line(raw, services, key, correlation_id)
-        except Problem as problem:
-            results[n] = _error_line(n, problem)
-            continue
-        in_flight.append((n, prepared, asyncio.ensure_future(send(services, prepared))))
+    results: list[dict[str, Any]] = []
+    produced: list[tuple[int, Prepared]] = []  # (index in results, line)
+    deliveries = DeliveryBatch()
+    producer = services.producer
+    with services.backlog.holding(len(numbered)):
+        for n, raw in numbered:
+            try:
+                prepared = await _prepare_line(raw, services, key, correlation_id)
+                producer.produce(
+                    prepared.command.topic.name,
+                    prepared.partition_key,
+                    prepared.value,
+                    deliveries.settler(len(results)),
+                )
+            except Problem as problem:
+                results.append(_error_line(n, problem))
+                continue
+            except KafkaUnavailable as refused:
+                results.append(_refused_line(n, prepared, str(refused)))
+                continue
+            produced.append((len(results), prepared))
+            results.append({"line": n})
+        outcomes = await deliveries.settled(producer.report_wait_s)
 
-    outcomes = await asyncio.gather(*(task for _, _, task in in_flight), return_exceptions=True)
-    for (n, prepared, _), outcome in zip(in_flight, outcomes, strict=True):
+    metrics = services.metrics
+    for index, prepared in produced:
+        outcome = outcomes.get(index, KafkaUnavailable("no delivery report in time"))
+        topic = prepared.command.topic.name
+        line = results[index]["line"]
         if isinstance(outcome, Delivery):
-            results[n] = {"line": n, "status": 202, **accepted_body(prepared, outcome)}
-        elif isinstance(outcome, KafkaUnavailable):
-            refused = Problem(503, "kafka-unavailable", f"not accepted: {outcome}")
-            results[n] = {**_error_line(n, refused), **prepared.ids}
+            results[index] = {"line": line, "status": 202, **accepted_body(prepared, outcome)}
+            metrics.produce_latency.labels(topic).observe(outcome.latency_s)
         else:
-            raise outcome
+            results[index] = _refused_line(line, prepared, str(outcome))
+            metrics.produce_failures.labels(topic).inc()
 
-    body = "".join(json.dumps(results[n], ensure_ascii=False) + "\n" for n, _ in numbered)
+    body = b"".join(orjson.dumps(result) + b"\n" for result in results)
     headers = {}
-    if any(r["status"] == 503 for r in results.values()):
+    if any(r["status"] == 503 for r in results):
         headers["Retry-After"] = str(services.config.unavailable_retry_after_s)
     return Response(body, 200, media_type=NDJSON, headers=headers)

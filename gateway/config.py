@@ -22,6 +22,11 @@ class GatewayConfig:
     replicated_delivery_timeout_ms: int = 15000
     # What a 503 tells a client to wait before trying again.
     unavailable_retry_after_s: int = 2
+    # Records one process may await Kafka's reports for; past it a write is a
+    # 503 before anything is produced (gateway/backlog.py). A process acks
+    # ~3,000 single orders or ~30,000 batch lines a second: this is seconds
+    # of work, about what the delivery timeout allows a record to wait.
+    max_pending_records: int = 20_000
     max_body_bytes: int = 64 * 1024
     # A request's body must have arrived this long after the request began;
     # past it the answer is a 408 and the connection is closed.
@@ -36,6 +41,10 @@ class GatewayConfig:
     # The longest a request waits for a Redis reply (rate limit, idempotency,
     # read models); past it the request is a 503 with Retry-After.
     redis_timeout_s: float = 2.0
+    # Redis connections one process opens at most; a request waits for a
+    # free one within redis_timeout_s (redis-py's own pool refuses the 101st
+    # at once: under load, those were 503s).
+    redis_max_connections: int = 128
     # SSE comment lines keep proxies from closing a quiet market's stream.
     stream_keepalive_s: float = 15.0
     # Every SSE stream ends after this long (a clean end, then a client's

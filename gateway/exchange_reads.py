@@ -14,12 +14,13 @@ from typing import Annotated, Any
 from pydantic import Field
 from redis.asyncio.client import PubSub
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.access import ACCOUNT, acts_for, owned
 from gateway.exchange_commands import READ
 from gateway.exchange_requests import AccountId, OrderId, Symbol
 from gateway.fields import QueryParameters
+from gateway.json_response import JSONResponse
 from gateway.parameters import parameters
 from gateway.problems import Problem
 from gateway.services import Services, admitted

@@ -6,8 +6,9 @@ import asyncio
 
 from redis.exceptions import RedisError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from gateway.json_response import JSONResponse
 from gateway.services import Services
 
 

@@ -1,27 +1,32 @@
 """Idempotency-Key: a retried request gets the first answer and writes nothing new.
 
 Per (API key, Idempotency-Key) Redis holds one entry with the fingerprint of
-the request that claimed it and one of three states:
+the request that claimed it, the ids its record carries (event id, order
+id...) and one of three states:
 
 - pending: a request is producing now; a duplicate gets 409 (retry later).
-- failed:  Kafka did not acknowledge; the next retry takes the entry over and
-           reuses the same event and order ids, so if the "failed" record did
-           reach the log after all, processors drop the retry as a duplicate.
+           Past `pending_until` (its gateway died, or lost Redis after
+           Kafka's ack) the next retry takes the entry over.
+- failed:  Kafka did not acknowledge; the next retry takes the entry over.
 - done:    the answer is stored and replayed for the TTL.
 
-A different request under the same key is a 409. Claiming is one Lua script,
-so two gateways racing on a key cannot both win.
+A retry that takes an entry over reuses its ids, so if the earlier record
+reached the log after all, processors drop the retry as a duplicate. A
+different request under the same key is a 409. Claiming runs inside the write
+path's one Redis script (gateway/admission.py), so two gateways racing on a
+key cannot both win.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import redis.asyncio as aioredis
 
 from gateway.problems import Problem
@@ -31,26 +36,37 @@ MAX_KEY_LENGTH = 255
 # strip the spaces around a value). /openapi.json states the same pattern.
 KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
 
-_CLAIM = """
-local raw = redis.call('GET', KEYS[1])
-if not raw then
-  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-  return {'claimed', ''}
+# `claim(key, fingerprint, token, ids_json, pending_ms, ttl_ms)` -> {outcome, raw}:
+# raw is the entry as it was (replay: the stored answer; a takeover: its ids).
+CLAIM_FUNCTION = """
+local function claim(key, fingerprint, token, ids, pending_ms, ttl_ms)
+  local time = redis.call('TIME')
+  local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local raw = redis.call('GET', key)
+  local entry
+  if raw then
+    entry = cjson.decode(raw)
+    if entry.fingerprint ~= fingerprint then
+      return {'conflict', ''}
+    end
+    if entry.state == 'done' then
+      return {'replay', raw}
+    end
+    -- An entry from before pending_until existed is held until its TTL ends.
+    local held_until = entry.pending_until or math.huge
+    if entry.state == 'pending' and held_until > now_ms then
+      return {'in_flight', ''}
+    end
+  else
+    entry = {fingerprint = fingerprint, ids = cjson.decode(ids)}
+    raw = ''
+  end
+  entry.state = 'pending'
+  entry.token = token
+  entry.pending_until = now_ms + pending_ms
+  redis.call('SET', key, cjson.encode(entry), 'PX', ttl_ms)
+  return {'claimed', raw}
 end
-local entry = cjson.decode(raw)
-if entry.fingerprint ~= ARGV[1] then
-  return {'conflict', ''}
-end
-if entry.state == 'done' then
-  return {'replay', raw}
-end
-if entry.state == 'pending' then
-  return {'in_flight', ''}
-end
-entry.state = 'pending'
-entry.token = ARGV[2]
-redis.call('SET', KEYS[1], cjson.encode(entry), 'PX', ARGV[4])
-return {'claimed', raw}
 """
 
 # Only the holder of the claim (its token) may settle the entry.
@@ -67,8 +83,8 @@ return 1
 def request_fingerprint(method: str, path: str, body: Any) -> str:
     """sha256 of what makes two requests "the same": method, path and the JSON
     body in canonical form (key order and whitespace do not matter)."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(f"{method.upper()} {path}\n".encode() + canonical).hexdigest()
 
 
 def storage_key(namespace: str, api_key_id: str, idempotency_key: str) -> str:
@@ -101,33 +117,39 @@ class Claim:
     storage_key: str
     fingerprint: str
     token: str
-    # Ids reserved by an earlier failed attempt, to be reused.
+    # Ids an earlier attempt under this key gave its record, to be reused
+    # (empty when this request is the first).
     reserved_ids: dict[str, str]
 
 
 class IdempotencyStore:
-    def __init__(self, client: aioredis.Redis, namespace: str, ttl_s: int, pending_ttl_s: int):
-        self._client = client
+    """Contract: `claim_arguments` and `claimed` are the two halves of a claim
+    (the script runs in gateway/admission.py); a Claim must then be settled
+    with `complete` or `fail`, by its holder only."""
+
+    def __init__(self, client: aioredis.Redis, namespace: str, ttl_s: int, pending_s: int):
         self._namespace = namespace
         self._ttl_ms = ttl_s * 1000
-        # A crashed gateway must not hold a key for a day: pending entries
-        # expire soon after any delivery could still be reported.
-        self._pending_ttl_ms = pending_ttl_s * 1000
-        self._claim = client.register_script(_CLAIM)
+        # A request that took the key holds it this long; after that a retry
+        # takes it over (with the same ids), so a crashed gateway's keys do
+        # not wait out the whole TTL.
+        self._pending_ms = pending_s * 1000
         self._settle = client.register_script(_SETTLE)
 
-    async def claim(
-        self, api_key_id: str, idempotency_key: str, fingerprint: str
-    ) -> Claim | StoredAnswer:
-        """Claim the key, or return the stored answer to replay; 409 otherwise."""
+    def claim_arguments(
+        self, api_key_id: str, idempotency_key: str, fingerprint: str, ids: Mapping[str, str]
+    ) -> tuple[str, list[str | int]]:
+        """The entry's Redis key and the rest of `claim`'s arguments."""
         key = storage_key(self._namespace, api_key_id, idempotency_key)
         token = secrets.token_hex(16)
-        pending = json.dumps(
-            {"state": "pending", "fingerprint": fingerprint, "token": token, "ids": {}}
-        )
-        outcome, raw = await self._claim(
-            keys=[key], args=[fingerprint, token, pending, self._pending_ttl_ms]
-        )
+        return key, [fingerprint, token, _json(ids), self._pending_ms, self._ttl_ms]
+
+    @staticmethod
+    def claimed(
+        key: str, arguments: list[str | int], outcome: Any, raw: Any
+    ) -> Claim | StoredAnswer:
+        """What `claim`'s answer means: this request's Claim, or the stored
+        answer to replay; 409 otherwise."""
         outcome = outcome.decode() if isinstance(outcome, bytes) else outcome
         if outcome == "conflict":
             raise Problem(
@@ -142,9 +164,10 @@ class IdempotencyStore:
                 "a request with this Idempotency-Key is still being processed; retry shortly",
                 headers={"Retry-After": "1"},
             )
-        entry = json.loads(raw) if raw else {}
+        entry = orjson.loads(raw) if raw else {}
         if outcome == "replay":
             return StoredAnswer(int(entry["status"]), entry["body"])
+        fingerprint, token = str(arguments[0]), str(arguments[1])
         ids = entry.get("ids") or {}
         return Claim(key, fingerprint, token, {str(k): str(v) for k, v in ids.items()})
 
@@ -156,9 +179,7 @@ class IdempotencyStore:
             "status": status,
             "body": body,
         }
-        await self._settle(
-            keys=[claim.storage_key], args=[claim.token, json.dumps(entry), self._ttl_ms]
-        )
+        await self._settle(keys=[claim.storage_key], args=[claim.token, _json(entry), self._ttl_ms])
 
     async def fail(self, claim: Claim, ids: dict[str, str]) -> None:
         """Kafka did not acknowledge: free the key for a retry that reuses `ids`."""
@@ -168,6 +189,8 @@ class IdempotencyStore:
             "token": claim.token,
             "ids": ids,
         }
-        await self._settle(
-            keys=[claim.storage_key], args=[claim.token, json.dumps(entry), self._ttl_ms]
-        )
+        await self._settle(keys=[claim.storage_key], args=[claim.token, _json(entry), self._ttl_ms])
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()

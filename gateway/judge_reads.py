@@ -16,11 +16,12 @@ from typing import Any
 
 from redis.asyncio.client import PubSub
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.access import LEARNER, acts_for, owned
 from gateway.auth import ApiKey
 from gateway.issued import IssuedSubmissions
+from gateway.json_response import JSONResponse
 from gateway.judge_commands import READ
 from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.judge_writes import issued_submissions, judge_read_model

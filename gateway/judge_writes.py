@@ -14,24 +14,25 @@ is answered, so that a read of it waits for the projector.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import judge_commands
+from gateway.auth import authenticate
 from gateway.exchange_commands import Command
 from gateway.issued import IssuedSubmissions
 from gateway.json_body import check_media_type, parse_object
 from gateway.judge_requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
 from gateway.problems import Problem
-from gateway.services import Services, admitted
+from gateway.services import Services
 from gateway.writes import authorize, validate, write_command
 from projections.judge_read import JudgeReadModel
 
@@ -57,7 +58,7 @@ async def _remember_issued(services: Services, accepted: Response) -> None:
     202 into an error that invites a duplicate: the read of this id then
     answers 404 until the projector shows it, and the client asks again.
     """
-    submission_id = json.loads(bytes(accepted.body))["submission_id"]
+    submission_id = orjson.loads(bytes(accepted.body))["submission_id"]
     try:
         await issued_submissions(services).remember(submission_id)
     except RedisError as exc:
@@ -120,7 +121,8 @@ def judge_command_endpoint(command: Command) -> Endpoint:
     resolve = RESOLVERS[command.name]
 
     async def endpoint(request: Request) -> Response:
-        services, key = await admitted(request, command.scope)
+        services: Services = request.state.services
+        key = authenticate(request, services.api_keys, command.scope)
         check_media_type(request.headers.get("content-type"))
         body = parse_object(await request.body(), empty_is={})
         check_sizes(body)
@@ -128,7 +130,7 @@ def judge_command_endpoint(command: Command) -> Endpoint:
         await authorize(services, key, command, request_model, path_model, path_in_body=False)
         resolved = await resolve(judge_read_model(services), request_model, path_model)
         response = await write_command(
-            request, services, key.key_id, command, body, request_model, path_model, resolved
+            request, services, key, command, body, request_model, path_model, resolved
         )
         if response.status_code == 202 and "submission_id" in command.assigns:
             await _remember_issued(services, response)

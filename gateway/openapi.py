@@ -7,9 +7,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
+from gateway.json_response import JSONResponse
 from gateway.operation import Operation
 
 _PROBLEM_SCHEMA = {

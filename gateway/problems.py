@@ -6,10 +6,10 @@ HTTPException and pydantic's ValidationError into application/problem+json.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,7 +72,7 @@ class Problem(Exception):
 
 def problem_response(problem: Problem, instance: str | None = None) -> Response:
     return Response(
-        json.dumps(problem.body(instance), ensure_ascii=False),
+        orjson.dumps(problem.body(instance)),
         status_code=problem.status,
         media_type=PROBLEM_JSON,
         headers=problem.headers,

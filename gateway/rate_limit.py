@@ -10,40 +10,50 @@ agreement. A key may send `burst` requests at once, then one per
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
 from gateway.auth import ApiKey, RateLimit
 from gateway.problems import Problem
 
-_GCRA = """
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
-local allow_from = tat + interval - burst * interval
-if allow_from > now then
-  return {0, allow_from - now}
+# `spend(key, interval_us, burst)`: 0 if the request may pass (and counted),
+# else the microseconds until it may. A Lua function, so the write path's
+# admission script (gateway/admission.py) runs the same limit.
+GCRA_FUNCTION = """
+local function spend(key, interval, burst)
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local tat = tonumber(redis.call('GET', key)) or now
+  if tat < now then tat = now end
+  local allow_from = tat + interval - burst * interval
+  if allow_from > now then
+    return allow_from - now
+  end
+  local new_tat = tat + interval
+  local ttl_ms = math.ceil((new_tat - now) / 1000) + 1
+  redis.call('SET', key, string.format('%d', new_tat), 'PX', ttl_ms)
+  return 0
 end
-local new_tat = tat + interval
-local ttl_ms = math.ceil((new_tat - now) / 1000) + 1
-redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', ttl_ms)
-return {1, 0}
 """
 
+_GCRA = GCRA_FUNCTION + "return spend(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))\n"
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    retry_after_s: float
+
+def limited(key: ApiKey, wait_us: int) -> Problem:
+    """The 429 for a key that must wait `wait_us` microseconds."""
+    retry_after = max(1, math.ceil(wait_us / 1_000_000))
+    return Problem(
+        429,
+        "rate-limited",
+        f"rate limit of key {key.key_id!r} exceeded; retry in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 class RateLimiter:
-    """Contract: `check` spends one request of the key's allowance, or says how
-    long to wait; it never lets more than `burst` through at once."""
+    """Contract: `enforce` spends one request of the key's allowance, or raises
+    the 429 saying how long to wait; it never lets more than `burst` through
+    at once."""
 
     def __init__(self, client: aioredis.Redis, namespace: str, default: RateLimit) -> None:
         self._client = client
@@ -51,21 +61,15 @@ class RateLimiter:
         self._default = default
         self._script = client.register_script(_GCRA)
 
-    async def check(self, key: ApiKey) -> Decision:
+    def storage_key(self, key: ApiKey) -> str:
+        return self._prefix + key.key_id
+
+    def arguments(self, key: ApiKey) -> tuple[int, int]:
+        """`spend`'s interval (microseconds) and burst for this key."""
         limit = key.rate_limit or self._default
-        interval_us = 60_000_000 // max(1, limit.per_minute)
-        allowed, wait_us = await self._script(
-            keys=[self._prefix + key.key_id], args=[interval_us, max(1, limit.burst)]
-        )
-        return Decision(bool(allowed), int(wait_us) / 1_000_000)
+        return 60_000_000 // max(1, limit.per_minute), max(1, limit.burst)
 
     async def enforce(self, key: ApiKey) -> None:
-        decision = await self.check(key)
-        if not decision.allowed:
-            retry_after = max(1, math.ceil(decision.retry_after_s))
-            raise Problem(
-                429,
-                "rate-limited",
-                f"rate limit of key {key.key_id!r} exceeded; retry in {retry_after} s",
-                headers={"Retry-After": str(retry_after)},
-            )
+        wait_us = int(await self._script(keys=[self.storage_key(key)], args=self.arguments(key)))
+        if wait_us:
+            raise limited(key, wait_us)

@@ -33,7 +33,8 @@ _WRITE_RESPONSES = {
     415: "not JSON",
     422: "invalid fields, named in `errors`",
     429: "rate limited (Retry-After)",
-    503: "Kafka, or Redis, did not answer in time (Retry-After)",
+    503: "not accepted: Kafka did not acknowledge, Redis did not answer in time, or the "
+    "gateway is overloaded (Retry-After)",
 }
 _READ_RESPONSES = {
     200: "found",

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from starlette.requests import Request
 
+from gateway.admission import WriteAdmission
 from gateway.auth import ApiKey, ApiKeyStore, RateLimit, authenticate
+from gateway.backlog import Backlog
 from gateway.config import GatewayConfig
 from gateway.idempotency import IdempotencyStore
 from gateway.metrics import GatewayMetrics
@@ -33,6 +35,8 @@ class Services:
     api_keys: ApiKeyStore
     rate_limiter: RateLimiter
     idempotency: IdempotencyStore
+    admission: WriteAdmission
+    backlog: Backlog
     exchange: ExchangeReadModel
     metrics: GatewayMetrics
 
@@ -43,14 +47,26 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     producer = CommandProducer(settings.kafka_bootstrap, config.delivery_timeout_ms)
     producer.start()
-    client = aioredis.Redis.from_url(
+    # Requests wait (bounded) for a connection rather than fail at a full pool.
+    pool = aioredis.BlockingConnectionPool.from_url(
         settings.redis_url,
+        max_connections=config.redis_max_connections,
+        timeout=config.redis_timeout_s,
         socket_connect_timeout=config.readiness_timeout_s,
         socket_timeout=config.redis_timeout_s,
         health_check_interval=30,
     )
-    # Pending idempotency entries outlive any delivery report that may still come.
-    pending_ttl_s = config.delivery_timeout_ms // 1000 + 30
+    client = aioredis.Redis(connection_pool=pool)
+    rate_limiter = RateLimiter(
+        client, settings.namespace, RateLimit(config.default_rate_per_minute, config.default_burst)
+    )
+    # A claim is held while any delivery report may still come.
+    idempotency = IdempotencyStore(
+        client,
+        settings.namespace,
+        config.idempotency_ttl_s,
+        config.delivery_timeout_ms // 1000 + 30,
+    )
     try:
         yield Services(
             settings=settings,
@@ -58,19 +74,16 @@ async def open_services(
             producer=producer,
             redis=client,
             api_keys=ApiKeyStore(settings.api_keys_file),
-            rate_limiter=RateLimiter(
-                client,
-                settings.namespace,
-                RateLimit(config.default_rate_per_minute, config.default_burst),
-            ),
-            idempotency=IdempotencyStore(
-                client, settings.namespace, config.idempotency_ttl_s, pending_ttl_s
-            ),
+            rate_limiter=rate_limiter,
+            idempotency=idempotency,
+            admission=WriteAdmission(client, rate_limiter, idempotency),
+            backlog=Backlog(config.max_pending_records, config.unavailable_retry_after_s),
             exchange=ExchangeReadModel(client, settings.namespace),
             metrics=metrics,
         )
     finally:
         await client.aclose()
+        await pool.aclose()
         # close() flushes what is still queued: off the loop, it may take seconds.
         await asyncio.to_thread(producer.close)
 

@@ -1,22 +1,29 @@
 """The write path: request -> validated command -> sealed record -> Kafka ack -> 202.
 
 `prepare` is the part both a single route and a batch line share: validate,
-assign ids, seal the envelope, encode. `command_endpoint` adds what only a
-single request has: auth, rate limit, Idempotency-Key.
+assign ids, seal the envelope, encode. `write_command` adds what only a
+single request has: the rate limit and the Idempotency-Key, in one Redis
+round trip (gateway/admission.py), and the answer stored after Kafka's ack.
+
+A 503 means Kafka did not acknowledge the record; once it has, the answer is
+a 202 whatever else fails.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from redis.exceptions import RedisError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.access import ACCOUNT, acts_for_command, owned
-from gateway.auth import ApiKey
+from gateway.admission import IdempotentRequest
+from gateway.auth import ApiKey, authenticate
 from gateway.exchange_commands import Command
 from gateway.idempotency import (
     Claim,
@@ -25,13 +32,16 @@ from gateway.idempotency import (
     validate_idempotency_key,
 )
 from gateway.json_body import check_media_type, parse_object
+from gateway.json_response import JSONResponse
 from gateway.operation import Endpoint
 from gateway.problems import Problem, field_errors
 from gateway.producer import Delivery, KafkaUnavailable
 from gateway.records import build_record, new_event_id, now_micros
-from gateway.services import Services, admitted
+from gateway.services import Services
 from schemas.envelope import Record
 from schemas.registry import registry
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,16 @@ async def authorize(
         owned(key, ACCOUNT, "order", order, where="body" if path_in_body else "path")
 
 
+def assign_ids(command: Command) -> dict[str, str]:
+    """The ids the gateway gives a command's record: its event id and those
+    the command assigns (an order id), ULIDs sortable by time."""
+    now = now_micros()
+    ids = {"event_id": new_event_id(now)}
+    for name in command.assigns:
+        ids[name] = new_event_id(now)
+    return ids
+
+
 def prepare(
     command: Command,
     request_model: Any,
@@ -100,14 +120,9 @@ def prepare(
     *,
     producer_id: str,
     correlation_id: str | None,
-    reserved_ids: Mapping[str, str] | None = None,
+    ids: Mapping[str, str],
 ) -> Prepared:
     recorded_at = now_micros()
-    ids = dict(reserved_ids or {})
-    ids.setdefault("event_id", new_event_id(recorded_at))
-    for name in command.assigns:
-        # Order ids are ULIDs too: sortable by placement time.
-        ids.setdefault(name, new_event_id(recorded_at))
     payload = command.payload(request_model, path_model, ids)
     partition_key = str(payload[command.topic.key])
     record = build_record(
@@ -120,7 +135,7 @@ def prepare(
         occurred_at=request_model.occurred_at,
         recorded_at=recorded_at,
     )
-    return Prepared(command, record, registry().encode(record), partition_key, ids)
+    return Prepared(command, record, registry().encode(record), partition_key, dict(ids))
 
 
 def accepted_body(prepared: Prepared, delivery: Delivery) -> dict[str, Any]:
@@ -169,59 +184,80 @@ def correlation_id_of(request: Request) -> str | None:
     return value
 
 
+def idempotent_request(request: Request, body: Any) -> IdempotentRequest | None:
+    """The request's Idempotency-Key and fingerprint, if it sent one (else None)."""
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is None:
+        return None
+    return IdempotentRequest(
+        validate_idempotency_key(idempotency_key),
+        request_fingerprint(request.method, request.url.path, body),
+    )
+
+
 async def write_command(
     request: Request,
     services: Services,
-    producer_id: str,
+    key: ApiKey,
     command: Command,
     body: dict[str, Any],
     request_model: BaseModel,
     path_model: BaseModel | None,
     resolved: Mapping[str, Any] | None = None,
 ) -> Response:
-    """Write a validated command: Idempotency-Key, produce, 202 with where it landed.
+    """Write a validated command: rate limit and Idempotency-Key, produce, 202
+    with where it landed.
 
     `resolved` holds fields the gateway decided (a problem's revision, say):
     they go into the record and into the answer.
     """
     correlation_id = correlation_id_of(request)
-    claim: Claim | None = None
-    idempotency_key = request.headers.get("idempotency-key")
-    if idempotency_key is not None:
-        fingerprint = request_fingerprint(request.method, request.url.path, body)
-        outcome = await services.idempotency.claim(
-            producer_id, validate_idempotency_key(idempotency_key), fingerprint
-        )
-        if isinstance(outcome, StoredAnswer):
+    idempotent = idempotent_request(request, body)
+    ids = assign_ids(command)
+    with services.backlog.holding(1):
+        admitted = await services.admission.admit(key, ids, idempotent)
+        if isinstance(admitted, StoredAnswer):
             return JSONResponse(
-                outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
+                admitted.body, admitted.status, headers={"Idempotent-Replayed": "true"}
             )
-        claim = outcome
-
-    prepared = prepare(
-        _with_resolved(command, resolved) if resolved else command,
-        request_model,
-        path_model,
-        producer_id=producer_id,
-        correlation_id=correlation_id,
-        reserved_ids=claim.reserved_ids if claim else None,
-    )
-    try:
-        delivery = await send(services, prepared)
-    except KafkaUnavailable as exc:
+        claim = admitted
         if claim is not None:
-            await services.idempotency.fail(claim, prepared.ids)
-        raise unavailable(services, str(exc), prepared.ids) from exc
-    except BaseException:
-        # Cancelled (client gone) or worse: the record may still reach the
-        # log, so a retry must reuse these ids rather than wait out a pending claim.
-        if claim is not None:
-            await services.idempotency.fail(claim, prepared.ids)
-        raise
+            ids.update(claim.reserved_ids)
+        prepared = prepare(
+            _with_resolved(command, resolved) if resolved else command,
+            request_model,
+            path_model,
+            producer_id=key.key_id,
+            correlation_id=correlation_id,
+            ids=ids,
+        )
+        try:
+            delivery = await send(services, prepared)
+        except KafkaUnavailable as exc:
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise unavailable(services, str(exc), prepared.ids) from exc
+        except BaseException:
+            # Cancelled (client gone) or worse: the record may still reach the
+            # log, so a retry must reuse these ids rather than wait out a pending claim.
+            if claim is not None:
+                await services.idempotency.fail(claim, prepared.ids)
+            raise
     answer = {**accepted_body(prepared, delivery), **(resolved or {})}
     if claim is not None:
-        await services.idempotency.complete(claim, 202, answer)
+        await _store_answer(services, claim, answer)
     return JSONResponse(answer, 202)
+
+
+async def _store_answer(services: Services, claim: Claim, answer: dict[str, Any]) -> None:
+    """Kafka has the record, so the answer is a 202 even if Redis fails now:
+    the claim then stays pending until its time is up, and a retry after
+    that takes it over with the same ids, which processors drop as a
+    duplicate."""
+    try:
+        await services.idempotency.complete(claim, 202, answer)
+    except RedisError as exc:
+        log.warning("could not store the answer of event %s: %s", answer.get("event_id"), exc)
 
 
 def _with_resolved(command: Command, resolved: Mapping[str, Any]) -> Command:
@@ -252,14 +288,13 @@ def _merge_query(command: Command, body: dict[str, Any], request: Request) -> di
 
 def command_endpoint(command: Command) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        services, key = await admitted(request, command.scope)
+        services: Services = request.state.services
+        key = authenticate(request, services.api_keys, command.scope)
         check_media_type(request.headers.get("content-type"))
         body = _merge_query(command, parse_object(await request.body(), empty_is={}), request)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
         await authorize(services, key, command, request_model, path_model, path_in_body=False)
-        return await write_command(
-            request, services, key.key_id, command, body, request_model, path_model
-        )
+        return await write_command(request, services, key, command, body, request_model, path_model)
 
     endpoint.__name__ = command.name
     endpoint.__doc__ = command.summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -100,3 +101,31 @@ async def test_empty_batch_and_idempotency_key_are_refused(gateway: Gateway) -> 
 async def test_batch_needs_a_key(gateway: Gateway) -> None:
     response = await gateway.client.post("/v1/exchange/batch", content=b"{}", headers=NDJSON)
     assert response.status_code == 401
+
+
+async def test_a_batch_is_produced_without_a_task_per_line(gateway: Gateway) -> None:
+    loop = asyncio.get_running_loop()
+    tasks = 0
+
+    def counting_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> Any:
+        nonlocal tasks
+        tasks += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    account = unique()
+    body = ndjson(
+        *({"command": "deposit", "account_id": account, "amount": n} for n in range(1, 501))
+    )
+    loop.set_task_factory(counting_factory)
+    try:
+        response = await gateway.client.post(
+            "/v1/exchange/batch", content=body, headers={**gateway.key(), **NDJSON}
+        )
+    finally:
+        loop.set_task_factory(None)
+    lines = results(response.text)
+    assert [r["status"] for r in lines] == [202] * 500
+    # One account, one partition: the log keeps the batch's order, each line once.
+    offsets = [r["offset"] for r in lines]
+    assert offsets == list(range(offsets[0], offsets[0] + 500))
+    assert tasks < 10, tasks
