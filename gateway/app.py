@@ -9,6 +9,7 @@ projector's SQL endpoint, as `request.state.analytics`.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
@@ -90,4 +91,5 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
     )
     app.state.metrics = metrics
     app.state.openapi = openapi_document(ops)
+    app.state.process = secrets.token_hex(6)
     return app

@@ -1,4 +1,9 @@
-"""/healthz (the process answers) and /readyz (it can do its job: Kafka and Redis reachable)."""
+"""/healthz (the process answers) and /readyz (it can do its job: Kafka and Redis reachable).
+
+/readyz names the gateway process that answered (a random id drawn when its
+app was made), so whoever starts several on one port can tell when each of
+them is ready (infra/platform.py).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,11 @@ async def readyz(request: Request) -> Response:
     checks = {"kafka": "ok" if kafka else "unreachable", "redis": "ok" if redis else "unreachable"}
     ready = kafka and redis
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
+        {
+            "status": "ready" if ready else "not ready",
+            "checks": checks,
+            "process": request.app.state.process,
+        },
         200 if ready else 503,
         headers={} if ready else {"Retry-After": str(services.config.unavailable_retry_after_s)},
     )

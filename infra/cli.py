@@ -52,7 +52,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     key = _dev_api_key(settings)
     try:
-        platform.up(settings, workers=args.workers)
+        platform.up(settings, workers=args.workers, gateway_workers=args.gateway_workers)
     except processes.ServiceNotReady as failure:
         print(f"onelog is not up: {failure}\n(`onelog down` stops what did start)", file=sys.stderr)
         return 1
@@ -225,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="start Kafka, Redis, workers, projector and gateway")
     up.add_argument("--brokers", type=int, choices=(1, 3), help="Kafka brokers (default 1)")
     up.add_argument("--workers", type=int, default=1, help="Faust worker processes")
+    up.add_argument(
+        "--gateway-workers", type=int, default=1, help="gateway processes on the gateway's port"
+    )
     up.set_defaults(run=cmd_up)
     sub.add_parser("down", help="stop everything").set_defaults(run=cmd_down)
     sub.add_parser("status", help="what runs").set_defaults(run=cmd_status)

@@ -8,7 +8,10 @@ only once every part answers as ready, not merely has a pid.
 
 from __future__ import annotations
 
+import json
 import sys
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -117,7 +120,10 @@ def start_projector(settings: Settings) -> processes.ServiceProcess:
     return proc
 
 
-def start_gateway(settings: Settings) -> processes.ServiceProcess:
+def start_gateway(settings: Settings, workers: int = 1) -> processes.ServiceProcess:
+    """uvicorn on uvloop and httptools; with workers > 1, that many processes
+    on the one port (uvicorn's supervisor, which restarts a worker that dies);
+    returns once every one of them answers /readyz."""
     proc = processes.start(
         settings.state_dir,
         GATEWAY,
@@ -131,18 +137,42 @@ def start_gateway(settings: Settings) -> processes.ServiceProcess:
             settings.gateway_host,
             "--port",
             str(settings.gateway_port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
             "--no-access-log",
+            # Nothing sits in front of it: no X-Forwarded-* header is to be trusted.
+            "--no-proxy-headers",
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         env=settings_env(settings),
         cwd=REPO_ROOT,
     )
     readyz = readiness.http_url(settings.gateway_host, settings.gateway_port, "/readyz")
-    processes.wait_ready(
-        proc,
-        lambda: listens_on(proc.pid, settings.gateway_port) and readiness.http_ok(readyz),
-        timeout=60,
-    )
+    answered: set[str] = set()
+
+    def every_process_ready() -> bool:
+        if not listens_on(proc.pid, settings.gateway_port):
+            return False
+        # Each probe is a new connection, which the kernel hands to one of
+        # the processes sharing the socket: ready once each has answered.
+        for _ in range(2 * workers):
+            answered.update(_gateway_process_ready(readyz))
+        return len(answered) >= workers
+
+    processes.wait_ready(proc, every_process_ready, timeout=60)
     return proc
+
+
+def _gateway_process_ready(readyz: str) -> set[str]:
+    """The id of the gateway process that answered /readyz as ready, if one did
+    ("" for a gateway from before /readyz named its process)."""
+    try:
+        with urllib.request.urlopen(readyz, timeout=readiness.PROBE_TIMEOUT_S) as response:
+            return {str(json.load(response).get("process", ""))}
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return set()
 
 
 @dataclass(frozen=True)
@@ -186,7 +216,7 @@ def status(settings: Settings) -> list[ServiceStatus]:
     ]
 
 
-def up(settings: Settings, workers: int = 1) -> None:
+def up(settings: Settings, workers: int = 1, gateway_workers: int = 1) -> None:
     """Start what is not running and return once every part is ready; raise
     processes.ServiceNotReady naming the first part that is not."""
     start_infrastructure(settings)
@@ -196,7 +226,7 @@ def up(settings: Settings, workers: int = 1) -> None:
     # and wait for them last.
     started = [start_worker(settings, index) for index in range(1, workers + 1)]
     projector = start_projector(settings)
-    start_gateway(settings)
+    start_gateway(settings, gateway_workers)
     wait_for_catalog(settings, projector)
     for index, worker in enumerate(started, start=1):
         wait_for_worker(settings, worker, index)
