@@ -129,29 +129,45 @@ class LogSource:
         return sizes
 
     def poll(self, max_records: int, timeout: float) -> list[LogRecord]:
-        """Up to max_records records, in log order per partition."""
+        """Up to max_records records, in log order per partition: what is
+        already fetched at once, else waiting at most `timeout` for the first.
+
+        Not `consume(max_records, timeout)` alone: librdkafka's batch call
+        waits out the whole timeout unless max_records arrive, which put a
+        whole poll timeout on every live record's path to Redis.
+        """
+        consumer = self._consumer
+        messages = consumer.consume(max_records, 0)
+        if not messages:
+            first = consumer.poll(timeout)
+            if first is None:
+                return []
+            messages = [first, *consumer.consume(max_records - 1, 0)]
         records = []
-        for message in self._consumer.consume(max_records, timeout):
+        stops, done = self._stop, self._done
+        for message in messages:
             error = message.error()
-            stream = (message.topic() or "", message.partition() or 0)
             if error is not None:
                 if error.code() == KafkaError._PARTITION_EOF:
-                    self._done.add(stream)
+                    done.add((message.topic() or "", message.partition() or 0))
                     continue
                 raise KafkaException(error)
-            offset = message.offset() or 0
-            stop = self._stop.get(stream)
-            if stop is not None and offset >= stop:
-                self._reached_stop(stream)
-                continue
-            self._done.discard(stream)
-            _, timestamp = message.timestamp()
-            topic, partition = stream
+            topic, partition, offset = message.topic(), message.partition(), message.offset()
+            assert topic is not None and partition is not None and offset is not None
+            if stops:
+                stop = stops.get((topic, partition))
+                if stop is not None and offset >= stop:
+                    self._reached_stop((topic, partition))
+                    continue
+            if done:
+                done.discard((topic, partition))
             records.append(
-                LogRecord(topic, partition, offset, message.key(), message.value(), timestamp)
+                LogRecord(
+                    topic, partition, offset, message.key(), message.value(), message.timestamp()[1]
+                )
             )
-            if stop is not None and offset + 1 >= stop:
-                self._reached_stop(stream)
+            if stops and offset + 1 >= stops.get((topic, partition), offset + 2):
+                self._reached_stop((topic, partition))
         return records
 
     def _reached_stop(self, stream: Stream) -> None:
