@@ -11,12 +11,15 @@ projector's analytics endpoint when it is running.
 
 A rebuild runs the live projector's pure step in worker processes, one share
 of the partitions each (projections/replay_workers.py): the same writes and
-rows, on every core.
+rows, on every core. This process folds the Redis writes in memory and
+writes each key once at the end (projections/redis_fold.py), and inserts
+the rows in large blocks on a thread of its own.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -28,9 +31,11 @@ import redis
 from infra.settings import Settings, load_settings
 from projections.analytics_token import analytics_token
 from projections.clickhouse import check_namespace, open_clickhouse
+from projections.insert_queue import InsertQueue
 from projections.judge_keys import LIVE_PREFIX
 from projections.log_source import LogSource, Until
-from projections.projector import create_tables
+from projections.projector import ProjectorStats, create_tables
+from projections.redis_fold import RedisFold
 from projections.redis_sink import canonical_dump, delete_namespace
 from projections.replay_workers import ReplayWorkers, WorkerPlan, share_streams
 from projections.runner import PROJECTIONS, TOPICS, parse_until
@@ -45,6 +50,12 @@ MAX_LISTED_DIFFERENCES = 50
 # Worker processes of a rebuild: one per core, as Redis and chDB (the
 # parent's inserts) get little of the CPU.
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
+# Records a worker takes from Kafka at a time, and rows per ClickHouse insert
+# (a block per table; ClickHouse likes few large inserts).
+MAX_POLL = 20_000
+ROWS_PER_BLOCK = 100_000
+# Row blocks waiting for chDB before the workers wait too (memory stays bounded).
+PENDING_BLOCKS = 6
 
 
 @dataclass(frozen=True)
@@ -73,9 +84,12 @@ def replay(
     settings: Settings | None = None,
     topics: tuple[str, ...] | None = None,
     workers: int | None = None,
+    total: Callable[[int], None] | None = None,
 ) -> ReplayResult:
     """Rebuild every read model from offset 0 into `namespace` (wiped first),
-    in `workers` processes (default: one per core, at most 4).
+    in `workers` processes (default: one per core, at most 4). `progress`
+    hears of each batch's records; `total` of the records there are to read
+    (at most: transaction markers take offsets too).
 
     `until`: an offset (int: records at offsets <= it in each partition) or a
     time (ISO 8601 text, or epoch milliseconds as text with a leading '@').
@@ -86,23 +100,17 @@ def replay(
         raise ValueError(f"refusing to rebuild into the live namespace {namespace!r}")
     started = time.monotonic()
     client = redis.Redis.from_url(settings.redis_url)
+    # Wiped while the workers read: nothing writes Redis before the end.
+    wiping = _Wiping(client, namespace)
     try:
-        delete_namespace(client, namespace)
+        shares = workers or DEFAULT_WORKERS
+        plans, offsets = _plans(settings, namespace, topics or TOPICS, _until(until), shares)
+        if total is not None:
+            total(offsets)
+        stats = _rebuild(settings, namespace, plans, wiping, client, progress)
     finally:
+        wiping.done()
         client.close()
-    topics = topics or TOPICS
-    plans = _plans(settings, namespace, topics, _until(until), workers or DEFAULT_WORKERS)
-    replay_workers = ReplayWorkers(plans)
-    try:
-        clickhouse = open_clickhouse(settings, namespace)
-        try:
-            clickhouse.drop_database()
-            create_tables(clickhouse, PROJECTIONS)
-            stats = replay_workers.serve(clickhouse, progress)
-        finally:
-            clickhouse.close()
-    finally:
-        replay_workers.close()
     seconds = max(time.monotonic() - started, 1e-9)
     return ReplayResult(
         namespace=namespace,
@@ -114,17 +122,70 @@ def replay(
     )
 
 
+class _Wiping:
+    """The namespace's old Redis keys deleted on a thread of its own."""
+
+    def __init__(self, client: redis.Redis, namespace: str) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._wipe, args=(client, namespace))
+        self._thread.start()
+
+    def _wipe(self, client: redis.Redis, namespace: str) -> None:
+        try:
+            delete_namespace(client, namespace)
+        except BaseException as exc:  # raised in the caller's thread by done()
+            self._error = exc
+
+    def done(self, timeout_s: float = 300.0) -> None:
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            raise TimeoutError(f"deleting the old keys took more than {timeout_s:.0f} s")
+        if self._error is not None:
+            raise self._error
+
+
+def _rebuild(
+    settings: Settings,
+    namespace: str,
+    plans: list[WorkerPlan],
+    wiping: _Wiping,
+    client: redis.Redis,
+    progress: Callable[[int], None] | None,
+) -> ProjectorStats:
+    """Workers read and project; this process folds, inserts, then writes Redis."""
+    replay_workers = ReplayWorkers(plans)
+    try:
+        clickhouse = open_clickhouse(settings, namespace)
+        try:
+            clickhouse.drop_database()
+            create_tables(clickhouse, PROJECTIONS)
+            fold = RedisFold()
+            inserts: InsertQueue[None] = InsertQueue("replay-inserts", PENDING_BLOCKS)
+            try:
+                stats = replay_workers.serve(clickhouse, fold, inserts, progress)
+                wiping.done()
+                fold.write(client, namespace)  # while the last blocks go in
+            finally:
+                inserts.close()
+        finally:
+            clickhouse.close()
+    finally:
+        replay_workers.close()
+    return stats
+
+
 def _plans(
     settings: Settings, namespace: str, topics: tuple[str, ...], until: Until | None, workers: int
-) -> list[WorkerPlan]:
-    """Each worker's share of the partitions, balanced by record count."""
+) -> tuple[list[WorkerPlan], int]:
+    """Each worker's share of the partitions, balanced by record count, and
+    the offsets they span in all."""
     group_id = f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}"
     source = LogSource(settings.kafka_bootstrap, group_id, topics, from_beginning=True)
     try:
         sizes = source.sizes()
     finally:
         source.close()
-    return [
+    plans = [
         WorkerPlan(
             settings=settings,
             namespace=namespace,
@@ -132,12 +193,12 @@ def _plans(
             streams=tuple(share),
             until=until,
             group_id=group_id,
-            max_poll=20_000,
-            max_buffered_rows=200_000,
-            flush_interval=2.0,
+            max_poll=MAX_POLL,
+            rows_per_block=ROWS_PER_BLOCK,
         )
         for share in share_streams(sizes, workers) or [[]]
     ]
+    return plans, sum(sizes.values())
 
 
 def _until(until: int | str | None) -> Until | None:

@@ -1,19 +1,21 @@
 """A rebuild on several cores: worker processes, each owning whole partitions.
 
-Each worker reads its share of the partitions from offset 0, projects them
-(the same pure step as the live projector, projections/batch.py) and applies
-the Redis writes itself, partition by partition in log order, as the live
-projector does. That is safe because the read models do not depend on how
-partitions interleave: a key written from several partitions only gets
-writes that commute (set members, counters, a status ranked by
-`hset_ranked`), and every order-sensitive key (a book, a balance, a list)
-is written from one partition. The live projector already interleaves
-partitions however Kafka hands them over.
+Each worker reads its share of the partitions from offset 0 and runs the
+live projector's pure step on it (projections/batch.py): decode, the Redis
+writes, the ClickHouse rows, the archive. It touches neither store:
 
-chDB lets one process own a data path, so workers do not insert: they build
-each table's rows as an Arrow stream and send it to the parent, which owns
-the rebuilt namespace's ClickHouse and inserts. Rows are order-free there
-(ReplacingMergeTree on the records' own identity).
+- the Redis writes go to the parent, batch by batch (compact JSON), which
+  folds every partition's writes in memory (projections/redis_fold.py) and
+  writes each key once at the end. The parent may interleave the workers'
+  partitions however they arrive: the read models do not depend on how
+  partitions interleave (the live projector already takes them in whatever
+  order Kafka hands them over), only on each partition's own order, which
+  one worker's pipe keeps;
+- the ClickHouse rows go to the parent as Arrow streams of many thousand
+  rows, built column by column; the parent owns the rebuilt namespace's
+  chDB (one process per data path) and inserts them on a thread of its own
+  (projections/insert_queue.py). Rows are order-free there
+  (ReplacingMergeTree on the records' own identity).
 
 Workers are fresh interpreters (`python -m projections.replay_workers FD`),
 not forks: the parent holds chDB's threads, and multiprocessing's spawn
@@ -22,28 +24,36 @@ would re-run the caller's main script. They talk over a socket pair.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-import redis
+import orjson
 
 from infra.settings import Settings
 from projections.arrow_rows import arrow_ipc, arrow_table
+from projections.batch import ProjectedBatch, project_batch
 from projections.clickhouse import ClickHouse
+from projections.insert_queue import InsertQueue
 from projections.log_source import LogSource, Stream, Until
-from projections.projector import Projector, ProjectorStats, table_columns
-from projections.redis_sink import RedisSink
+from projections.projector import ProjectorStats, table_columns
+from projections.redis_fold import RedisFold
 from projections.runner import PROJECTIONS
 from schemas.registry import registry
 
 Progress = Callable[[int], None]
+# How long a poll waits for more records; a share's last poll waits this
+# once, at the end of its partitions.
+POLL_WAIT_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,7 @@ class WorkerPlan:
     until: Until | None
     group_id: str
     max_poll: int
-    max_buffered_rows: int
-    flush_interval: float
+    rows_per_block: int
 
 
 def share_streams(sizes: Mapping[Stream, int], workers: int) -> list[list[Stream]]:
@@ -74,11 +83,11 @@ def share_streams(sizes: Mapping[Stream, int], workers: int) -> list[list[Stream
 
 
 class ReplayWorkers:
-    """Processes rebuilding their shares; `serve` inserts the rows they send.
+    """Processes rebuilding their shares; `serve` folds and inserts what they send.
 
-    Started before the parent has its ClickHouse ready: workers read, project
-    and apply Redis writes at once, and only wait for the column types (sent
-    by `serve`) when they first ship rows.
+    Started before the parent has its ClickHouse ready: workers read and
+    project at once, and only wait for the column types (sent by `serve`)
+    when they first ship rows.
     """
 
     def __init__(self, plans: Sequence[WorkerPlan]) -> None:
@@ -101,15 +110,22 @@ class ReplayWorkers:
             self.close()
             raise
 
-    def serve(self, clickhouse: ClickHouse, progress: Progress | None = None) -> ProjectorStats:
-        """Insert the workers' rows into `clickhouse` (its tables created)
-        until every worker is done; their stats summed. A failure raises."""
+    def serve(
+        self,
+        clickhouse: ClickHouse,
+        fold: RedisFold,
+        inserts: InsertQueue[Any],
+        progress: Progress | None = None,
+    ) -> ProjectorStats:
+        """Until every worker is done: fold their Redis writes into `fold`
+        and queue their rows on `inserts` (into `clickhouse`, its tables
+        created). Their stats summed; a failure raises."""
         types = {table: clickhouse.column_types(table) for table in table_columns(PROJECTIONS)}
         for pipe in self._pipes:
             pipe.send(types)
-        total = _serve(self._pipes, clickhouse, progress)
+        total = _serve(self._pipes, clickhouse, fold, inserts, progress)
         for process in self._processes:
-            if process.wait() != 0:
+            if process.wait(timeout=60) != 0:
                 raise RuntimeError(f"a replay worker exited with {process.returncode}")
         return total
 
@@ -118,7 +134,7 @@ class ReplayWorkers:
         for process in self._processes:
             if process.poll() is None:
                 process.kill()
-            process.wait()
+            process.wait(timeout=60)
         for pipe in self._pipes:
             pipe.close()
 
@@ -131,10 +147,34 @@ def _worker_environment() -> dict[str, str]:
 
 
 def _serve(
-    pipes: list[Connection], clickhouse: ClickHouse, progress: Progress | None
+    pipes: list[Connection],
+    clickhouse: ClickHouse,
+    fold: RedisFold,
+    inserts: InsertQueue[Any],
+    progress: Progress | None,
 ) -> ProjectorStats:
     total = ProjectorStats()
     open_pipes = list(pipes)
+    # The fold's keys grow to millions of objects, none in a cycle: the
+    # cyclic collector would rescan them all every few batches.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _serve_until_done(open_pipes, clickhouse, fold, inserts, progress, total)
+    finally:
+        if collecting:
+            gc.enable()
+    return total
+
+
+def _serve_until_done(
+    open_pipes: list[Connection],
+    clickhouse: ClickHouse,
+    fold: RedisFold,
+    inserts: InsertQueue[Any],
+    progress: Progress | None,
+    total: ProjectorStats,
+) -> None:
     while open_pipes:
         for ready in wait(open_pipes):
             assert isinstance(ready, Connection)
@@ -142,41 +182,107 @@ def _serve(
                 kind, *body = ready.recv()
             except (EOFError, OSError):
                 raise RuntimeError("a replay worker died without a word") from None
-            if kind == "rows":
-                table, columns, data = body
-                clickhouse.insert_arrow_stream(table, columns, data)
-            elif kind == "progress":
+            if kind == "batch":
+                records, writes, reached = body
+                fold.apply_all(orjson.loads(writes))
+                for topic, partition, offset in reached:
+                    fold.reached(topic, partition, offset)
                 if progress is not None:
-                    progress(body[0])
+                    progress(records)
+            elif kind == "rows":
+                table, columns, data = body
+                inserts.put(partial(clickhouse.insert_arrow_stream, table, columns, data))
             elif kind == "done":
-                stats: ProjectorStats = body[0]
-                total.records += stats.records
-                total.dead_letters += stats.dead_letters
-                total.redis_records_applied += stats.redis_records_applied
-                for table, count in stats.rows.items():
-                    total.rows[table] = total.rows.get(table, 0) + count
-                total.seconds = max(total.seconds, stats.seconds)
+                _add(total, body[0])
                 open_pipes.remove(ready)
             else:
                 raise RuntimeError(f"a replay worker failed:\n{body[0]}")
-    return total
 
 
-class _ArrowShipper:
-    """A worker's RowSink: each insert goes to the parent as an Arrow stream."""
+def _add(total: ProjectorStats, stats: ProjectorStats) -> None:
+    total.records += stats.records
+    total.dead_letters += stats.dead_letters
+    for table, count in stats.rows.items():
+        total.rows[table] = total.rows.get(table, 0) + count
+    total.seconds = max(total.seconds, stats.seconds)
 
-    def __init__(self, pipe: Connection) -> None:
+
+class _RowBlocks:
+    """A worker's rows, per table, shipped to the parent as Arrow streams of
+    at least `rows_per_block` rows (the last block at the end)."""
+
+    def __init__(self, pipe: Connection, rows_per_block: int, stats: ProjectorStats) -> None:
         self._pipe = pipe
+        self._rows_per_block = rows_per_block
+        self._stats = stats
+        self._columns = table_columns(PROJECTIONS)
         self._types: dict[str, dict[str, str]] | None = None
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+        self._buffered = 0
 
-    def insert(self, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
-        if not rows:
-            return
-        if self._types is None:
+    def add(self, rows: Mapping[str, list[tuple[Any, ...]]]) -> None:
+        for table, table_rows in rows.items():
+            self._rows.setdefault(table, []).extend(table_rows)
+            self._buffered += len(table_rows)
+        if self._buffered >= self._rows_per_block:
+            self.ship()
+
+    def ship(self) -> None:
+        if self._types is None and self._buffered:
             self._types = self._pipe.recv()
-        assert self._types is not None
-        data = arrow_ipc(arrow_table(rows, columns, self._types[table]))
-        self._pipe.send(("rows", table, list(columns), data))
+        for table, rows in self._rows.items():
+            if rows:
+                assert self._types is not None
+                columns = self._columns[table]
+                data = arrow_ipc(arrow_table(rows, columns, self._types[table]))
+                self._pipe.send(("rows", table, list(columns), data))
+                self._stats.rows[table] = self._stats.rows.get(table, 0) + len(rows)
+        self._rows = {}
+        self._buffered = 0
+
+
+def _batch_message(batch: ProjectedBatch) -> tuple[str, int, bytes, list[tuple[str, int, int]]]:
+    """What the parent folds: each record's writes (records without any left
+    out), partition by partition in log order, and the offsets reached."""
+    writes: list[Sequence[list[str]]] = []
+    reached = []
+    for (topic, partition), entries in batch.redis.items():
+        writes.extend(record_writes for _, record_writes in entries if record_writes)
+        reached.append((topic, partition, entries[-1][0]))
+    return ("batch", batch.records, orjson.dumps(writes), reached)
+
+
+def _rebuild_share(plan: WorkerPlan, pipe: Connection) -> ProjectorStats:
+    # The cyclic collector would rescan the buffered rows and decoded records
+    # again and again; a worker makes no cycles worth collecting, and ends.
+    gc.disable()
+    started = time.monotonic()
+    stats = ProjectorStats()
+    blocks = _RowBlocks(pipe, plan.rows_per_block, stats)
+    schemas = registry()
+    source = LogSource(
+        plan.settings.kafka_bootstrap,
+        plan.group_id,
+        plan.topics,
+        from_beginning=True,
+        until=plan.until,
+        only=plan.streams,
+    )
+    try:
+        while not source.caught_up:
+            messages = source.poll(plan.max_poll, POLL_WAIT_S)
+            if not messages:
+                continue
+            batch = project_batch(messages, PROJECTIONS, schemas, announce=False)
+            pipe.send(_batch_message(batch))
+            blocks.add(batch.rows)
+            stats.records += batch.records
+            stats.dead_letters += len(batch.dead)
+        blocks.ship()
+    finally:
+        source.close()
+    stats.seconds = time.monotonic() - started
+    return stats
 
 
 def _worker_main(fd: int) -> None:
@@ -188,37 +294,6 @@ def _worker_main(fd: int) -> None:
         raise
     pipe.send(("done", stats))
     pipe.close()
-
-
-def _rebuild_share(plan: WorkerPlan, pipe: Connection) -> ProjectorStats:
-    client = redis.Redis.from_url(plan.settings.redis_url)
-    source = LogSource(
-        plan.settings.kafka_bootstrap,
-        plan.group_id,
-        plan.topics,
-        from_beginning=True,
-        until=plan.until,
-        only=plan.streams,
-    )
-    try:
-        projector = Projector(
-            source,
-            RedisSink(client, plan.namespace),
-            _ArrowShipper(pipe),
-            PROJECTIONS,
-            registry(),
-            None,
-            commit=False,
-            announce=False,
-            flush_interval=plan.flush_interval,
-            max_poll=plan.max_poll,
-            max_buffered_rows=plan.max_buffered_rows,
-            progress=lambda n: pipe.send(("progress", n)),
-        )
-        return projector.run(exit_at_end=True)
-    finally:
-        source.close()
-        client.close()
 
 
 if __name__ == "__main__":
