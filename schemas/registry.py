@@ -15,8 +15,10 @@ HISTORY_DIR = Path(__file__).parent / "history"
 ALL_MODELS: tuple[type[Record], ...] = exchange.ALL + judge.ALL
 
 
-def build_registry() -> SchemaRegistry:
-    registry = SchemaRegistry()
+def build_registry(fast_readers: bool = True) -> SchemaRegistry:
+    """Every model and every earlier schema; `fast_readers=False`: fastavro
+    alone (the reference for the generated readers)."""
+    registry = SchemaRegistry(fast_readers)
     for model in ALL_MODELS:
         registry.register(model)
     for path in sorted(HISTORY_DIR.glob("*.avsc")):
