@@ -18,6 +18,7 @@ from confluent_kafka import (
     KafkaException,
     TopicPartition,
 )
+from confluent_kafka.admin import AdminClient, OffsetSpec  # type: ignore[attr-defined]
 
 from projections.log_record import LogRecord
 
@@ -32,6 +33,29 @@ class Until:
 
     offset: int | None = None
     timestamp_ms: int | None = None
+
+
+def log_sizes(bootstrap: str, topics: Sequence[str], timeout_s: float = 10.0) -> dict[Stream, int]:
+    """Records each partition of the topics holds now (high - low watermark),
+    asked in two requests for all of them (a consumer asks one at a time)."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    metadata = admin.list_topics(timeout=timeout_s)
+    partitions = [
+        TopicPartition(topic, partition)
+        for topic in topics
+        if (meta := metadata.topics.get(topic)) is not None and meta.error is None
+        for partition in sorted(meta.partitions)
+    ]
+    if not partitions:
+        return {}
+
+    def ends(spec: OffsetSpec) -> dict[Stream, int]:
+        asked = admin.list_offsets({tp: spec for tp in partitions}, request_timeout=timeout_s)
+        return {(tp.topic, tp.partition): f.result().offset for tp, f in asked.items()}
+
+    earliest, latest = OffsetSpec.earliest(), OffsetSpec.latest()  # type: ignore[no-untyped-call]
+    low, high = ends(earliest), ends(latest)
+    return {stream: max(high[stream] - low[stream], 0) for stream in high}
 
 
 class LogSource:
@@ -117,16 +141,6 @@ class LogSource:
                 _, high = self._consumer.get_watermark_offsets(tp, timeout=10)
                 stops[(tp.topic, tp.partition)] = high
         return stops
-
-    def sizes(self) -> dict[Stream, int]:
-        """Records each assigned partition holds now (high - low watermark)."""
-        sizes = {}
-        for topic, partition in self.streams:
-            low, high = self._consumer.get_watermark_offsets(
-                TopicPartition(topic, partition), timeout=10
-            )
-            sizes[(topic, partition)] = max(high - low, 0)
-        return sizes
 
     def poll(self, max_records: int, timeout: float) -> list[LogRecord]:
         """Up to max_records records, in log order per partition: what is

@@ -24,17 +24,17 @@ fold and the script equal, op by op and on whole sessions.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from typing import Any
 
+import orjson
 import redis
 
 from projections.redis_sink import OFFSETS_KEY, Write, stream_name
 
-T = TypeVar("T")
-
-# Commands per pipeline round trip when writing the folded keys.
-PIPELINE_COMMANDS = 1000
+# Keys per call of the loading script: a call blocks Redis a few milliseconds.
+KEYS_PER_CALL = 500
 # Fields or members per command: a huge key goes out in several.
 ITEMS_PER_COMMAND = 1000
 
@@ -293,47 +293,67 @@ class RedisFold:
     # --- writing the result ----------------------------------------------------
 
     def write(self, client: redis.Redis, namespace: str) -> int:
-        """Send every non-empty key (the namespace is fresh) and the offsets
-        reached; returns the number of keys written."""
+        """Send every non-empty key (the namespace is fresh), then the offsets
+        reached; returns the number of keys sent. Keys go in chunks of
+        KEYS_PER_CALL as compact JSON to a loading script: a command per key
+        from Python costs several times as much as the script's own loop."""
+        load = client.register_script(_LOAD_LUA)
         prefix = f"{namespace}:"
-        pipe = client.pipeline(transaction=False)
-        keys = 0
-        for key, fields in self.hashes.items():
-            flat = [x for pair in fields.items() for x in pair]
-            for some in _chunks(flat, 2 * ITEMS_PER_COMMAND):
-                pipe.hset(prefix + key, items=some)
-            keys += _sent_when_full(pipe, bool(flat))
-        for key, members in self.sets.items():
-            for chunk in _chunks(list(members), ITEMS_PER_COMMAND):
-                pipe.sadd(prefix + key, *chunk)
-            keys += _sent_when_full(pipe, bool(members))
-        for key, items in self.lists.items():
-            for chunk in _chunks(list(items), ITEMS_PER_COMMAND):
-                pipe.rpush(prefix + key, *chunk)
-            keys += _sent_when_full(pipe, bool(items))
-        for key, level_set in self.levels.items():
-            for scores in _chunks(list(level_set.scores.items()), ITEMS_PER_COMMAND):
-                pipe.zadd(prefix + key, dict(scores))
-            keys += _sent_when_full(pipe, bool(level_set.scores))
+        sent = 0
+        for chunk in self._key_chunks():
+            load(keys=[], args=[prefix, orjson.dumps(chunk)])
+            sent += sum(len(keys) for keys in chunk.values())
         if self.offsets:
             offsets = [x for stream, at in self.offsets.items() for x in (stream, str(at))]
-            pipe.hset(prefix + OFFSETS_KEY, items=offsets)
-        pipe.execute()
-        return keys
+            client.hset(prefix + OFFSETS_KEY, items=offsets)
+        return sent
+
+    def _key_chunks(self) -> Iterator[dict[str, dict[str, Any]]]:
+        """The non-empty keys, KEYS_PER_CALL at a time, by kind: hashes (h),
+        sets (s), lists newest first (l), sorted sets as member: score (z)."""
+        keys: Iterator[tuple[str, str, Any]] = chain(
+            (("h", k, v) for k, v in self.hashes.items() if v),
+            (("s", k, list(v)) for k, v in self.sets.items() if v),
+            (("l", k, list(v)) for k, v in self.lists.items() if v),
+            (("z", k, {m: repr(s) for m, s in v.scores.items()}) for k, v in self.levels.items()
+             if v.scores),
+        )  # fmt: skip
+        while some := list(islice(keys, KEYS_PER_CALL)):
+            chunk: dict[str, dict[str, Any]] = {"h": {}, "s": {}, "l": {}, "z": {}}
+            for kind, key, value in some:
+                chunk[kind][key] = value
+            yield chunk
 
 
-def _sent_when_full(pipe: redis.client.Pipeline, written: bool) -> int:
-    """Send the pipeline once it holds PIPELINE_COMMANDS; 1 if a key was written."""
-    if len(pipe) >= PIPELINE_COMMANDS:
-        pipe.execute()
-    return int(written)
+# Loads a chunk of keys into a fresh namespace (ARGV[1] its prefix, ARGV[2]
+# the chunk as JSON); a command per ITEMS_PER_COMMAND items (Lua's unpack
+# takes a few thousand at most).
+_LOAD_LUA = r"""
+local prefix = ARGV[1]
+local chunk = cjson.decode(ARGV[2])
+local function send(command, key, items)
+  for start = 1, #items, ITEMS do
+    local args = {command, key}
+    for i = start, math.min(start + ITEMS - 1, #items) do args[#args + 1] = items[i] end
+    redis.call(unpack(args))
+  end
+end
+local function pairs_of(map, swap)
+  local flat = {}
+  for name, value in pairs(map) do
+    if swap then name, value = value, name end
+    flat[#flat + 1] = name
+    flat[#flat + 1] = value
+  end
+  return flat
+end
+for key, fields in pairs(chunk.h) do send('HSET', prefix .. key, pairs_of(fields, false)) end
+for key, members in pairs(chunk.s) do send('SADD', prefix .. key, members) end
+for key, items in pairs(chunk.l) do send('RPUSH', prefix .. key, items) end
+for key, scores in pairs(chunk.z) do send('ZADD', prefix .. key, pairs_of(scores, true)) end
+return 1
+""".replace("ITEMS", str(2 * ITEMS_PER_COMMAND))
 
 
 def _nothing(_write: Write) -> None:
     return None
-
-
-def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
-    """`items` in pieces of at most `size` (none when empty)."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

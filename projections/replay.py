@@ -22,7 +22,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -33,7 +33,7 @@ from projections.analytics_token import analytics_token
 from projections.clickhouse import check_namespace, open_clickhouse
 from projections.insert_queue import InsertQueue
 from projections.judge_keys import LIVE_PREFIX
-from projections.log_source import LogSource, Until
+from projections.log_source import Stream, Until, log_sizes
 from projections.projector import ProjectorStats, create_tables
 from projections.redis_fold import RedisFold
 from projections.redis_sink import canonical_dump, delete_namespace
@@ -102,13 +102,16 @@ def replay(
     client = redis.Redis.from_url(settings.redis_url)
     # Wiped while the workers read: nothing writes Redis before the end.
     wiping = _Wiping(client, namespace)
+    replay_workers = ReplayWorkers(workers or DEFAULT_WORKERS)
     try:
-        shares = workers or DEFAULT_WORKERS
-        plans, offsets = _plans(settings, namespace, topics or TOPICS, _until(until), shares)
+        topics = topics or TOPICS
+        sizes = log_sizes(settings.kafka_bootstrap, topics)
         if total is not None:
-            total(offsets)
-        stats = _rebuild(settings, namespace, plans, wiping, client, progress)
+            total(sum(sizes.values()))
+        replay_workers.start(_plans(settings, namespace, topics, _until(until), sizes, workers))
+        stats = _rebuild(settings, namespace, replay_workers, wiping, client, progress)
     finally:
+        replay_workers.close()
         wiping.done()
         client.close()
     seconds = max(time.monotonic() - started, 1e-9)
@@ -147,45 +150,40 @@ class _Wiping:
 def _rebuild(
     settings: Settings,
     namespace: str,
-    plans: list[WorkerPlan],
+    replay_workers: ReplayWorkers,
     wiping: _Wiping,
     client: redis.Redis,
     progress: Callable[[int], None] | None,
 ) -> ProjectorStats:
     """Workers read and project; this process folds, inserts, then writes Redis."""
-    replay_workers = ReplayWorkers(plans)
+    clickhouse = open_clickhouse(settings, namespace)
     try:
-        clickhouse = open_clickhouse(settings, namespace)
+        clickhouse.drop_database()
+        create_tables(clickhouse, PROJECTIONS)
+        fold = RedisFold()
+        inserts: InsertQueue[None] = InsertQueue("replay-inserts", PENDING_BLOCKS)
         try:
-            clickhouse.drop_database()
-            create_tables(clickhouse, PROJECTIONS)
-            fold = RedisFold()
-            inserts: InsertQueue[None] = InsertQueue("replay-inserts", PENDING_BLOCKS)
-            try:
-                stats = replay_workers.serve(clickhouse, fold, inserts, progress)
-                wiping.done()
-                fold.write(client, namespace)  # while the last blocks go in
-            finally:
-                inserts.close()
+            stats = replay_workers.serve(clickhouse, fold, inserts, progress)
+            wiping.done()
+            fold.write(client, namespace)  # while the last blocks go in
         finally:
-            clickhouse.close()
+            inserts.close()
     finally:
-        replay_workers.close()
+        clickhouse.close()
     return stats
 
 
 def _plans(
-    settings: Settings, namespace: str, topics: tuple[str, ...], until: Until | None, workers: int
-) -> tuple[list[WorkerPlan], int]:
-    """Each worker's share of the partitions, balanced by record count, and
-    the offsets they span in all."""
+    settings: Settings,
+    namespace: str,
+    topics: tuple[str, ...],
+    until: Until | None,
+    sizes: Mapping[Stream, int],
+    workers: int | None,
+) -> list[WorkerPlan]:
+    """Each worker's share of the partitions, balanced by record count."""
     group_id = f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}"
-    source = LogSource(settings.kafka_bootstrap, group_id, topics, from_beginning=True)
-    try:
-        sizes = source.sizes()
-    finally:
-        source.close()
-    plans = [
+    return [
         WorkerPlan(
             settings=settings,
             namespace=namespace,
@@ -196,9 +194,8 @@ def _plans(
             max_poll=MAX_POLL,
             rows_per_block=ROWS_PER_BLOCK,
         )
-        for share in share_streams(sizes, workers) or [[]]
+        for share in share_streams(sizes, workers or DEFAULT_WORKERS) or [[]]
     ]
-    return plans, sum(sizes.values())
 
 
 def _until(until: int | str | None) -> Until | None:

@@ -31,7 +31,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
@@ -40,7 +40,7 @@ from typing import Any
 import orjson
 
 from infra.settings import Settings
-from projections.arrow_rows import arrow_ipc, arrow_table
+from projections.arrow_rows import arrow_stream, arrow_table
 from projections.batch import ProjectedBatch, project_batch
 from projections.clickhouse import ClickHouse
 from projections.insert_queue import InsertQueue
@@ -85,16 +85,17 @@ def share_streams(sizes: Mapping[Stream, int], workers: int) -> list[list[Stream
 class ReplayWorkers:
     """Processes rebuilding their shares; `serve` folds and inserts what they send.
 
-    Started before the parent has its ClickHouse ready: workers read and
-    project at once, and only wait for the column types (sent by `serve`)
+    Started first (an interpreter takes a while to import everything), then
+    given their plans; they read and project at once, and only wait for the
+    column types (sent by `serve`, once the parent's ClickHouse is ready)
     when they first ship rows.
     """
 
-    def __init__(self, plans: Sequence[WorkerPlan]) -> None:
+    def __init__(self, count: int) -> None:
         self._pipes: list[Connection] = []
         self._processes: list[subprocess.Popen[bytes]] = []
         try:
-            for plan in plans:
+            for _ in range(count):
                 parent_end, child_end = Pipe()
                 fd = child_end.fileno()
                 process = subprocess.Popen(
@@ -105,10 +106,16 @@ class ReplayWorkers:
                 child_end.close()
                 self._processes.append(process)
                 self._pipes.append(parent_end)
-                parent_end.send(plan)
         except BaseException:
             self.close()
             raise
+
+    def start(self, plans: Sequence[WorkerPlan]) -> None:
+        """One plan per worker (a worker without one has nothing to read)."""
+        if len(plans) > len(self._pipes):
+            raise ValueError(f"{len(plans)} plans for {len(self._pipes)} workers")
+        for n, pipe in enumerate(self._pipes):
+            pipe.send(plans[n] if n < len(plans) else replace(plans[0], streams=()))
 
     def serve(
         self,
@@ -190,7 +197,8 @@ def _serve_until_done(
                 if progress is not None:
                     progress(records)
             elif kind == "rows":
-                table, columns, data = body
+                table, columns = body
+                data = ready.recv_bytes()  # the Arrow stream follows its header
                 inserts.put(partial(clickhouse.insert_arrow_stream, table, columns, data))
             elif kind == "done":
                 _add(total, body[0])
@@ -234,8 +242,10 @@ class _RowBlocks:
             if rows:
                 assert self._types is not None
                 columns = self._columns[table]
-                data = arrow_ipc(arrow_table(rows, columns, self._types[table]))
-                self._pipe.send(("rows", table, list(columns), data))
+                data = arrow_stream(arrow_table(rows, columns, self._types[table]))
+                # Header, then the stream's own buffer: no pickled copy of it.
+                self._pipe.send(("rows", table, list(columns)))
+                self._pipe.send_bytes(data)
                 self._stats.rows[table] = self._stats.rows.get(table, 0) + len(rows)
         self._rows = {}
         self._buffered = 0
