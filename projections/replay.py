@@ -19,11 +19,13 @@ the rows in large blocks on a thread of its own.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import redis
@@ -103,15 +105,20 @@ def replay(
     # Wiped while the workers read: nothing writes Redis before the end.
     wiping = _Wiping(client, namespace)
     replay_workers = ReplayWorkers(workers or DEFAULT_WORKERS)
+    spool = Path(tempfile.mkdtemp(prefix="onelog-replay-", dir=_spool_parent(settings)))
     try:
         topics = topics or TOPICS
         sizes = log_sizes(settings.kafka_bootstrap, topics)
         if total is not None:
             total(sum(sizes.values()))
-        replay_workers.start(_plans(settings, namespace, topics, _until(until), sizes, workers))
+        shares = share_streams(sizes, workers or DEFAULT_WORKERS) or [[]]
+        replay_workers.start(
+            [_plan(settings, namespace, topics, _until(until), share, spool) for share in shares]
+        )
         stats = _rebuild(settings, namespace, replay_workers, wiping, client, progress)
     finally:
         replay_workers.close()
+        shutil.rmtree(spool, ignore_errors=True)
         wiping.done()
         client.close()
     seconds = max(time.monotonic() - started, 1e-9)
@@ -173,29 +180,34 @@ def _rebuild(
     return stats
 
 
-def _plans(
+def _plan(
     settings: Settings,
     namespace: str,
     topics: tuple[str, ...],
     until: Until | None,
-    sizes: Mapping[Stream, int],
-    workers: int | None,
-) -> list[WorkerPlan]:
-    """Each worker's share of the partitions, balanced by record count."""
-    group_id = f"onelog-replay-{namespace}-{uuid.uuid4().hex[:8]}"
-    return [
-        WorkerPlan(
-            settings=settings,
-            namespace=namespace,
-            topics=topics,
-            streams=tuple(share),
-            until=until,
-            group_id=group_id,
-            max_poll=MAX_POLL,
-            rows_per_block=ROWS_PER_BLOCK,
-        )
-        for share in share_streams(sizes, workers or DEFAULT_WORKERS) or [[]]
-    ]
+    share: list[Stream],
+    spool: Path,
+) -> WorkerPlan:
+    return WorkerPlan(
+        settings=settings,
+        namespace=namespace,
+        topics=topics,
+        streams=tuple(share),
+        until=until,
+        group_id=f"onelog-replay-{namespace}",
+        max_poll=MAX_POLL,
+        rows_per_block=ROWS_PER_BLOCK,
+        spool=str(spool),
+    )
+
+
+def _spool_parent(settings: Settings) -> Path:
+    """Memory-backed when the machine has /dev/shm; else the state folder."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return settings.state_dir
 
 
 def _until(until: int | str | None) -> Until | None:

@@ -12,10 +12,12 @@ writes, the ClickHouse rows, the archive. It touches neither store:
   order Kafka hands them over), only on each partition's own order, which
   one worker's pipe keeps;
 - the ClickHouse rows go to the parent as Arrow streams of many thousand
-  rows, built column by column; the parent owns the rebuilt namespace's
-  chDB (one process per data path) and inserts them on a thread of its own
-  (projections/insert_queue.py). Rows are order-free there
-  (ReplacingMergeTree on the records' own identity).
+  rows, built column by column and written to a spool file (memory-backed
+  where /dev/shm is: a pipe moves tens of megabytes slowly, in small reads
+  the receiver pays for); the parent owns the rebuilt namespace's chDB (one
+  process per data path) and inserts them on a thread of its own
+  (projections/insert_queue.py), then deletes the file. Rows are order-free
+  there (ReplacingMergeTree on the records' own identity).
 
 Workers are fresh interpreters (`python -m projections.replay_workers FD`),
 not forks: the parent holds chDB's threads, and multiprocessing's spawn
@@ -35,6 +37,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -68,6 +71,7 @@ class WorkerPlan:
     group_id: str
     max_poll: int
     rows_per_block: int
+    spool: str  # folder for the row blocks on their way to the parent
 
 
 def share_streams(sizes: Mapping[Stream, int], workers: int) -> list[list[Stream]]:
@@ -197,14 +201,19 @@ def _serve_until_done(
                 if progress is not None:
                     progress(records)
             elif kind == "rows":
-                table, columns = body
-                data = ready.recv_bytes()  # the Arrow stream follows its header
-                inserts.put(partial(clickhouse.insert_arrow_stream, table, columns, data))
+                table, columns, path = body
+                inserts.put(partial(_insert_block, clickhouse, table, columns, Path(path)))
             elif kind == "done":
                 _add(total, body[0])
                 open_pipes.remove(ready)
             else:
                 raise RuntimeError(f"a replay worker failed:\n{body[0]}")
+
+
+def _insert_block(clickhouse: ClickHouse, table: str, columns: list[str], path: Path) -> None:
+    """One spooled Arrow stream into its table; the file goes once it is in."""
+    clickhouse.insert_arrow_stream(table, columns, path.read_bytes())
+    path.unlink()
 
 
 def _add(total: ProjectorStats, stats: ProjectorStats) -> None:
@@ -219,9 +228,11 @@ class _RowBlocks:
     """A worker's rows, per table, shipped to the parent as Arrow streams of
     at least `rows_per_block` rows (the last block at the end)."""
 
-    def __init__(self, pipe: Connection, rows_per_block: int, stats: ProjectorStats) -> None:
+    def __init__(self, pipe: Connection, plan: WorkerPlan, stats: ProjectorStats) -> None:
         self._pipe = pipe
-        self._rows_per_block = rows_per_block
+        self._rows_per_block = plan.rows_per_block
+        self._spool = Path(plan.spool)
+        self._blocks = 0
         self._stats = stats
         self._columns = table_columns(PROJECTIONS)
         self._types: dict[str, dict[str, str]] | None = None
@@ -243,9 +254,11 @@ class _RowBlocks:
                 assert self._types is not None
                 columns = self._columns[table]
                 data = arrow_stream(arrow_table(rows, columns, self._types[table]))
-                # Header, then the stream's own buffer: no pickled copy of it.
-                self._pipe.send(("rows", table, list(columns)))
-                self._pipe.send_bytes(data)
+                self._blocks += 1
+                path = self._spool / f"{os.getpid()}-{self._blocks}-{table}.arrows"
+                with path.open("wb") as spooled:
+                    spooled.write(data)
+                self._pipe.send(("rows", table, list(columns), str(path)))
                 self._stats.rows[table] = self._stats.rows.get(table, 0) + len(rows)
         self._rows = {}
         self._buffered = 0
@@ -268,7 +281,7 @@ def _rebuild_share(plan: WorkerPlan, pipe: Connection) -> ProjectorStats:
     gc.disable()
     started = time.monotonic()
     stats = ProjectorStats()
-    blocks = _RowBlocks(pipe, plan.rows_per_block, stats)
+    blocks = _RowBlocks(pipe, plan, stats)
     schemas = registry()
     source = LogSource(
         plan.settings.kafka_bootstrap,
