@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import redis.asyncio as aioredis
-
 from gateway.auth import ApiKey
 from gateway.idempotency import CLAIM_FUNCTION, Claim, IdempotencyStore, StoredAnswer
 from gateway.rate_limit import GCRA_FUNCTION, RateLimiter, limited
+from gateway.redis_pipeline import RedisPipeline, Script
 
 # KEYS: the rate-limit key, then the Idempotency-Key's entry if the request
 # sent one. ARGV: spend's two arguments, then claim's five.
-_ADMIT = (
+_ADMIT = Script(
     GCRA_FUNCTION
     + CLAIM_FUNCTION
     + """
@@ -48,11 +47,11 @@ class WriteAdmission:
     plain request, the Claim to settle, or the stored answer to replay."""
 
     def __init__(
-        self, client: aioredis.Redis, rate_limiter: RateLimiter, idempotency: IdempotencyStore
+        self, redis: RedisPipeline, rate_limiter: RateLimiter, idempotency: IdempotencyStore
     ) -> None:
+        self._redis = redis
         self._rate_limiter = rate_limiter
         self._idempotency = idempotency
-        self._script = client.register_script(_ADMIT)
 
     async def admit(
         self, key: ApiKey, ids: Mapping[str, str], idempotent: IdempotentRequest | None
@@ -65,7 +64,7 @@ class WriteAdmission:
             )
             keys.append(entry)
             args += claim_args
-        outcome, detail = await self._script(keys=keys, args=args)
+        outcome, detail = await self._redis.run(_ADMIT, keys, args)
         if outcome in (b"limited", "limited"):
             raise limited(key, int(float(detail)))
         if idempotent is None:

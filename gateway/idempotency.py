@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 
 from gateway.problems import Problem
+from gateway.redis_pipeline import RedisPipeline, Script
 
 MAX_KEY_LENGTH = 255
 # Visible ASCII, spaces inside: what an HTTP header carries intact (servers
@@ -70,14 +70,14 @@ end
 """
 
 # Only the holder of the claim (its token) may settle the entry.
-_SETTLE = """
+_SETTLE = Script("""
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local entry = cjson.decode(raw)
 if entry.token ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1
-"""
+""")
 
 
 def request_fingerprint(method: str, path: str, body: Any) -> str:
@@ -127,14 +127,14 @@ class IdempotencyStore:
     (the script runs in gateway/admission.py); a Claim must then be settled
     with `complete` or `fail`, by its holder only."""
 
-    def __init__(self, client: aioredis.Redis, namespace: str, ttl_s: int, pending_s: int):
+    def __init__(self, redis: RedisPipeline, namespace: str, ttl_s: int, pending_s: int):
+        self._redis = redis
         self._namespace = namespace
         self._ttl_ms = ttl_s * 1000
         # A request that took the key holds it this long; after that a retry
         # takes it over (with the same ids), so a crashed gateway's keys do
         # not wait out the whole TTL.
         self._pending_ms = pending_s * 1000
-        self._settle = client.register_script(_SETTLE)
 
     def claim_arguments(
         self, api_key_id: str, idempotency_key: str, fingerprint: str, ids: Mapping[str, str]
@@ -179,7 +179,9 @@ class IdempotencyStore:
             "status": status,
             "body": body,
         }
-        await self._settle(keys=[claim.storage_key], args=[claim.token, _json(entry), self._ttl_ms])
+        await self._redis.run(
+            _SETTLE, [claim.storage_key], [claim.token, _json(entry), self._ttl_ms]
+        )
 
     async def fail(self, claim: Claim, ids: dict[str, str]) -> None:
         """Kafka did not acknowledge: free the key for a retry that reuses `ids`."""
@@ -189,7 +191,13 @@ class IdempotencyStore:
             "token": claim.token,
             "ids": ids,
         }
-        await self._settle(keys=[claim.storage_key], args=[claim.token, _json(entry), self._ttl_ms])
+        await self._redis.run(
+            _SETTLE, [claim.storage_key], [claim.token, _json(entry), self._ttl_ms]
+        )
+
+    async def _settle(self, claim: Claim, entry: dict[str, Any]) -> None:
+        arguments: list[str | int] = [claim.token, _json(entry), self._ttl_ms]
+        await self._redis.run(_SETTLE, [claim.storage_key], arguments)
 
 
 def _json(value: Any) -> str:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import math
 
-import redis.asyncio as aioredis
-
 from gateway.auth import ApiKey, RateLimit
 from gateway.problems import Problem
+from gateway.redis_pipeline import RedisPipeline, Script
 
 # `spend(key, interval_us, burst)`: 0 if the request may pass (and counted),
 # else the microseconds until it may. A Lua function, so the write path's
@@ -36,7 +35,7 @@ local function spend(key, interval, burst)
 end
 """
 
-_GCRA = GCRA_FUNCTION + "return spend(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))\n"
+_GCRA = Script(GCRA_FUNCTION + "return spend(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))\n")
 
 
 def limited(key: ApiKey, wait_us: int) -> Problem:
@@ -55,11 +54,10 @@ class RateLimiter:
     the 429 saying how long to wait; it never lets more than `burst` through
     at once."""
 
-    def __init__(self, client: aioredis.Redis, namespace: str, default: RateLimit) -> None:
-        self._client = client
+    def __init__(self, redis: RedisPipeline, namespace: str, default: RateLimit) -> None:
+        self._redis = redis
         self._prefix = f"{namespace}:gateway:rate:"
         self._default = default
-        self._script = client.register_script(_GCRA)
 
     def storage_key(self, key: ApiKey) -> str:
         return self._prefix + key.key_id
@@ -70,6 +68,6 @@ class RateLimiter:
         return 60_000_000 // max(1, limit.per_minute), max(1, limit.burst)
 
     async def enforce(self, key: ApiKey) -> None:
-        wait_us = int(await self._script(keys=[self.storage_key(key)], args=self.arguments(key)))
+        wait_us = int(await self._redis.run(_GCRA, [self.storage_key(key)], [*self.arguments(key)]))
         if wait_us:
             raise limited(key, wait_us)

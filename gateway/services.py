@@ -22,6 +22,7 @@ from gateway.idempotency import IdempotencyStore
 from gateway.metrics import GatewayMetrics
 from gateway.producer import CommandProducer
 from gateway.rate_limit import RateLimiter
+from gateway.redis_pipeline import RedisPipeline
 from infra.settings import Settings
 from projections.exchange_read import ExchangeReadModel
 
@@ -32,6 +33,7 @@ class Services:
     config: GatewayConfig
     producer: CommandProducer
     redis: aioredis.Redis
+    scripts: RedisPipeline
     api_keys: ApiKeyStore
     rate_limiter: RateLimiter
     idempotency: IdempotencyStore
@@ -57,12 +59,14 @@ async def open_services(
         health_check_interval=30,
     )
     client = aioredis.Redis(connection_pool=pool)
+    # The scripts every request runs, pipelined on one connection of their own.
+    scripts = RedisPipeline(settings.redis_url, config.redis_timeout_s, config.readiness_timeout_s)
     rate_limiter = RateLimiter(
-        client, settings.namespace, RateLimit(config.default_rate_per_minute, config.default_burst)
+        scripts, settings.namespace, RateLimit(config.default_rate_per_minute, config.default_burst)
     )
     # A claim is held while any delivery report may still come.
     idempotency = IdempotencyStore(
-        client,
+        scripts,
         settings.namespace,
         config.idempotency_ttl_s,
         config.delivery_timeout_ms // 1000 + 30,
@@ -73,15 +77,17 @@ async def open_services(
             config=config,
             producer=producer,
             redis=client,
+            scripts=scripts,
             api_keys=ApiKeyStore(settings.api_keys_file),
             rate_limiter=rate_limiter,
             idempotency=idempotency,
-            admission=WriteAdmission(client, rate_limiter, idempotency),
+            admission=WriteAdmission(scripts, rate_limiter, idempotency),
             backlog=Backlog(config.max_pending_records, config.unavailable_retry_after_s),
             exchange=ExchangeReadModel(client, settings.namespace),
             metrics=metrics,
         )
     finally:
+        await scripts.aclose()
         await client.aclose()
         await pool.aclose()
         # close() flushes what is still queued: off the loop, it may take seconds.

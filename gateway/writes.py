@@ -120,8 +120,10 @@ def prepare(
     *,
     producer_id: str,
     correlation_id: str | None,
-    ids: Mapping[str, str],
+    ids: Mapping[str, str] | None = None,
 ) -> Prepared:
+    """The command's record, sealed and encoded, with `ids` (new ones if None)."""
+    ids = ids if ids is not None else assign_ids(command)
     recorded_at = now_micros()
     payload = command.payload(request_model, path_model, ids)
     partition_key = str(payload[command.topic.key])

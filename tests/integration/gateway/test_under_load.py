@@ -160,11 +160,11 @@ async def test_a_record_kafka_acknowledged_is_a_202_even_if_redis_fails_after(
         assert state is not None
         services = state["services"]
         # A claim held for 1 s, so the test sees it taken over.
-        store = AnswerStoreDown(services.redis, gateway_settings.namespace, 3600, 1)
+        store = AnswerStoreDown(services.scripts, gateway_settings.namespace, 3600, 1)
         broken = replace(
             services,
             idempotency=store,
-            admission=WriteAdmission(services.redis, services.rate_limiter, store),
+            admission=WriteAdmission(services.scripts, services.rate_limiter, store),
         )
 
         async def with_state(scope: Scope, receive: Receive, send: Send) -> None:
