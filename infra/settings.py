@@ -54,6 +54,16 @@ class Settings:
     # throughput a commit's fixed cost allows and add latency.
     stage_batch_max: int
     stage_batch_wait_ms: int
+    # The projector's path from a committed fact to Redis (projections/
+    # projector.py): a fetch waits at most fetch_wait_ms for new records
+    # (lower: visible sooner, more empty fetches while idle); a batch takes at
+    # most batch_max records (larger: fewer Redis round trips under load, a
+    # longer wait for a batch's first record); ClickHouse inserts and position
+    # commits run beside that path every flush_s (larger: fewer, bigger
+    # inserts, more to read again after a crash).
+    projector_fetch_wait_ms: int
+    projector_batch_max: int
+    projector_flush_s: float
     api_keys_file: Path
     # The judge's toolchains and compile cache (each run's /box): outside any
     # checkout, which may sit in a home no sandbox uid can enter.
@@ -94,6 +104,9 @@ def load_settings() -> Settings:
         worker_id=_env("WORKER_ID", f"{socket.gethostname()}-{os.getpid()}"),
         stage_batch_max=int(_env("STAGE_BATCH_MAX", "2000")),
         stage_batch_wait_ms=int(_env("STAGE_BATCH_WAIT_MS", "0")),
+        projector_fetch_wait_ms=int(_env("PROJECTOR_FETCH_WAIT_MS", "10")),
+        projector_batch_max=int(_env("PROJECTOR_BATCH_MAX", "5000")),
+        projector_flush_s=float(_env("PROJECTOR_FLUSH_S", "1.0")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
         judge_dir=Path(_env("JUDGE_DIR", "/var/lib/onelog/judge")),
     )

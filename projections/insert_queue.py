@@ -14,6 +14,7 @@ costs the Python loop little.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -66,6 +67,11 @@ class InsertQueue(Generic[T]):
             if self._thread.is_alive():
                 raise InsertsFailed(f"ClickHouse took more than {self._wait_s:g} s")
         return self.finished()
+
+    def close_quietly(self) -> None:
+        """`close` for the way out of a failure: its own error not raised."""
+        with contextlib.suppress(InsertsFailed):
+            self.close()
 
     def _raise_if_failed(self) -> None:
         if self._error is not None:

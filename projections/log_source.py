@@ -68,11 +68,15 @@ class LogSource:
         from_beginning: bool = False,
         until: Until | None = None,
         only: Collection[Stream] | None = None,
+        fetch_wait_ms: int = 500,
     ) -> None:
-        """`only`: read just these partitions of the topics (a replay worker's share)."""
+        """`only`: read just these partitions of the topics (a replay worker's
+        share). `fetch_wait_ms`: how long the broker may hold a fetch while it
+        has no new committed record (the live projector's latency floor)."""
         self._consumer = Consumer(
             {
                 "bootstrap.servers": bootstrap,
+                "fetch.wait.max.ms": fetch_wait_ms,
                 "group.id": group_id,
                 "enable.auto.commit": False,
                 "enable.auto.offset.store": False,
@@ -194,13 +198,17 @@ class LogSource:
         """Every partition has reached its end (or its point-in-time stop)."""
         return all(stream in self._done for stream in self.streams)
 
-    def commit(self, next_offsets: Mapping[Stream, int]) -> None:
-        """Store the positions to resume from (the offset after the last applied)."""
-        if next_offsets:
-            self._consumer.commit(
-                offsets=[TopicPartition(t, p, o) for (t, p), o in next_offsets.items()],
-                asynchronous=False,
-            )
+    def commit(self, next_offsets: Mapping[Stream, int], asynchronous: bool = False) -> None:
+        """Store the positions to resume from (the offset after the last
+        applied). Asynchronous: not waited for; a commit that fails is
+        covered by the next one (the sinks dedupe what is read again)."""
+        if not next_offsets:
+            return
+        offsets = [TopicPartition(t, p, o) for (t, p), o in next_offsets.items()]
+        if asynchronous:
+            self._consumer.commit(offsets=offsets, asynchronous=True)
+        else:
+            self._consumer.commit(offsets=offsets, asynchronous=False)
 
     def close(self) -> None:
         self._consumer.close()

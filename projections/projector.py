@@ -1,17 +1,28 @@
 """The projector loop: read a batch, project it (pure), send dead letters,
-apply Redis writes (atomic with their offsets), buffer ClickHouse rows, and
-about once a second insert the rows and commit the log positions.
+apply Redis writes (atomic with their offsets, every partition of the batch
+in one round trip), buffer ClickHouse rows; about once a second hand the
+rows to a thread of their own (projections/insert_queue.py), which inserts
+them and makes the dead letters durable, and commit the log positions once
+that is done.
 
-At-least-once underneath, idempotent on top: a crash after Redis applied but
-before the commit re-reads records that Redis then skips by offset and that
-ClickHouse collapses (ReplacingMergeTree), so nothing counts twice.
+The path that makes Redis current (and announces on pub/sub, in the same
+script) never waits for ClickHouse: an insert of a second or more runs
+beside it. Latency against throughput, all settings (infra/settings.py):
+a fetch waits at most `projector_fetch_wait_ms` for new records, a batch
+holds at most `projector_batch_max`, and inserts and commits come every
+`projector_flush_s`.
+
+At-least-once underneath, idempotent on top: a position is committed only
+after Redis applied and ClickHouse took everything before it, and a crash
+re-reads records that Redis then skips by offset and that ClickHouse
+collapses (ReplacingMergeTree), so nothing counts twice.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +30,7 @@ from projections.archive import ARCHIVE_COLUMNS, ARCHIVE_DDL, ARCHIVE_TABLE
 from projections.batch import project_batch
 from projections.clickhouse import ClickHouse
 from projections.dead_letters import DeadLetterQueue
+from projections.insert_queue import InsertQueue
 from projections.log_source import LogSource, Stream
 from projections.projection import Projection
 from projections.redis_sink import RedisSink
@@ -96,10 +108,12 @@ class Projector:
         self._buffered = 0
         self._next_offsets: dict[Stream, int] = {}
         self._last_flush = time.monotonic()
+        # Each job's token: the positions it makes safe to commit.
+        self._inserts: InsertQueue[dict[Stream, int]] = InsertQueue("clickhouse-inserts")
         self.stats = ProjectorStats()
 
     def step(self, timeout: float = 0.2) -> int:
-        """One batch from the log through both sinks (ClickHouse buffered)."""
+        """One batch from the log into Redis; ClickHouse rows buffered."""
         messages = self._source.poll(self._max_poll, timeout)
         if messages:
             batch = project_batch(
@@ -111,10 +125,9 @@ class Projector:
             )
             if batch.dead and self._dead_letters is not None:
                 self._dead_letters.send(batch.dead)
-            for (topic, partition), entries in batch.redis.items():
-                applied = self._redis.apply(topic, partition, entries)
-                self.stats.redis_records_applied += applied.records
-                self._next_offsets[(topic, partition)] = entries[-1][0] + 1
+            self.stats.redis_records_applied += self._redis.apply_all(batch.redis)
+            for stream, entries in batch.redis.items():
+                self._next_offsets[stream] = entries[-1][0] + 1
             for table, rows in batch.rows.items():
                 self._rows.setdefault(table, []).extend(rows)
                 self._buffered += len(rows)
@@ -122,6 +135,7 @@ class Projector:
             self.stats.dead_letters += len(batch.dead)
             if self._progress is not None:
                 self._progress(len(messages))
+        self._commit_positions(self._inserts.finished())
         if self._buffered >= self._max_buffered_rows or (
             time.monotonic() - self._last_flush >= self._flush_interval
         ):
@@ -129,19 +143,31 @@ class Projector:
         return len(messages)
 
     def flush(self) -> None:
-        """Insert buffered rows, make dead letters durable, then commit positions."""
-        for table, rows in self._rows.items():
-            if rows:
-                self._clickhouse.insert(table, rows, self._columns[table])
-                self.stats.rows[table] = self.stats.rows.get(table, 0) + len(rows)
-        self._rows = {}
+        """Hand the buffered rows (and the dead letters' delivery) to the
+        insert thread; the positions reached are committed once it is done."""
+        rows, self._rows = self._rows, {}
+        positions, self._next_offsets = self._next_offsets, {}
         self._buffered = 0
+        self._last_flush = time.monotonic()
+        if rows or positions:
+            self._inserts.put(lambda: self._write_rows(rows), positions)
+
+    def _write_rows(self, rows: Mapping[str, list[tuple[object, ...]]]) -> None:
+        """On the insert thread: rows into ClickHouse, then dead letters durable."""
+        for table, table_rows in rows.items():
+            if table_rows:
+                self._clickhouse.insert(table, table_rows, self._columns[table])
+                self.stats.rows[table] = self.stats.rows.get(table, 0) + len(table_rows)
         if self._dead_letters is not None:
             self._dead_letters.flush()
-        if self._commit:
-            self._source.commit(self._next_offsets)
-        self._next_offsets = {}
-        self._last_flush = time.monotonic()
+
+    def _commit_positions(self, done: list[dict[Stream, int]], wait: bool = False) -> None:
+        if not self._commit or not done:
+            return
+        positions: dict[Stream, int] = {}
+        for reached in done:
+            positions.update(reached)
+        self._source.commit(positions, asynchronous=not wait)
 
     def run(
         self, *, exit_at_end: bool = False, stop: threading.Event | None = None
@@ -149,12 +175,17 @@ class Projector:
         """Project until stopped, or (exit_at_end) until the log is caught up."""
         started = time.monotonic()
         stop = stop or threading.Event()
-        # No flush on an exception: a half-applied batch must not be
-        # committed; the next run re-reads it and the sinks dedupe.
-        while not stop.is_set():
-            self.step()
-            if exit_at_end and self._source.caught_up:
-                break
-        self.flush()
+        try:
+            while not stop.is_set():
+                self.step()
+                if exit_at_end and self._source.caught_up:
+                    break
+            self.flush()
+            self._commit_positions(self._inserts.close(), wait=True)
+        finally:
+            # After a failure: nothing more is committed; a half-applied
+            # batch is read again and the sinks dedupe. Rows already handed
+            # over still go in (ClickHouse collapses them when read again).
+            self._inserts.close_quietly()
         self.stats.seconds = time.monotonic() - started
         return self.stats

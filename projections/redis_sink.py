@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,6 +244,21 @@ class RedisSink:
             )
             applied = Applied(applied.records + int(count), int(last))
         return applied
+
+    def apply_all(self, batches: Mapping[tuple[str, int], Sequence[Entry]]) -> int:
+        """`apply` for several partitions in one round trip (a pipeline of
+        script calls, each still atomic); returns the records newly applied."""
+        if not batches:
+            return 0
+        pipe = self._client.pipeline(transaction=False)
+        for (topic, partition), entries in batches.items():
+            for chunk in _chunks(entries, MAX_ENTRIES_PER_CALL):
+                self._script(
+                    keys=[self._offsets_key],
+                    args=[stream_name(topic, partition), self.prefix, compact_json(chunk)],
+                    client=pipe,
+                )
+        return sum(int(count) for count, _ in pipe.execute())
 
     def applied_offset(self, topic: str, partition: int) -> int | None:
         value = self._client.hget(self._offsets_key, stream_name(topic, partition))

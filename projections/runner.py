@@ -60,8 +60,10 @@ class ProjectorOptions:
     commit: bool = True
     announce: bool = True
     group_id: str | None = None
+    # Defaults of settings.projector_flush_s, _batch_max, _fetch_wait_ms.
     flush_interval: float = 1.0
     max_poll: int = 5000
+    fetch_wait_ms: int = 10
     max_buffered_rows: int = 200_000
 
 
@@ -115,6 +117,7 @@ def run_projector(
             options.topics,
             from_beginning=options.from_beginning,
             until=options.until,
+            fetch_wait_ms=options.fetch_wait_ms,
         )
         projector = Projector(
             source,
@@ -170,6 +173,9 @@ def _options(args: argparse.Namespace, settings: Settings) -> ProjectorOptions:
         from_beginning=args.from_beginning,
         until=until,
         exit_at_end=args.exit_at_end,
+        flush_interval=settings.projector_flush_s,
+        max_poll=settings.projector_batch_max,
+        fetch_wait_ms=settings.projector_fetch_wait_ms,
     )
 
 
