@@ -54,6 +54,7 @@ class RequestMetrics:
     def __init__(self, app: ASGIApp, metrics: GatewayMetrics) -> None:
         self.app = app
         self.metrics = metrics
+        self._by_labels: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,9 +75,20 @@ class RequestMetrics:
             route = scope.get("route")
             # Unmatched paths share one label for the same reason.
             template = getattr(route, "path", None) or "unmatched"
-            method = scope["method"]
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(time.perf_counter() - started)
+            count, latency = self._series(scope["method"], template, status)
+            count.inc()
+            latency.observe(time.perf_counter() - started)
+
+    def _series(self, method: str, template: str, status: int) -> tuple[Counter, Histogram]:
+        # labels() takes a lock and builds a key each time: keep its answers.
+        series = self._by_labels.get((method, template, status))
+        if series is None:
+            series = (
+                self.metrics.requests.labels(method, template, str(status)),
+                self.metrics.latency.labels(method, template),
+            )
+            self._by_labels[(method, template, status)] = series
+        return series
 
 
 async def metrics_endpoint(request: Request) -> Response:

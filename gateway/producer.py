@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,9 @@ from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 
 log = logging.getLogger(__name__)
+
+# How often sends past their report_wait_s are looked for.
+_SWEEP_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +58,12 @@ def producer_config(bootstrap: str, delivery_timeout_ms: int) -> dict[str, Any]:
         # The whole budget from produce() to report, retries included.
         "message.timeout.ms": delivery_timeout_ms,
         "socket.connection.setup.timeout.ms": max(1000, delivery_timeout_ms),
-        # Measured (docs/benchmarks.md, bench/http_ingest.py): with 16
-        # clients sending one order each, 1 ms gathers a few records per
-        # produce request without making the closed loop wait; 0 sends one
-        # request per record and costs the broker (on the same cores) more
-        # CPU than it saves. A batch of lines fills its requests at once.
+        # Measured with 16 keep-alive clients sending single orders
+        # (bench/http_ingest.py, one broker on the same 2 cores): 0 or 0.2 ms
+        # halved the rate (one produce request per record, and an idempotent
+        # producer keeps at most 5 in flight per broker); 1 ms was best, 3 ms
+        # a little slower (each request waits out the linger). A batch of
+        # lines fills its requests at once, whatever the linger.
         "linger.ms": 1,
         # A whole NDJSON batch (up to 5,000 lines of ~300 bytes) in a few requests.
         "batch.size": 1_000_000,
@@ -174,6 +179,9 @@ class CommandProducer:
         self._stopping = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="kafka-poll", daemon=True)
         self._reports: DeliveryReports | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # start() sets it
+        self._deadlines: deque[tuple[float, Settle]] = deque()
+        self._sweeper: asyncio.TimerHandle | None = None
 
     @property
     def report_wait_s(self) -> float:
@@ -194,7 +202,8 @@ class CommandProducer:
             log.warning("Kafka producer: %s", err.str())
 
     def start(self) -> None:
-        self._reports = DeliveryReports(asyncio.get_running_loop())
+        self._loop = asyncio.get_running_loop()
+        self._reports = DeliveryReports(self._loop)
         self._poller.start()
 
     def _poll(self) -> None:
@@ -204,6 +213,7 @@ class CommandProducer:
             self._reports.flush()
 
     def close(self, flush_timeout_s: float = 5.0) -> None:
+        """Stop polling and flush what is queued. Blocking: run it in a thread."""
         self._stopping.set()
         if self._poller.is_alive():
             self._poller.join()
@@ -228,13 +238,28 @@ class CommandProducer:
             raise KafkaUnavailable(f"produce refused: {exc}") from exc
 
     async def send(self, topic: str, key: str, value: bytes) -> Delivery:
-        future: asyncio.Future[Delivery] = asyncio.get_running_loop().create_future()
-        self.produce(topic, key, value, settle_future(future))
-        try:
-            async with asyncio.timeout(self.report_wait_s):
-                return await future
-        except TimeoutError as exc:
-            raise KafkaUnavailable("no delivery report in time") from exc
+        """Produce one record and await its outcome: the Delivery, or
+        KafkaUnavailable (also when no report came within report_wait_s)."""
+        loop = self._loop
+        assert loop is not None, "start() first"
+        future: asyncio.Future[Delivery] = loop.create_future()
+        settle = settle_future(future)
+        self.produce(topic, key, value, settle)
+        # Every send waits the same time, so deadlines come in the order of
+        # the sends: one timer expires the oldest, no timer per record.
+        self._deadlines.append((loop.time() + self.report_wait_s, settle))
+        if self._sweeper is None:
+            self._sweeper = loop.call_later(_SWEEP_S, self._sweep)
+        return await future
+
+    def _sweep(self) -> None:
+        loop = self._loop
+        assert loop is not None
+        now = loop.time()
+        while self._deadlines and self._deadlines[0][0] <= now:
+            _, settle = self._deadlines.popleft()
+            settle(KafkaUnavailable("no delivery report in time"))  # nothing if already settled
+        self._sweeper = loop.call_later(_SWEEP_S, self._sweep) if self._deadlines else None
 
     def reachable(self, timeout_s: float) -> bool:
         """Blocking metadata round trip; run it in a thread."""
