@@ -7,7 +7,12 @@ It is internal: a caller must send the platform's analytics token
 come through the gateway, which checks their API key and scope.
 
     POST /sql   {"query": "SELECT ..."}  ->  {"rows": [{...}, ...]}
+    POST /digests                         ->  {"namespace": ..., "digests": {table: ...}}
     GET  /healthz                         ->  {"status": "ok", "namespace": ...}
+
+`/digests` is the operator's (verify's): the namespace's table digests
+(projections/digests.py), fixed queries on a connection of their own with a
+bound of their own, not an analyst's query under the analysts' limits.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from projections.analytics_token import presents_token
 from projections.clickhouse import (
     AnalystsBusy,
     ClickHouse,
+    OperatorBusy,
     QueryFailed,
     QueryOverLimit,
     QueryRefused,
 )
+from projections.digests import table_digests
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "https://onelog.dev/problems/"
@@ -53,16 +60,20 @@ def problem(
     return Response(json.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _unauthenticated() -> Response:
+    return problem(
+        401,
+        "unauthenticated",
+        "Unauthorized",
+        "send the platform's analytics token as 'Authorization: Bearer <token>'",
+        headers={"WWW-Authenticate": 'Bearer realm="onelog-analytics"'},
+    )
+
+
 def create_analytics_app(clickhouse: ClickHouse, token: str) -> Starlette:
     async def sql(request: Request) -> Response:
         if not presents_token(request.headers.get("authorization"), token):
-            return problem(
-                401,
-                "unauthenticated",
-                "Unauthorized",
-                "send the platform's analytics token as 'Authorization: Bearer <token>'",
-                headers={"WWW-Authenticate": 'Bearer realm="onelog-analytics"'},
-            )
+            return _unauthenticated()
         try:
             body = await request.json()
         except ValueError:
@@ -82,9 +93,26 @@ def create_analytics_app(clickhouse: ClickHouse, token: str) -> Starlette:
             return problem(503, "analytics-busy", "Busy", str(exc), headers={"Retry-After": "5"})
         return JSONResponse({"rows": rows})
 
+    async def digests(request: Request) -> Response:
+        if not presents_token(request.headers.get("authorization"), token):
+            return _unauthenticated()
+        try:
+            found = await run_in_threadpool(
+                table_digests, clickhouse.operator_read, clickhouse.database
+            )
+        except OperatorBusy as exc:
+            return problem(503, "digests-busy", "Busy", str(exc), headers={"Retry-After": "30"})
+        except QueryFailed as exc:
+            return problem(500, "digests-failed", "Digests failed", str(exc))
+        return JSONResponse({"namespace": clickhouse.database, "digests": found})
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok", "namespace": clickhouse.database})
 
     return Starlette(
-        routes=[Route("/sql", sql, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+        routes=[
+            Route("/sql", sql, methods=["POST"]),
+            Route("/digests", digests, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
     )

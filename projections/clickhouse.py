@@ -29,6 +29,7 @@ from infra.settings import Settings
 from projections.analyst_sql import QueryRefused as QueryRefused
 from projections.analyst_sql import check_analyst_query
 from projections.arrow_rows import arrow_ipc, arrow_table
+from projections.digests import OPERATOR_QUERY_S
 
 _NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
@@ -50,6 +51,10 @@ class QueryOverLimit(QueryFailed):
 
 class AnalystsBusy(RuntimeError):
     """Analysts' queries are queued longer than the wait allowed: retry shortly."""
+
+
+class OperatorBusy(RuntimeError):
+    """Another operator's read (a digest) held the connection too long: retry."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,13 @@ class ClickHouse(ABC):
         return _rows_within(payload, self.limits)
 
     @abstractmethod
+    def operator_read(self, sql: str) -> list[dict[str, Any]]:
+        """Rows of one of the operator's own fixed queries (verify's digests,
+        projections/digests.py): read-only, on a connection of its own, bounded
+        by OPERATOR_QUERY_S instead of the analysts' limits. Never an analyst's
+        text."""
+
+    @abstractmethod
     def _analyst_payload(self, sql: str, parameters: Mapping[str, str]) -> bytes:
         """`sql`'s rows as JSONEachRow, run read-only within the analysts'
         limits, with `{name:Type}` placeholders bound to `parameters`."""
@@ -221,6 +233,10 @@ class ChdbClickHouse(ClickHouse):
         self._reader.query(f"SET {bounds}")
         self._reader.query("SET readonly=1")
         self._reader_lock = threading.Lock()
+        self._operator = chdb.connect(str(path))
+        self._operator.query(f"SET max_execution_time = {OPERATOR_QUERY_S}")
+        self._operator.query("SET readonly=1")
+        self._operator_lock = threading.Lock()
 
     def execute(self, sql: str) -> None:
         with self._lock:
@@ -252,8 +268,17 @@ class ChdbClickHouse(ClickHouse):
         finally:
             self._reader_lock.release()
 
+    def operator_read(self, sql: str) -> list[dict[str, Any]]:
+        if not self._operator_lock.acquire(timeout=OPERATOR_QUERY_S):
+            raise OperatorBusy("another digest is running: retry shortly")
+        try:
+            return _json_rows(self._run(self._operator, self._sql(sql)))
+        finally:
+            self._operator_lock.release()
+
     def close(self) -> None:
-        with self._lock, self._reader_lock:
+        with self._lock, self._reader_lock, self._operator_lock:
+            self._operator.close()
             self._reader.close()
             self._writer.close()
 
@@ -316,6 +341,10 @@ class ServerClickHouse(ClickHouse):
         # while clickhouse-connect may still send its own per-query settings.
         # The bounds go with every request; the query itself holds no SETTINGS.
         return self._payload(sql, {"readonly": 2, **self.limits.settings()}, parameters)
+
+    def operator_read(self, sql: str) -> list[dict[str, Any]]:
+        bound = {"readonly": 2, "max_execution_time": OPERATOR_QUERY_S}
+        return _json_rows(self._payload(self._sql(sql), bound, None))
 
     def _payload(
         self, sql: str, settings: dict[str, Any], parameters: Mapping[str, str] | None

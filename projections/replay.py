@@ -6,8 +6,9 @@ point in time. `verify` compares canonical digests of two namespaces' read
 models and lists the differences (empty = equal).
 
 With chDB, the rebuilt namespace lives in its own data path (the projector
-process holds the live one); the live ClickHouse is then read through the
-projector's analytics endpoint when it is running.
+process holds the live one); the live ClickHouse is then digested by the
+running projector, on its operator path (`POST /digests`, the platform's
+token; projections/digests.py), not through the analysts' SQL and its bounds.
 
 A rebuild runs the live projector's pure step in worker processes, one share
 of the partitions each (projections/replay_workers.py): the same writes and
@@ -33,6 +34,7 @@ import redis
 from infra.settings import Settings, load_settings
 from projections.analytics_token import analytics_token
 from projections.clickhouse import check_namespace, open_clickhouse
+from projections.digests import DIGESTS_WAIT_S, table_digests
 from projections.insert_queue import InsertQueue
 from projections.judge_keys import LIVE_PREFIX
 from projections.log_source import Stream, Until, log_sizes
@@ -272,41 +274,21 @@ def _short(text: str, limit: int = 120) -> str:
 
 
 def clickhouse_digests(settings: Settings, namespace: str) -> dict[str, str]:
-    """Per table: row count and an order-free hash of its FINAL rows (views as
-    they read). Equal read models give equal digests whatever the insert
-    order or the number of duplicate inserts. Rows are hashed as tuples:
-    cityHash64 of the bare columns is NULL when any column is NULL, and
-    sum() skips NULLs, so rows with a NULL would not count at all."""
-    query = _analytics_query(settings, namespace)
-    if query is not None:
-        return _digests(query, namespace)
+    """Per table: row count and an order-free hash (projections/digests.py).
+    From the running projector when it owns the namespace's chDB (its
+    operator path, `POST /digests`), else from the namespace's own."""
+    answered = _projector_digests(settings, namespace)
+    if answered is not None:
+        return answered
     clickhouse = open_clickhouse(settings, namespace)
     try:
-        return _digests(clickhouse.query, namespace)
+        return table_digests(clickhouse.operator_read, namespace)
     finally:
         clickhouse.close()
 
 
-def _digests(query: Callable[[str], list[dict[str, object]]], namespace: str) -> dict[str, str]:
-    # SHOW, not system.tables: the projector's endpoint answers analysts'
-    # queries only, and those read nothing outside the namespace.
-    tables = query(f"SHOW FULL TABLES FROM {namespace}")
-    digests = {}
-    for table in tables:
-        name, engine = str(table["name"]), str(table["engine"])
-        final = " FINAL" if "MergeTree" in engine else ""
-        (row,) = query(
-            f"SELECT count() AS rows, toString(sum(cityHash64(tuple(*)))) AS hash"
-            f" FROM {namespace}.{name}{final}"
-        )
-        digests[name] = f"{row['rows']} rows, hash {row['hash']}"
-    return digests
-
-
-def _analytics_query(
-    settings: Settings, namespace: str
-) -> Callable[[str], list[dict[str, object]]] | None:
-    """The running projector's /sql when it owns this namespace's chDB, else None."""
+def _projector_digests(settings: Settings, namespace: str) -> dict[str, str] | None:
+    """The running projector's digests when it owns this namespace's chDB, else None."""
     if settings.clickhouse_url:
         return None
     try:
@@ -315,18 +297,12 @@ def _analytics_query(
         return None
     if health.get("namespace") != namespace:
         return None
-
     token = {"Authorization": f"Bearer {analytics_token(settings.state_dir)}"}
-
-    def query(sql: str) -> list[dict[str, object]]:
-        response = httpx.post(
-            f"{settings.analytics_url}/sql", json={"query": sql}, headers=token, timeout=120
-        )
-        response.raise_for_status()
-        rows: list[dict[str, object]] = response.json()["rows"]
-        return rows
-
-    return query
+    response = httpx.post(f"{settings.analytics_url}/digests", headers=token,
+                          timeout=DIGESTS_WAIT_S)  # fmt: skip
+    response.raise_for_status()
+    digests: dict[str, str] = response.json()["digests"]
+    return digests
 
 
 def clickhouse_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:
