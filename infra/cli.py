@@ -117,8 +117,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from projections.replay import replay
 
-    bar = ProgressBar("replay", None, enabled=not args.json)
-    result = replay(args.namespace, args.until, progress=bar.advance)
+    bar = ProgressBar("replay", None, enabled=not args.json, unit="events")
+    result = replay(args.namespace, args.until, progress=bar.advance, total=bar.update_total)
     bar.close()
     _print(args, str(result), asdict(result))
     return 0
@@ -128,8 +128,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from projections.replay import replay, verify
 
     settings = load_settings()
-    bar = ProgressBar("replay", None, enabled=not args.json)
-    replay(args.namespace, None, progress=bar.advance)
+    bar = ProgressBar("replay", None, enabled=not args.json, unit="events")
+    replay(args.namespace, None, progress=bar.advance, total=bar.update_total)
     bar.close()
     differences = verify(settings.namespace, args.namespace)
     human = "live and rebuilt read models are equal" if not differences else "\n".join(differences)

@@ -7,8 +7,10 @@ import time
 
 
 class ProgressBar:
-    def __init__(self, label: str, total: int | None, enabled: bool = True) -> None:
+    def __init__(self, label: str, total: int | None, enabled: bool = True, unit: str = "") -> None:
+        """`unit`: what is counted, shown with the rate ("events" -> "events/s")."""
         self.label = label
+        self.unit = unit
         self.total = total
         self.done = 0
         self.enabled = enabled and sys.stderr.isatty()
@@ -27,12 +29,13 @@ class ProgressBar:
 
     def _draw(self, now: float) -> None:
         rate = self.done / max(now - self._started, 1e-9)
+        speed = f"{rate:,.0f} {self.unit}/s" if self.unit else f"{rate:,.0f}/s"
         if self.total:
             filled = int(30 * min(self.done / self.total, 1.0))
             bar = "#" * filled + "-" * (30 - filled)
-            text = f"\r{self.label} [{bar}] {self.done}/{self.total} {rate:,.0f}/s"
+            text = f"\r{self.label} [{bar}] {self.done}/{self.total} {speed}"
         else:
-            text = f"\r{self.label} {self.done} {rate:,.0f}/s"
+            text = f"\r{self.label} {self.done} {speed}"
         sys.stderr.write(text)
         sys.stderr.flush()
 
