@@ -123,13 +123,16 @@ async def batch_endpoint(request: Request) -> Response:
         outcomes = await deliveries.settled(producer.report_wait_s)
 
     metrics = services.metrics
+    latency = {
+        t: metrics.produce_latency.labels(t) for t in {p.command.topic.name for _, p in produced}
+    }
     for index, prepared in produced:
         outcome = outcomes.get(index, KafkaUnavailable("no delivery report in time"))
         topic = prepared.command.topic.name
         line = results[index]["line"]
         if isinstance(outcome, Delivery):
             results[index] = {"line": line, "status": 202, **accepted_body(prepared, outcome)}
-            metrics.produce_latency.labels(topic).observe(outcome.latency_s)
+            latency[topic].observe(outcome.latency_s)
         else:
             results[index] = _refused_line(line, prepared, str(outcome))
             metrics.produce_failures.labels(topic).inc()

@@ -2,21 +2,66 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from infra.topics import topic_of
 from schemas.envelope import Envelope, Record
-from schemas.ulid import new_ulid
 
 
 def now_micros() -> int:
     return time.time_ns() // 1000
 
 
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Every 10-bit number as its two ULID characters: a ULID (130 bits, the top two
+# zero) is 13 of them.
+_PAIRS = [_CROCKFORD[n >> 5] + _CROCKFORD[n & 31] for n in range(1024)]
+_SHIFTS = tuple(range(120, -1, -10))
+
+
+def ulid_text(millis: int, entropy: bytes) -> str:
+    """schemas.ulid.ulid_from's text, ten bits at a time: the gateway makes two
+    per command, and five bits at a time cost 4 µs each."""
+    if not 0 <= millis < 1 << 48 or len(entropy) != 10:
+        raise ValueError("a ULID is 48 bits of milliseconds and 80 of entropy")
+    value = (millis << 80) | int.from_bytes(entropy, "big")
+    return "".join([_PAIRS[(value >> shift) & 1023] for shift in _SHIFTS])
+
+
+class _Entropy:
+    """Random bytes drawn from the OS a few kilobytes at a time: a getrandom
+    call per id was a syscall (and a release of the GIL) per id. Never the
+    same bytes twice: a lock between threads, a fresh pool after a fork."""
+
+    def __init__(self, chunk: int = 4000) -> None:
+        self._chunk = chunk
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._at = 0
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()
+        self._pool, self._at = b"", 0
+
+    def take(self, size: int) -> bytes:
+        with self._lock:
+            if self._at + size > len(self._pool):
+                self._pool, self._at = os.urandom(self._chunk), 0
+            taken = self._pool[self._at : self._at + size]
+            self._at += size
+            return taken
+
+
+_entropy = _Entropy()
+
+
 def new_event_id(now_us: int) -> str:
-    return new_ulid(now_us // 1000)
+    return ulid_text(now_us // 1000, _entropy.take(10))
 
 
 def build_record(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from gateway.records import build_record, new_event_id, now_micros
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gateway.records import build_record, new_event_id, now_micros, ulid_text
 from schemas.exchange import DepositCash
 from schemas.registry import registry
-from schemas.ulid import is_ulid, ulid_millis
+from schemas.ulid import is_ulid, ulid_from, ulid_millis
 
 
 def test_envelope_is_complete_and_round_trips() -> None:
@@ -42,3 +45,8 @@ def test_given_occurred_at_and_correlation_id_are_kept() -> None:
     )
     assert record.envelope.occurred_at == 1_700_000_000_000_000
     assert record.envelope.correlation_id == "corr-1"
+
+
+@given(millis=st.integers(0, 2**48 - 1), entropy=st.binary(min_size=10, max_size=10))
+def test_the_gateways_ulids_are_the_schemas_ulids(millis: int, entropy: bytes) -> None:
+    assert ulid_text(millis, entropy) == ulid_from(millis, entropy)
