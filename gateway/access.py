@@ -99,12 +99,16 @@ def acts_for_command(
     path_in_body: bool,
 ) -> None:
     """Return if `key` acts for every principal the validated command names."""
+    path_fields = command.path_fields
+    body_fields = type(request).model_fields
     for principal in (ACCOUNT, LEARNER):
-        if principal.field in command.path_fields:
+        if principal.field in path_fields:
             named = getattr(path, principal.field)
             where: Where = "body" if path_in_body else "path"
         else:
-            named, where = getattr(request, principal.field, None), "body"
+            # Only a field the body has: a missing attribute is pydantic's slow path.
+            has = principal.field in body_fields
+            named, where = getattr(request, principal.field) if has else None, "body"
         if named is not None:
             acts_for(key, principal, named, field=principal.field, where=where)
 
