@@ -55,9 +55,9 @@ MAX_LISTED_DIFFERENCES = 50
 # parent's inserts) get little of the CPU.
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 # Records a worker takes from Kafka at a time, and rows per ClickHouse insert
-# (a block per table; ClickHouse likes few large inserts).
+# (a block per table; ClickHouse likes few large inserts, and merges less).
 MAX_POLL = 20_000
-ROWS_PER_BLOCK = 100_000
+ROWS_PER_BLOCK = 250_000
 # Row blocks waiting for chDB before the workers wait too (memory stays bounded).
 PENDING_BLOCKS = 6
 

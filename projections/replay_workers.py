@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
 from infra.settings import Settings
 from projections.arrow_rows import arrow_stream, arrow_table
@@ -225,8 +226,10 @@ def _add(total: ProjectorStats, stats: ProjectorStats) -> None:
 
 
 class _RowBlocks:
-    """A worker's rows, per table, shipped to the parent as Arrow streams of
-    at least `rows_per_block` rows (the last block at the end)."""
+    """A worker's rows, per table: made Arrow columns batch by batch (a Python
+    tuple per row costs several times the memory), and shipped to the parent
+    as one Arrow stream once a table holds `rows_per_block` rows (the rest at
+    the end). Few large inserts: fewer parts for chDB to merge afterwards."""
 
     def __init__(self, pipe: Connection, plan: WorkerPlan, stats: ProjectorStats) -> None:
         self._pipe = pipe
@@ -236,32 +239,38 @@ class _RowBlocks:
         self._stats = stats
         self._columns = table_columns(PROJECTIONS)
         self._types: dict[str, dict[str, str]] | None = None
-        self._rows: dict[str, list[tuple[Any, ...]]] = {}
-        self._buffered = 0
+        self._tables: dict[str, list[pa.Table]] = {}
+        self._held: dict[str, int] = {}
 
     def add(self, rows: Mapping[str, list[tuple[Any, ...]]]) -> None:
-        for table, table_rows in rows.items():
-            self._rows.setdefault(table, []).extend(table_rows)
-            self._buffered += len(table_rows)
-        if self._buffered >= self._rows_per_block:
-            self.ship()
-
-    def ship(self) -> None:
-        if self._types is None and self._buffered:
+        if self._types is None and any(rows.values()):
             self._types = self._pipe.recv()
-        for table, rows in self._rows.items():
-            if rows:
-                assert self._types is not None
-                columns = self._columns[table]
-                data = arrow_stream(arrow_table(rows, columns, self._types[table]))
-                self._blocks += 1
-                path = self._spool / f"{os.getpid()}-{self._blocks}-{table}.arrows"
-                with path.open("wb") as spooled:
-                    spooled.write(data)
-                self._pipe.send(("rows", table, list(columns), str(path)))
-                self._stats.rows[table] = self._stats.rows.get(table, 0) + len(rows)
-        self._rows = {}
-        self._buffered = 0
+        assert self._types is not None or not any(rows.values())
+        for table, table_rows in rows.items():
+            if not table_rows:
+                continue
+            assert self._types is not None
+            columns = arrow_table(table_rows, self._columns[table], self._types[table])
+            self._tables.setdefault(table, []).append(columns)
+            self._held[table] = self._held.get(table, 0) + len(table_rows)
+            if self._held[table] >= self._rows_per_block:
+                self._ship(table)
+
+    def ship_all(self) -> None:
+        for table in list(self._tables):
+            self._ship(table)
+
+    def _ship(self, table: str) -> None:
+        parts = self._tables.pop(table, [])
+        held = self._held.pop(table, 0)
+        if not held:
+            return
+        self._blocks += 1
+        path = self._spool / f"{os.getpid()}-{self._blocks}-{table}.arrows"
+        with path.open("wb") as spooled:
+            spooled.write(arrow_stream(pa.concat_tables(parts)))
+        self._pipe.send(("rows", table, list(self._columns[table]), str(path)))
+        self._stats.rows[table] = self._stats.rows.get(table, 0) + held
 
 
 def _batch_message(batch: ProjectedBatch) -> tuple[str, int, bytes, list[tuple[str, int, int]]]:
@@ -301,7 +310,7 @@ def _rebuild_share(plan: WorkerPlan, pipe: Connection) -> ProjectorStats:
             blocks.add(batch.rows)
             stats.records += batch.records
             stats.dead_letters += len(batch.dead)
-        blocks.ship()
+        blocks.ship_all()
     finally:
         source.close()
     stats.seconds = time.monotonic() - started
