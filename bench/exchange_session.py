@@ -194,9 +194,14 @@ class LogWriter:
         self._facts.init_transactions(30)
         self._per_transaction = facts_per_transaction
         self._in_transaction = 0
+        self._written = 0
         self.failed = 0
 
     def write(self, entry: Entry) -> None:
+        self._written += 1
+        if self._written % 1000 == 0:  # delivery reports, now and then
+            self._commands.poll(0)
+            self._facts.poll(0)
         if entry.fact:
             if self._in_transaction == 0:
                 self._facts.begin_transaction()
@@ -229,7 +234,6 @@ def _produce(producer: Producer, entry: Entry, on_delivery: Callable[[Any, Any],
         try:
             producer.produce(entry.topic, key=entry.key, value=entry.value,
                              on_delivery=on_delivery)  # fmt: skip
-            producer.poll(0)
             return
         except BufferError:
             producer.poll(0.05)
@@ -240,7 +244,7 @@ def write_session(
     shape: SessionShape,
     records: int,
     progress: Callable[[int], None] | None = None,
-    facts_per_transaction: int = 2000,
+    facts_per_transaction: int = 10_000,
 ) -> int:
     """Decide and write at least `records` records of a session; returns how many."""
     writer = LogWriter(bootstrap, f"bench-session-{shape.tag}", facts_per_transaction)
