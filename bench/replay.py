@@ -86,7 +86,10 @@ def main() -> None:
         print(running.describe())
         on_log = records_on_log(settings)
         if on_log < args.min_records:
-            grow_log(settings, args.min_records - on_log)
+            # Offsets count transaction markers too: a little more, so that
+            # at least --min-records records are there to replay.
+            missing = args.min_records - on_log
+            grow_log(settings, missing + missing // 50)
             on_log = records_on_log(settings)
         print(f"exchange topics span {on_log:,} offsets")
         for attempt in range(1, args.repeat + 1):
