@@ -83,7 +83,9 @@ def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
             "--web-port",
             str(worker_web_port(settings, index)),
         ],
-        env=settings_env(settings),
+        # The slot names the stage engine's transactional producers: worker i
+        # restarted fences and aborts what the dead worker i left open.
+        env={**settings_env(settings), "ONELOG_WORKER_ID": str(index)},
         cwd=REPO_ROOT,
     )
 

@@ -3,11 +3,24 @@
 A pure core returns facts as (record type, payload fields). This module gives
 each fact its envelope and its topic. Everything here derives from the record
 that caused the fact, never from the clock, so replay is byte for byte.
+
+`encoded_fact` is the hot path of the stage engine: the same bytes as
+`registry().encode(fact_record(...))` (a test holds the two equal for every
+fact type), without building and validating the pydantic model in between,
+which cost over a third of a fact's encoding (21 -> 13 µs).
 """
 
 from __future__ import annotations
 
+import io
+from functools import cache
+from typing import Any
+
+import fastavro
+
 from infra.topics import topic_of
+from schemas.avro import avro_schema
+from schemas.codec import MAGIC, fingerprint
 from schemas.envelope import Envelope, Record
 from schemas.ulid import derived_ulid
 from streams.facts import Fact
@@ -16,17 +29,39 @@ from streams.facts import Fact
 def fact_record(fact: Fact, cause: Record, index: int, producer: str) -> Record:
     """The index-th fact caused by `cause`, enveloped deterministically."""
     record_type, payload = fact
+    return record_type(envelope=Envelope(**_envelope(fact, cause, index, producer)), **payload)
+
+
+def encoded_fact(fact: Fact, cause: Record, index: int, producer: str) -> tuple[str, bytes, bytes]:
+    """(topic, key, value) of `fact_record(fact, cause, index, producer)` on the log."""
+    record_type, payload = fact
+    envelope = _envelope(fact, cause, index, producer)
+    header, writer = _writer(record_type)
+    out = io.BytesIO()
+    out.write(header)
+    fastavro.schemaless_writer(out, writer, {"envelope": envelope, **payload})
+    return topic_of(record_type.schema_name).name, envelope["key"].encode(), out.getvalue()
+
+
+def _envelope(fact: Fact, cause: Record, index: int, producer: str) -> dict[str, Any]:
+    record_type, payload = fact
     spec = topic_of(record_type.schema_name)
     cause_env = cause.envelope
-    envelope = Envelope(
-        event_id=derived_ulid(cause_env.event_id, index, cause_env.recorded_at // 1000),
-        type=record_type.schema_name,
-        schema_version=record_type.schema_version,
-        occurred_at=cause_env.occurred_at,
-        recorded_at=cause_env.recorded_at,
-        producer=producer,
-        key=str(payload[spec.key]),
-        correlation_id=cause_env.correlation_id,
-        causation_id=cause_env.event_id,
-    )
-    return record_type(envelope=envelope, **payload)
+    return {
+        "event_id": derived_ulid(cause_env.event_id, index, cause_env.recorded_at // 1000),
+        "type": record_type.schema_name,
+        "schema_version": record_type.schema_version,
+        "occurred_at": cause_env.occurred_at,
+        "recorded_at": cause_env.recorded_at,
+        "producer": producer,
+        "key": str(payload[spec.key]),
+        "correlation_id": cause_env.correlation_id,
+        "causation_id": cause_env.event_id,
+    }
+
+
+@cache
+def _writer(record_type: type[Record]) -> tuple[bytes, Any]:
+    """The single-object header and the parsed writer schema of a record type."""
+    schema = avro_schema(record_type)
+    return MAGIC + fingerprint(schema), fastavro.parse_schema(schema)

@@ -17,13 +17,11 @@ from typing import Any
 from confluent_kafka import Message, TopicPartition
 
 from infra.partitioning import partition_for
-from infra.topics import topic_of
-from schemas.registry import registry
 from streams.admission import admitted
 from streams.dead_letters import Headers, dead_letter_headers
 from streams.engine.changelog import part_key
 from streams.engine.stage import Stage
-from streams.records import fact_record
+from streams.records import encoded_fact
 
 Send = Callable[[str, bytes | None, bytes | None, int | None, Headers | None], None]
 """Produces one record: topic, key, value (None: a tombstone), partition
@@ -66,7 +64,7 @@ class BatchDecider:
         self, states: States, messages: Sequence[Message], send: Send
     ) -> list[TopicPartition]:
         """Decide `messages` in order; the offsets to commit with what was sent."""
-        stage, reg, state_log = self.stage, registry(), self.stage.state_log
+        stage, state_log = self.stage, self.stage.state_log
         touched: dict[tuple[int, str], dict[str, None]] = {}
         next_offsets: dict[tuple[str, int], int] = {}
         for message in messages:
@@ -100,9 +98,8 @@ class BatchDecider:
                 raise DecideFailed((topic, partition, offset), reason) from exc
             touched.setdefault((partition, key), {}).update(dict.fromkeys(parts))
             for index, fact in enumerate(facts):
-                out = fact_record(fact, record, index, stage.name)
-                send(topic_of(out.schema_name).name, out.envelope.key.encode(),
-                     reg.encode(out), None, None)  # fmt: skip
+                topic_name, fact_key, value = encoded_fact(fact, record, index, stage.name)
+                send(topic_name, fact_key, value, None, None)
         changelog = stage.changelog.name
         for (partition, key), sub_keys in touched.items():
             state = states[partition][key]

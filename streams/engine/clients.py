@@ -18,11 +18,17 @@ TRANSACTION_TIMEOUT_MS = 10_000
 CALL_TIMEOUT_S = 30.0
 
 
-def consumer_config(bootstrap: str, stage: Stage) -> dict[str, Any]:
+def consumer_config(bootstrap: str, stage: Stage, worker_id: str) -> dict[str, Any]:
     return {
         "bootstrap.servers": bootstrap,
-        "client.id": stage.group_id,
+        "client.id": f"{stage.group_id}.worker-{worker_id}",
         "group.id": stage.group_id,
+        # A static member per worker slot: a worker restarted (or a loop
+        # starting a new session) takes its slot's partitions back at once,
+        # with no rebalance of the others and no wait for the dead member's
+        # session. The price: a worker stopped for good keeps its partitions
+        # until its session times out, since a static member does not leave.
+        "group.instance.id": f"{stage.group_id}.worker-{worker_id}",
         # Co-partitioning: range gives one member the same partition number of
         # every input topic (they have one partition count), so the state of a
         # key is on one worker whichever input its record comes from.
@@ -57,16 +63,18 @@ def producer_config(bootstrap: str, stage: Stage, worker_id: str) -> dict[str, A
         # Java's partitioner, as the gateway and every other writer use.
         "partitioner": LIBRDKAFKA_PARTITIONER,
         # Records go out while the batch is still being decided, in requests
-        # of up to 1 MB; commit_transaction flushes the rest at once, so the
-        # linger never delays a commit. Measured on the 2-core machine with
-        # 2,000-record batches: linger 5 ms keeps requests full without
-        # holding the broker's request threads with tiny ones.
-        "linger.ms": 5,
+        # of up to 1 MB; commit_transaction flushes what lingers at once, so
+        # the linger never delays a commit, and a longer one means fewer,
+        # fuller requests for the broker (which shares the CPUs). bench.pipeline
+        # (a), 20,000 orders, on the busy 2-core machine: linger 0 ms 2,600
+        # orders/s, 5 ms 3,300-4,000, 50 ms 3,900-4,200, 100 ms 3,800.
+        "linger.ms": 50,
         "batch.size": 1_000_000,
         "batch.num.messages": 10_000,
-        # Avro records of ~150-400 bytes: lz4 halves the bytes the broker
-        # writes and recovery reads, for little CPU (librdkafka's threads).
-        "compression.type": "lz4",
+        # No compression: lz4 would halve the bytes, but aiokafka (under
+        # Faust) cannot read it without a library we do not install, and a
+        # Faust agent reading these facts would crash on its first fetch.
+        "compression.type": "none",
         # A batch of 2,000 inputs sends ~10,000 records before its commit.
         "queue.buffering.max.messages": 1_000_000,
     }

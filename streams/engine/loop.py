@@ -99,7 +99,7 @@ class _Session:
         self._in_transaction = False
         bootstrap = self.settings.kafka_bootstrap
         self.producer = Producer(producer_config(bootstrap, self.stage, self.settings.worker_id))
-        self.consumer = Consumer(consumer_config(bootstrap, self.stage))
+        self.consumer = Consumer(consumer_config(bootstrap, self.stage, self.settings.worker_id))
 
     def run(self) -> None:
         try:
@@ -218,7 +218,7 @@ class _Session:
             with suppress(KafkaException):
                 self.producer.abort_transaction(CALL_TIMEOUT_S)
         self.states = {}
-        # Leaving the group now moves the partitions at once, not after the session timeout.
+        # Closing commits nothing; a static member stays in the group (see clients.py).
         with suppress(KafkaException, RuntimeError):
             self.consumer.close()
 

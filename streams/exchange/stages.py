@@ -1,4 +1,4 @@
-"""The exchange's Faust agents: thin shells around the pure stages.
+"""The exchange's deciding stages, run by the batched engine (streams/engine).
 
     exchange.commands ─┐                        ┌─> exchange.accounts
                        ├─ account stage ────────┤
@@ -9,57 +9,71 @@
               exchange.fills <──┬──────────────────────────────────────┘
                                 └─> exchange.market
 
-Risk and settlement are one agent because they share the account's state:
+Risk and settlement are one stage because they share the account's state:
 both read and change the same balances, so they must see each other's
-changes in order. Inputs an agent joins are co-partitioned (same key, same
+changes in order. Inputs a stage joins are co-partitioned (same key, same
 partition count), so a partition's state never needs another partition.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS, EXCHANGE_FILLS, EXCHANGE_ORDERS
+from infra.topics import (
+    EXCHANGE_ACCOUNT_CHANGELOG,
+    EXCHANGE_ADMIN,
+    EXCHANGE_COMMANDS,
+    EXCHANGE_FILLS,
+    EXCHANGE_MATCHING_CHANGELOG,
+    EXCHANGE_ORDERS,
+)
+from schemas.exchange import (
+    CancelOrder,
+    CancelRequested,
+    DepositCash,
+    HaltSymbol,
+    ListInstrument,
+    OrderAccepted,
+    OrderClosed,
+    OrderFilled,
+    PlaceOrder,
+    ResumeSymbol,
+    TransferShares,
+    WithdrawCash,
+)
 from streams.app import app
+from streams.engine.host import StageHost
+from streams.engine.stage import Stage
 from streams.exchange import accounts, matching
-from streams.stage import Stage, StageRunner, raw_topic
-from streams.state_codec import state_table
-from streams.tracked_state import tracked_from_dict
+from streams.exchange.account_log import AccountLog
+from streams.exchange.book_log import BookLog
 
 ACCOUNT_STAGE = Stage(
     name="exchange.account-stage",
+    inputs=(EXCHANGE_COMMANDS, EXCHANGE_FILLS),
+    changelog=EXCHANGE_ACCOUNT_CHANGELOG,
     key_field="account_id",
+    takes=(
+        DepositCash,
+        WithdrawCash,
+        TransferShares,
+        PlaceOrder,
+        CancelOrder,
+        OrderFilled,
+        OrderClosed,
+    ),
     new_state=accounts.AccountState,
     decide=accounts.decide_record,
+    state_log=AccountLog(),
 )
 MATCHING_STAGE = Stage(
     name="exchange.matching-stage",
+    inputs=(EXCHANGE_ADMIN, EXCHANGE_ORDERS),
+    changelog=EXCHANGE_MATCHING_CHANGELOG,
     key_field="symbol",
+    takes=(ListInstrument, HaltSymbol, ResumeSymbol, OrderAccepted, CancelRequested),
     new_state=matching.SymbolState,
     decide=matching.decide,
+    state_log=BookLog(),
 )
 
-account_table = state_table(
-    app, "exchange-accounts", "exchange-account", tracked_from_dict(accounts.AccountState.from_dict)
-)
-book_table = state_table(
-    app, "exchange-books", "exchange-book", tracked_from_dict(matching.SymbolState.from_dict)
-)
-
-account_inputs = raw_topic(app, EXCHANGE_COMMANDS.name, EXCHANGE_FILLS.name)
-matching_inputs = raw_topic(app, EXCHANGE_ADMIN.name, EXCHANGE_ORDERS.name)
-
-_accounts = StageRunner(app, ACCOUNT_STAGE, account_table)
-_matching = StageRunner(app, MATCHING_STAGE, book_table)
-
-
-@app.agent(account_inputs)
-async def account_stage(stream: Any) -> None:
-    async for event in stream.events():
-        await _accounts.process(event)
-
-
-@app.agent(matching_inputs)
-async def matching_stage(stream: Any) -> None:
-    async for event in stream.events():
-        await _matching.process(event)
+# Started and stopped with the Faust app, like its agents.
+exchange_stages = app.add_dependency(StageHost((ACCOUNT_STAGE, MATCHING_STAGE)))

@@ -28,7 +28,6 @@ from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
-from streams.stage import raw_topic
 from streams.state_codec import state_table
 
 CORES = os.cpu_count() or 1
@@ -81,7 +80,14 @@ class RedisLiveProgress:
 
 _settings = settings()
 answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
-judge_inputs = raw_topic(app, JUDGE_COMMANDS.name)
+# Read as bytes: the runner decodes (Avro, DLQ on failure).
+judge_inputs = app.topic(
+    JUDGE_COMMANDS.name,
+    key_type=bytes,
+    value_type=bytes,
+    key_serializer="raw",
+    value_serializer="raw",
+)
 _sandbox = Sandbox()
 _runner = JudgeRunner(
     app,

@@ -36,7 +36,7 @@ from schemas.exchange import (
 from schemas.registry import registry
 from schemas.ulid import new_ulid
 from streams.exchange import matching
-from streams.exchange.agents import MATCHING_STAGE
+from streams.exchange.stages import MATCHING_STAGE
 from streams.records import fact_record
 from tests.support.log import LogReader, LogWriter, Seen, command, records
 
