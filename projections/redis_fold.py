@@ -25,16 +25,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, islice
-from typing import Any
+from itertools import islice
 
-import orjson
 import redis
+from hiredis import pack_command
 
 from projections.redis_sink import OFFSETS_KEY, Write, stream_name
 
-# Keys per call of the loading script: a call blocks Redis a few milliseconds.
-KEYS_PER_CALL = 500
+# Commands per send when writing the folded keys.
+COMMANDS_PER_SEND = 1000
 # Fields or members per command: a huge key goes out in several.
 ITEMS_PER_COMMAND = 1000
 
@@ -294,65 +293,53 @@ class RedisFold:
 
     def write(self, client: redis.Redis, namespace: str) -> int:
         """Send every non-empty key (the namespace is fresh), then the offsets
-        reached; returns the number of keys sent. Keys go in chunks of
-        KEYS_PER_CALL as compact JSON to a loading script: a command per key
-        from Python costs several times as much as the script's own loop."""
-        load = client.register_script(_LOAD_LUA)
-        prefix = f"{namespace}:"
-        sent = 0
-        for chunk in self._key_chunks():
-            load(keys=[], args=[prefix, orjson.dumps(chunk)])
-            sent += sum(len(keys) for keys in chunk.values())
-        if self.offsets:
-            offsets = [x for stream, at in self.offsets.items() for x in (stream, str(at))]
-            client.hset(prefix + OFFSETS_KEY, items=offsets)
+        reached; returns the number of commands sent. Commands are packed by
+        hiredis and sent COMMANDS_PER_SEND at a time on one connection, the
+        next batch on its way before the replies to the last are read: Redis
+        and this process work at once, and redis-py's pipeline (several
+        times the Python per command) is not involved."""
+        commands = self._commands(f"{namespace}:")
+        connection = client.connection_pool.get_connection()
+        sent = unread = 0
+        try:
+            while batch := list(islice(commands, COMMANDS_PER_SEND)):
+                packed = b"".join(pack_command(c) for c in batch)  # type: ignore[arg-type]
+                connection.send_packed_command([packed])  # type: ignore[no-untyped-call]
+                for _ in range(unread):
+                    connection.read_response()
+                unread = len(batch)
+                sent += unread
+            for _ in range(unread):
+                connection.read_response()
+        finally:
+            client.connection_pool.release(connection)
         return sent
 
-    def _key_chunks(self) -> Iterator[dict[str, dict[str, Any]]]:
-        """The non-empty keys, KEYS_PER_CALL at a time, by kind: hashes (h),
-        sets (s), lists newest first (l), sorted sets as member: score (z)."""
-        keys: Iterator[tuple[str, str, Any]] = chain(
-            (("h", k, v) for k, v in self.hashes.items() if v),
-            (("s", k, list(v)) for k, v in self.sets.items() if v),
-            (("l", k, list(v)) for k, v in self.lists.items() if v),
-            (("z", k, {m: repr(s) for m, s in v.scores.items()}) for k, v in self.levels.items()
-             if v.scores),
-        )  # fmt: skip
-        while some := list(islice(keys, KEYS_PER_CALL)):
-            chunk: dict[str, dict[str, Any]] = {"h": {}, "s": {}, "l": {}, "z": {}}
-            for kind, key, value in some:
-                chunk[kind][key] = value
-            yield chunk
+    def _commands(self, prefix: str) -> Iterator[tuple[str, ...]]:
+        """A command per non-empty key (several for a huge one), then the offsets."""
+        for key, fields in self.hashes.items():
+            flat = [x for pair in fields.items() for x in pair]
+            for some in _pieces(flat, 2 * ITEMS_PER_COMMAND):
+                yield ("HSET", prefix + key, *some)
+        for key, members in self.sets.items():
+            for some in _pieces(list(members), ITEMS_PER_COMMAND):
+                yield ("SADD", prefix + key, *some)
+        for key, items in self.lists.items():
+            for some in _pieces(list(items), ITEMS_PER_COMMAND):
+                yield ("RPUSH", prefix + key, *some)
+        for key, level_set in self.levels.items():
+            scores = [x for m, score in level_set.scores.items() for x in (repr(score), m)]
+            for some in _pieces(scores, 2 * ITEMS_PER_COMMAND):
+                yield ("ZADD", prefix + key, *some)
+        if self.offsets:
+            offsets = [x for stream, at in self.offsets.items() for x in (stream, str(at))]
+            yield ("HSET", prefix + OFFSETS_KEY, *offsets)
 
 
-# Loads a chunk of keys into a fresh namespace (ARGV[1] its prefix, ARGV[2]
-# the chunk as JSON); a command per ITEMS_PER_COMMAND items (Lua's unpack
-# takes a few thousand at most).
-_LOAD_LUA = r"""
-local prefix = ARGV[1]
-local chunk = cjson.decode(ARGV[2])
-local function send(command, key, items)
-  for start = 1, #items, ITEMS do
-    local args = {command, key}
-    for i = start, math.min(start + ITEMS - 1, #items) do args[#args + 1] = items[i] end
-    redis.call(unpack(args))
-  end
-end
-local function pairs_of(map, swap)
-  local flat = {}
-  for name, value in pairs(map) do
-    if swap then name, value = value, name end
-    flat[#flat + 1] = name
-    flat[#flat + 1] = value
-  end
-  return flat
-end
-for key, fields in pairs(chunk.h) do send('HSET', prefix .. key, pairs_of(fields, false)) end
-for key, members in pairs(chunk.s) do send('SADD', prefix .. key, members) end
-for key, items in pairs(chunk.l) do send('RPUSH', prefix .. key, items) end
-for key, scores in pairs(chunk.z) do send('ZADD', prefix .. key, pairs_of(scores, true)) end
-return 1
-""".replace("ITEMS", str(2 * ITEMS_PER_COMMAND))
+def _pieces(items: list[str], size: int) -> Iterator[list[str]]:
+    """`items` in pieces of at most `size` (none when empty)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _nothing(_write: Write) -> None:

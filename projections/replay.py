@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +54,13 @@ MAX_LISTED_DIFFERENCES = 50
 # Worker processes of a rebuild: one per core, as Redis and chDB (the
 # parent's inserts) get little of the CPU.
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
-# Records a worker takes from Kafka at a time, and rows per ClickHouse insert
-# (a block per table; ClickHouse likes few large inserts, and merges less).
+# Records a worker takes from Kafka at a time.
 MAX_POLL = 20_000
-ROWS_PER_BLOCK = 250_000
+# Rows per ClickHouse insert (a block per table): about a third of a worker's
+# share, within bounds. Few large inserts leave chDB fewer parts to merge;
+# inserts spread over the rebuild, rather than all at its end, keep it short.
+BLOCKS_PER_SHARE = 3
+BLOCK_ROWS = (50_000, 250_000)
 # Row blocks waiting for chDB before the workers wait too (memory stays bounded).
 PENDING_BLOCKS = 6
 
@@ -114,9 +117,12 @@ def replay(
         if total is not None:
             total(sum(sizes.values()))
         shares = share_streams(sizes, workers or DEFAULT_WORKERS) or [[]]
-        replay_workers.start(
-            [_plan(settings, namespace, topics, _until(until), share, spool) for share in shares]
-        )
+        point = _until(until)
+        plans = [
+            _plan(settings, namespace, topics, point, share, spool, _block_rows(sizes, share))
+            for share in shares
+        ]
+        replay_workers.start(plans)
         stats = _rebuild(settings, namespace, replay_workers, wiping, client, progress)
     finally:
         replay_workers.close()
@@ -189,6 +195,7 @@ def _plan(
     until: Until | None,
     share: list[Stream],
     spool: Path,
+    rows_per_block: int,
 ) -> WorkerPlan:
     return WorkerPlan(
         settings=settings,
@@ -198,9 +205,14 @@ def _plan(
         until=until,
         group_id=f"onelog-replay-{namespace}",
         max_poll=MAX_POLL,
-        rows_per_block=ROWS_PER_BLOCK,
+        rows_per_block=rows_per_block,
         spool=str(spool),
     )
+
+
+def _block_rows(sizes: Mapping[Stream, int], share: list[Stream]) -> int:
+    smallest, largest = BLOCK_ROWS
+    return min(max(sum(sizes.get(s, 0) for s in share) // BLOCKS_PER_SHARE, smallest), largest)
 
 
 def _spool_parent(settings: Settings) -> Path:

@@ -27,6 +27,7 @@ would re-run the caller's main script. They talk over a socket pair.
 from __future__ import annotations
 
 import gc
+import importlib.abc
 import os
 import subprocess
 import sys
@@ -328,5 +329,17 @@ def _worker_main(fd: int) -> None:
     pipe.close()
 
 
+class _WithoutPandas(importlib.abc.MetaPathFinder):
+    """pyarrow imports pandas (some 400 modules, half a second of CPU) the
+    first time it builds an array, only to ask whether the input is a pandas
+    object; in a worker nothing is, and a worker is an interpreter of its own.
+    pyarrow takes the ImportError for "no pandas here"."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("a replay worker does without pandas")
+
+
 if __name__ == "__main__":
+    sys.meta_path.insert(0, _WithoutPandas())
     _worker_main(int(sys.argv[1]))

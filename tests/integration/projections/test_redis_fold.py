@@ -5,6 +5,7 @@ Real Redis, one namespace per side."""
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Iterator, Sequence
@@ -151,6 +152,20 @@ def test_a_capped_list_keeps_the_newest_and_an_emptied_key_is_gone(
     assert folded == script
     assert script["l"] == '["list",["9","8","7"]]'
     assert "h" not in script and "s" not in script and "bids" not in script
+
+
+def test_a_huge_key_goes_out_whole(redis_client: redis.Redis, sides: tuple[str, str]) -> None:
+    many = range(2500)  # more than one command's worth of items
+    records = [
+        [["hset", "h", *(x for n in many for x in (f"f{n}", str(n)))]],
+        [["sadd", "s", str(n)] for n in many],
+        [["lpush_capped", "l", str(n), "5000"] for n in many],
+        [["level", "bids", "bids:q", str(100 + n), "1"] for n in many],
+    ]
+    script, folded = applied_both_ways(redis_client, sides, {("t", 0): records},
+                                       [("t", 0)] * len(records))  # fmt: skip
+    assert folded == script
+    assert len(json.loads(script["h"])[1]) == 2500
 
 
 # --- real sessions, read in any order -----------------------------------------
