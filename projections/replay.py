@@ -51,8 +51,8 @@ PROJECTED_DOMAINS = ("exchange", "judge")
 # live "running test k of n" (gone or stale in a rebuild, by design).
 NOT_PROJECTED = (LIVE_PREFIX,)
 MAX_LISTED_DIFFERENCES = 50
-# Worker processes of a rebuild: one per core, as Redis and chDB (the
-# parent's inserts) get little of the CPU.
+# Worker processes of a rebuild: one per core (on 2 cores, 2 beat 1 and 3;
+# this process's fold and chDB's inserts take about a quarter of one).
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 # Records a worker takes from Kafka at a time.
 MAX_POLL = 20_000
@@ -62,7 +62,7 @@ MAX_POLL = 20_000
 BLOCKS_PER_SHARE = 3
 BLOCK_ROWS = (50_000, 250_000)
 # Row blocks waiting for chDB before the workers wait too (memory stays bounded).
-PENDING_BLOCKS = 6
+PENDING_BLOCKS = 4
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ Progress = Callable[[int], None]
 # How long a poll waits for more records; a share's last poll waits this
 # once, at the end of its partitions.
 POLL_WAIT_S = 0.1
+# A worker sends every batch it reads; this long without a word, it is stuck
+# (say, on a broker that went away).
+SILENCE_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,10 @@ def _serve_until_done(
     total: ProjectorStats,
 ) -> None:
     while open_pipes:
-        for ready in wait(open_pipes):
+        readable = wait(open_pipes, timeout=SILENCE_S)
+        if not readable:
+            raise RuntimeError(f"no word from a replay worker for {SILENCE_S:.0f} s")
+        for ready in readable:
             assert isinstance(ready, Connection)
             try:
                 kind, *body = ready.recv()
