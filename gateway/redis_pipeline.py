@@ -124,7 +124,7 @@ class RedisPipeline:
         self._timeout_s = timeout_s
         self._connect_timeout_s = connect_timeout_s
         self._connection: _Connection | None = None
-        self._connecting: asyncio.Lock | None = None
+        self._connecting: asyncio.Future[_Connection] | None = None
         self._watchdog: asyncio.TimerHandle | None = None
 
     async def run(self, script: Script, keys: list[str], args: list[str | int]) -> Any:
@@ -135,7 +135,9 @@ class RedisPipeline:
             return await self._send(command(b"EVAL", script.source, len(keys), *keys, *args))
 
     async def _send(self, payload: bytes) -> Any:
-        connection = self._connection or await self._connect()
+        connection = self._connection
+        if connection is None:
+            connection = await self._connect()
         waiter = connection.send(payload)
         if self._watchdog is None:
             self._watch()
@@ -163,20 +165,28 @@ class RedisPipeline:
             connection.transport.abort()
 
     async def _connect(self) -> _Connection:
+        # Calls that find no connection share one attempt, and its failure:
+        # with Redis unreachable, a queue of attempts one after another would
+        # make the last caller wait many connect timeouts.
         if self._connecting is None:
-            self._connecting = asyncio.Lock()
-        async with self._connecting:
-            if self._connection is not None:
-                return self._connection
-            lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(self._connect_timeout_s):
-                    connection = await self._open(lost)
-            except (OSError, TimeoutError) as exc:
-                raise RedisConnectionError(f"cannot reach Redis: {exc}") from exc
-            lost.add_done_callback(lambda _: self._forget(connection))
-            self._connection = connection
-            return connection
+            self._connecting = asyncio.ensure_future(self._attempt())
+            self._connecting.add_done_callback(self._attempt_done)
+        return await asyncio.shield(self._connecting)
+
+    def _attempt_done(self, attempt: asyncio.Future[_Connection]) -> None:
+        self._connecting = None
+        if not attempt.cancelled() and attempt.exception() is None:
+            self._connection = attempt.result()
+
+    async def _attempt(self) -> _Connection:
+        lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(self._connect_timeout_s):
+                connection = await self._open(lost)
+        except (OSError, TimeoutError) as exc:
+            raise RedisConnectionError(f"cannot reach Redis: {exc}") from exc
+        lost.add_done_callback(lambda _: self._forget(connection))
+        return connection
 
     async def _open(self, lost: asyncio.Future[None]) -> _Connection:
         loop = asyncio.get_running_loop()
@@ -210,6 +220,8 @@ class RedisPipeline:
             self._connection = None
 
     async def aclose(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None

@@ -6,12 +6,15 @@ bound, after which a new connection serves again."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import socket
 import time
 import uuid
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -69,3 +72,33 @@ async def test_a_redis_that_stops_answering_fails_the_waiting_calls_in_time(
         assert await redis.run(ECHO, ["k"], [2]) == [b"k", b"2"]
     finally:
         await redis.aclose()
+
+
+async def test_calls_that_find_redis_unreachable_share_one_bounded_attempt() -> None:
+    """A Redis whose port takes no more connections (its accept queue is full):
+    every call waiting for a connection fails when the one attempt does,
+    not one connect timeout after another."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = []
+        for _ in range(4):  # fill the accept queue; later handshakes go unanswered
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            fillers.append(filler)
+        await asyncio.sleep(0.2)
+        redis = RedisPipeline(f"redis://127.0.0.1:{port}/0", timeout_s=0.5, connect_timeout_s=0.5)
+        try:
+            started = time.monotonic()
+            calls = (redis.run(ECHO, ["k"], [n]) for n in range(20))
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            elapsed = time.monotonic() - started
+        finally:
+            await redis.aclose()
+            for filler in fillers:
+                filler.close()
+    assert all(isinstance(o, RedisConnectionError) for o in outcomes), outcomes
+    assert elapsed < 2, elapsed
