@@ -9,9 +9,10 @@ the same plain dict (fields in the writer schema's order) fastavro gives.
 
 The reader is a fast path, not a second authority: it covers the types our
 schemas use (null, boolean, long, string, bytes, records, arrays, unions)
-and raises on anything odd (a truncated body, an impossible length, a
-boolean that is neither 0 nor 1, bad UTF-8); the caller then asks fastavro,
-whose answer or error stands (schemas/codec.py). Schema resolution (a
+and raises on anything odd (a truncated body, a negative length, a boolean
+that is neither 0 nor 1, bad UTF-8) or ends somewhere else than the body's
+end; the caller then asks fastavro, whose answer or error stands
+(schemas/codec.py). Schema resolution (a
 record of an older version) is left to fastavro too.
 """
 
@@ -51,7 +52,6 @@ class _Writer:
         result = self._value(schema, body, 1)
         return [
             "def read(data, i):",
-            "    end = len(data)",
             *body,
             f"    return {result}, i",
         ]
@@ -99,8 +99,10 @@ class _Writer:
             self._long(size, out, depth)
             out += [
                 f"{pad}{stop} = i + {size}",
-                f"{pad}if {size} < 0 or {stop} > end:",
-                f"{pad}    raise ValueError('bad length')",
+                # A length past the end slices short and leaves i past it:
+                # the next read, or the caller's end check, refuses the body.
+                f"{pad}if {size} < 0:",
+                f"{pad}    raise ValueError('negative length')",
                 f"{pad}{target} = data[i:{stop}]" + (".decode()" if kind == "string" else ""),
                 f"{pad}i = {stop}",
             ]
