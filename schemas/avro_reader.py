@@ -12,8 +12,8 @@ schemas use (null, boolean, long, string, bytes, records, arrays, unions)
 and raises on anything odd (a truncated body, a negative length, a boolean
 that is neither 0 nor 1, bad UTF-8) or ends somewhere else than the body's
 end; the caller then asks fastavro, whose answer or error stands
-(schemas/codec.py). Schema resolution (a
-record of an older version) is left to fastavro too.
+(schemas/codec.py). Schema resolution (a record of an older version) is
+left to fastavro too.
 """
 
 from __future__ import annotations
