@@ -1,4 +1,9 @@
-"""Corrections to faust-streaming 0.15.3 that exactly-once needs.
+"""Corrections to faust-streaming 0.15.3 that exactly-once needs: every patch of
+Faust's internals lives here, and `apply` refuses any other Faust version
+(each fix reaches into internals that another release may have changed).
+
+The exchange's stages no longer run on Faust (streams/engine); the judge's
+agent does, and needs all four.
 
 1. Recovery after a crash. Faust asks aiokafka for a changelog partition's
    last stable offset (LSO) before recovering a table, but aiokafka knows an
@@ -39,12 +44,15 @@ tests/integration/streams kills a worker mid-stream to hold all of them in place
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
+
+FAUST_VERSION = "0.15.3"
 
 _gate: asyncio.Lock | None = None
 
@@ -115,6 +123,12 @@ def _consumer_init(self: Any, *args: Any, **kwargs: Any) -> None:
 
 
 def apply() -> None:
+    installed = importlib.metadata.version("faust-streaming")
+    if installed != FAUST_VERSION:
+        raise RuntimeError(
+            f"streams/faust_fixes.py patches the internals of faust-streaming {FAUST_VERSION}, "
+            f"and {installed} is installed: check each fix against it before changing the pin"
+        )
     faust_aiokafka.AIOKafkaConsumerThread._highwaters = _broker_highwaters  # type: ignore[method-assign]
     faust_consumer.Consumer.force_commit = _gated_force_commit  # type: ignore[method-assign]
     faust_consumer.Consumer.perform_seek = _perform_seek_with_flow_stopped  # type: ignore[method-assign]

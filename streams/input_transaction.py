@@ -10,7 +10,7 @@ through `InputTransaction` instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable
 
 import faust
 
@@ -26,12 +26,17 @@ Outgoing = tuple[str, bytes, bytes, Headers | None]
 
 
 class InputTransaction:
-    def __init__(self, app: faust.App, extra_topics: Mapping[str, int] | None = None) -> None:
+    def __init__(self, app: faust.App, colocated: Iterable[str] = ()) -> None:
+        """`colocated`: topics written on the input record's partition number
+        rather than by key: a processor's table changelogs, since Faust
+        recovers changelog partition p on the worker that holds input
+        partition p."""
         self.app = app
         default_partitions = settings().partitions
         self._dead_letters = {spec.name: spec.dlq for spec in CATALOG if spec.has_dlq}
+        self._colocated = frozenset(colocated)
         # A dead-letter topic has its source topic's partition count.
-        self._partitions: dict[str, int] = dict(extra_topics or {})
+        self._partitions: dict[str, int] = {}
         for spec in CATALOG:
             count = spec.partitions or default_partitions
             self._partitions[spec.name] = count
@@ -44,7 +49,10 @@ class InputTransaction:
         group = self.app.assignor.group_for_topic(input_message.topic)
         transactional_id = f"{self.app.conf.id}-{group}-{input_message.partition}"
         for topic, key, value, headers in outgoing:
-            partition = partition_for(key, self._partitions[topic])
+            if topic in self._colocated:
+                partition = input_message.partition
+            else:
+                partition = partition_for(key, self._partitions[topic])
             await transactions.producer.send(
                 topic, key, value, partition, None, headers, transactional_id=transactional_id
             )

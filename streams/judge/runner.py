@@ -17,7 +17,6 @@ from typing import Any, cast
 
 import faust
 
-from infra.settings import settings
 from infra.topics import topic_of
 from schemas.envelope import Record
 from schemas.judge import MarkProgress, ProgressMarked, RunCode, SubmitSolution
@@ -57,12 +56,13 @@ class JudgeRunner:
         self._live_progress = live_progress
         self._slots = asyncio.Semaphore(evaluations_at_once)
         self._changelog = table.changelog_topic.get_topic_name()
-        self._transaction = InputTransaction(app, {self._changelog: settings().partitions})
+        self._transaction = InputTransaction(app, colocated=[self._changelog])
         self._acks = OrderedAcks()
         app.on_partitions_revoked.connect(self._forget_answers)  # type: ignore[arg-type]
 
     async def _forget_answers(self, sender: Any, revoked: Any = (), **kwargs: Any) -> None:
-        """Drop answers held in memory when partitions move (see StageRunner._forget_states)."""
+        """Drop answers held in memory when partitions move: memory may hold answers
+        whose transaction a rebalance aborted, and Faust recovers what committed."""
         store = self.table.data
         store.data.clear()
         store._key_partition.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import Counter
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 import redis
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from infra import platform, processes
@@ -189,6 +191,63 @@ def test_a_slow_submission_does_not_hold_up_a_quick_one(
     # Facts commit in the order they were decided: the quick one first.
     assert order == [quick.submission_id, slow.submission_id]
     assert {r.verdict for r in records(seen, SubmissionJudged)} == {"accepted"}
+
+
+def test_answers_are_saved_on_the_partition_of_the_commands_they_answer(
+    problems: Settings, worker: Settings, writer: LogWriter
+) -> None:
+    """A worker recovers the changelog partitions numbered like the input
+    partitions it holds: an answer saved elsewhere would be missing after a
+    rebalance, and its command judged again."""
+    users: dict[int, str] = {}
+    while len(users) < worker.partitions:
+        user = f"learner-{uuid.uuid4().hex[:8]}"
+        users.setdefault(partition_for(user.encode(), worker.partitions), user)
+    marks = [
+        command(MarkProgress, user_id=u, problem_id=PROBLEM, status="in_progress")
+        for u in users.values()
+    ]
+    writer.send(*marks)
+    reader = LogReader(worker.kafka_bootstrap, [JUDGE_EVENTS.name])
+    reader.wait_for(
+        lambda s: getattr(s.record, "user_id", None) in users.values(),
+        lambda s: len(records(s, ProgressMarked)) >= len(marks),
+        timeout=120,
+    )
+    reader.close()
+    saved = _changelog_partitions(worker, "onelog-judge-answered-changelog", set(users.values()))
+    assert saved == {user: partition for partition, user in users.items()}
+
+
+def _changelog_partitions(settings: Settings, topic: str, users: set[str]) -> dict[str, int]:
+    """The partition each user's answers were last saved on (keys are JSON strings)."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap,
+            "group.id": f"test-{uuid.uuid4()}",
+            "isolation.level": "read_committed",
+            "enable.partition.eof": True,
+            "enable.auto.commit": False,
+        }
+    )
+    partitions = range(settings.partitions)
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+    saved: dict[str, int] = {}
+    unread = set(partitions)
+    deadline = time.monotonic() + 60
+    while unread and time.monotonic() < deadline:
+        for message in consumer.consume(1000, timeout=0.2):
+            partition = message.partition()
+            assert partition is not None
+            if message.error() is not None:
+                unread.discard(partition)
+                continue
+            user = json.loads(message.key() or b"null")
+            if user in users:
+                saved[user] = partition
+    consumer.close()
+    assert not unread, "the changelog was not read to its end"
+    return saved
 
 
 def test_a_second_worker_shares_the_submissions_by_partition(
