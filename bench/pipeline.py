@@ -1,29 +1,35 @@
 """The whole exchange pipeline through Kafka, exactly once: throughput and latency.
 
-(a) Sustained throughput: N limit orders (mixed buy/sell on a few symbols,
-    crossing often) are encoded up front, then produced straight to
-    exchange.commands as fast as librdkafka takes them. The clock stops when
-    every order has its outcome on the log, read with a read_committed
-    consumer: a CommandRejected on exchange.accounts, or matching's facts for
-    it on exchange.market (rested, traded as the taker, expired or rejected;
-    matching commits one order's facts in one transaction, so one seen means
-    all committed). That is two exactly-once stages, each committing a Kafka
-    transaction per batch.
+(a) Throughput, produced straight to exchange.commands: N limit orders
+    (buy/sell at random around a mid, about half crossing, one in ten IOC;
+    200 pre-funded accounts) encoded up front, then produced as fast as
+    librdkafka takes them, on 1 symbol and on 4. The clock stops when every
+    order has its outcome on the log, read with a read_committed consumer: a
+    CommandRejected, or matching's first fact for it (rested, traded as the
+    taker, expired or rejected). That is both deciding stages, each
+    committing a Kafka transaction per batch.
+(b) Throughput through the gateway's NDJSON batch route: the same kind of
+    orders in batches of L lines, 2 batches in flight; the clock runs from
+    the first request to the last outcome.
+(c) Latency at a fixed rate (default 1,000 orders/s for 20 s), produced
+    straight to exchange.commands: from Kafka's ack of an order to (1) the
+    account stage's OrderAccepted committed on exchange.orders, (2)
+    matching's first fact committed on exchange.market, and (3) the
+    projector publishing that fact on the symbol's Redis channel (in the
+    same Lua script that makes it visible). (1) and (2) are the stages'
+    share; (3) minus (2) is the projector's.
+(d) The same through single-order HTTP (POST /v1/exchange/orders), from the 202.
 
-(b) Latency at a fixed rate (default 1,000 orders/s for 20 s) through the HTTP
-    gateway: POST /v1/exchange/orders, clock from the 202 to the moment the
-    projector publishes the fact on the symbol's Redis pub/sub channel (it
-    publishes in the same Lua script that makes the fact visible in Redis).
-    Reported for orders that traded as the taker (trade visible), and for
-    every order's first market fact. A separate process listens to Redis so
-    the sender's event loop does not delay the timestamps.
+Separate processes watch Kafka and Redis, so the senders' loops do not delay
+the timestamps (time.monotonic is one clock for every process on Linux).
 
 Starts whatever of the platform is not already running (Kafka, Redis, one
 Faust worker, the projector, the gateway) with the benchmark's own ports and
-state folder (bench/support.py; ONELOG_* variables override), and stops only
-what it started. Run with nothing else of yours on those ports.
+state folder (bench/support.py; ONELOG_* variables override, e.g.
+ONELOG_STAGE_BATCH_MAX), and stops only what it started.
 
-    python -m bench.pipeline [--orders N] [--rate R] [--seconds S] [--skip-latency]
+    python -m bench.pipeline [--orders N] [--rate R] [--seconds S]
+                             [--skip straight,ndjson,latency,http]
 """
 
 from __future__ import annotations
@@ -32,18 +38,20 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
-import os
 import random
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event as EventType
 from typing import Any
 
 import httpx
 import redis
+from confluent_kafka import Producer
 
 from bench import support
+from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
 from projections import exchange_keys
 from schemas import exchange as ex
@@ -52,8 +60,10 @@ from schemas.ulid import new_ulid
 MID = 10_000  # cents
 CASH_PER_ACCOUNT = 10**13  # cents: no order is refused for want of cash
 SHARES_PER_SYMBOL = 10**9  # nor for want of shares (no short selling)
-MAX_IN_FLIGHT = 200
-QUIET_SECONDS = 5.0  # no market fact for this long: every order is through
+HTTP_IN_FLIGHT = 200
+BATCHES_IN_FLIGHT = 2
+QUIET_SECONDS = 5.0  # no new fact for this long: every order is through
+OUTCOMES = (ex.OrderRested, ex.TradeExecuted, ex.OrderExpired, ex.OrderRejected, ex.CommandRejected)
 
 
 @dataclass(frozen=True)
@@ -63,22 +73,48 @@ class Market:
     accounts: list[str]
 
 
-def new_market(symbol_count: int, account_count: int) -> Market:
+def new_market(settings: Settings, symbol_count: int, account_count: int) -> Market:
+    """Fresh symbols and accounts, listed and funded (printed: how long that took)."""
     tag = support.run_tag()
-    return Market(
+    market = Market(
         tag,
         [f"P{tag}{i}" for i in range(symbol_count)],
         [f"bench-{tag}-{i}" for i in range(account_count)],
     )
-
-
-def prepare_market(settings: Settings, market: Market) -> None:
     listed = support.list_symbols(settings, market.symbols)
-    print(f"listed {len(market.symbols)} symbols in {listed:.1f} s")
     funded = support.fund_accounts(
         settings, market.accounts, market.symbols, CASH_PER_ACCOUNT, SHARES_PER_SYMBOL
     )
-    print(f"funded {len(market.accounts)} accounts (cash and shares) in {funded:.1f} s")
+    print(f"  market {tag}: {symbol_count} symbols listed in {listed:.1f} s, "
+          f"{account_count} accounts funded in {funded:.1f} s")  # fmt: skip
+    return market
+
+
+def wait_for_projector(settings: Settings, market: Market, quiet_s: float = 3.0) -> None:
+    """Until the projector shows the market's listings and balances, and has
+    published nothing on any market channel for `quiet_s`: a latency run
+    measures the pipeline, not the projector's backlog of earlier runs."""
+    client = redis.Redis.from_url(settings.redis_url)
+    keys = [exchange_keys.market(s) for s in market.symbols]
+    keys += [exchange_keys.balances(a) for a in market.accounts]
+    keys = [f"{settings.namespace}:{k}" for k in keys]
+    # redis-py leaves Redis.pubsub unannotated; it returns a PubSub.
+    feeds: redis.client.PubSub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    feeds.psubscribe(f"{settings.namespace}:{exchange_keys.market_channel('*')}")
+    start = last = time.monotonic()
+
+    def idle() -> bool:
+        nonlocal last
+        while feeds.get_message(timeout=0.1) is not None:
+            last = time.monotonic()
+        return time.monotonic() - last > quiet_s and client.exists(*keys) == len(keys)
+
+    try:
+        support.wait_until(idle, 900, "the projector")
+    finally:
+        feeds.close()
+        client.close()
+    print(f"  the projector caught up in {time.monotonic() - start:.1f} s")
 
 
 def random_order(rng: random.Random, market: Market) -> dict[str, Any]:
@@ -96,99 +132,178 @@ def random_order(rng: random.Random, market: Market) -> dict[str, Any]:
     }
 
 
-# --- (a) sustained throughput -------------------------------------------------
-
-
-def encoded_orders(
-    market: Market, count: int, seed: int
-) -> list[tuple[str, tuple[str, bytes, bytes]]]:
-    rng = random.Random(seed)
-    orders = []
-    for i in range(count):
-        order_id = new_ulid(int(time.time() * 1000))
-        fields = random_order(rng, market)
-        record = support.command(ex.PlaceOrder, order_id=order_id,
-                                 client_order_id=f"{market.tag}-{i}", **fields)  # fmt: skip
-        orders.append((order_id, support.encoded(record)))
-    return orders
+def http_order(fields: dict[str, Any], client_order_id: str) -> dict[str, Any]:
+    """The same order as the HTTP API takes it."""
+    body = {k: v for k, v in fields.items() if k != "order_type"}
+    return {**body, "type": fields["order_type"], "client_order_id": client_order_id}
 
 
 def order_of_fact(model: type, fields: dict[str, Any]) -> str | None:
-    """The order a fact closes the first pass of: the taker, for a trade."""
-    order_id: str | None
+    """The order a fact is the outcome of: the taker, for a trade."""
     if model is ex.TradeExecuted:
-        order_id = fields["buy_order_id" if fields["aggressor_side"] == "buy" else "sell_order_id"]
-    else:
-        order_id = fields.get("order_id")
+        taker: str = fields[
+            "buy_order_id" if fields["aggressor_side"] == "buy" else "sell_order_id"
+        ]
+        return taker
+    order_id: str | None = fields.get("order_id")
     return order_id
 
 
-@dataclass(frozen=True)
-class ThroughputResult:
-    orders: int
-    produce_seconds: float
-    total_seconds: float
-    middle_rate: float
-    outcomes: dict[str, int]
+def _encoded_order(
+    rng: random.Random, market: Market, client_order_id: str
+) -> tuple[str, tuple[str, bytes, bytes]]:
+    """(order id, (topic, key, value)) of a random order as the gateway writes it."""
+    order_id = new_ulid(int(time.time() * 1000))
+    record = support.command(ex.PlaceOrder, order_id=order_id, client_order_id=client_order_id,
+                             **random_order(rng, market))  # fmt: skip
+    return order_id, support.encoded(record)
 
 
-def measure_throughput(
-    settings: Settings, market: Market, count: int, seed: int
-) -> ThroughputResult:
-    orders = encoded_orders(market, count, seed)
-    follower = support.FactFollower(
-        settings.kafka_bootstrap,
-        ["exchange.market", "exchange.accounts"],
-        [ex.OrderRested, ex.TradeExecuted, ex.OrderExpired, ex.OrderRejected,
-         ex.CommandRejected],
-    )  # fmt: skip
+# --- throughput -----------------------------------------------------------------
+
+
+@dataclass
+class Outcomes:
+    """Watches the log until every awaited order has its outcome."""
+
+    settings: Settings
+    pending: set[str] = field(default_factory=set)
+    seen: dict[str, int] = field(default_factory=dict)
+    progress: list[tuple[float, int]] = field(default_factory=list)  # (s since start, done)
+
+    def __post_init__(self) -> None:
+        self._follower = support.FactFollower(
+            self.settings.kafka_bootstrap, ["exchange.market", "exchange.accounts"], OUTCOMES
+        )
+        self.awaited = 0
+
+    def expect(self, order_ids: Sequence[str]) -> None:
+        self.pending.update(order_ids)
+        self.awaited += len(order_ids)
+
+    def collect(self, timeout: float, start: float) -> None:
+        for model, fields in self._follower.poll(timeout):
+            self.seen[model.__name__] = self.seen.get(model.__name__, 0) + 1
+            order_id = order_of_fact(model, fields)
+            if order_id is not None:
+                self.pending.discard(order_id)
+        self.progress.append((time.monotonic() - start, self.awaited - len(self.pending)))
+
+    def wait(self, start: float, deadline: float) -> float:
+        while self.pending and time.monotonic() < deadline:
+            self.collect(0.2, start)
+        self._follower.close()
+        if self.pending:
+            raise SystemExit(f"{len(self.pending):,} orders had no outcome in time")
+        return time.monotonic() - start
+
+    def middle_rate(self) -> float:
+        """Orders/s between 10% and 90% done: the steady state, without the
+        ramp-up and the tail (the last batches' commits)."""
+        count = self.awaited
+        low = next(t for t, done in self.progress if done >= count * 0.1)
+        high = next(t for t, done in self.progress if done >= count * 0.9)
+        return count * 0.8 / max(high - low, 1e-9)
+
+    def report(self, label: str, count: int, elapsed: float, sent: float) -> None:
+        facts = ", ".join(f"{k} {v:,}" for k, v in sorted(self.seen.items()))
+        print(f"{label}: {count:,} orders sent in {sent:.1f} s, every outcome committed after "
+              f"{elapsed:.1f} s: {count / elapsed:,.0f} orders/s overall, "
+              f"{self.middle_rate():,.0f} orders/s between 10% and 90% done ({facts})")  # fmt: skip
+
+
+def throughput_straight(settings: Settings, market: Market, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    orders = [_encoded_order(rng, market, f"{market.tag}-{i}") for i in range(count)]
+    outcomes = Outcomes(settings)
+    outcomes.expect([order_id for order_id, _ in orders])
     producer = support.CommandProducer(settings.kafka_bootstrap)
-    pending = {order_id for order_id, _ in orders}
-    outcomes: dict[str, int] = {}
-    progress: list[tuple[float, int]] = []  # (seconds since start, orders done)
-
     start = time.monotonic()
     for i, (_, message) in enumerate(orders):
         producer.send_encoded(*message)
         if i % 1000 == 0:
             producer.poll()
-            _collect(follower, pending, outcomes, timeout=0)
+            outcomes.collect(0, start)
     producer.flush()
-    produced = time.monotonic() - start
-    deadline = start + 60 + count / 100  # well past any plausible rate
-    while pending and time.monotonic() < deadline:
-        _collect(follower, pending, outcomes, timeout=0.2)
-        progress.append((time.monotonic() - start, count - len(pending)))
-    total = time.monotonic() - start
-    follower.close()
-    if pending:
-        raise SystemExit(f"{len(pending):,} of {count:,} orders had no outcome after {total:.0f} s")
-    return ThroughputResult(count, produced, total, _middle_rate(progress, count), outcomes)
+    sent = time.monotonic() - start
+    elapsed = outcomes.wait(start, start + 60 + count / 100)
+    label = f"(a) straight to the topic, {len(market.symbols)} symbol(s)"
+    outcomes.report(label, count, elapsed, sent)
 
 
-def _collect(
-    follower: support.FactFollower, pending: set[str], outcomes: dict[str, int], timeout: float
+def throughput_ndjson(
+    settings: Settings, api_key: str, market: Market, count: int, lines: int, seed: int
 ) -> None:
-    for model, fields in follower.poll(timeout):
-        name = model.__name__
-        outcomes[name] = outcomes.get(name, 0) + 1
-        order_id = order_of_fact(model, fields)
-        if order_id is not None:
-            pending.discard(order_id)
+    rng = random.Random(seed)
+    bodies = []
+    for b in range(0, count, lines):
+        rows = [
+            json.dumps({"command": "place_order",
+                        **http_order(random_order(rng, market), f"{market.tag}-n{b + i}")})
+            for i in range(min(lines, count - b))
+        ]  # fmt: skip
+        bodies.append(("\n".join(rows) + "\n").encode())
+    outcomes = Outcomes(settings)
+    start = time.monotonic()
+    refused = asyncio.run(_post_batches(settings, api_key, bodies, outcomes))
+    sent = time.monotonic() - start
+    if refused:
+        print(f"(b) {refused:,} lines were not accepted (not 202)")
+    elapsed = outcomes.wait(start, start + 60 + count / 100)
+    outcomes.report(f"(b) NDJSON batches of {lines:,} lines", outcomes.awaited, elapsed, sent)
 
 
-def _middle_rate(progress: list[tuple[float, int]], count: int) -> float:
-    """Orders/s between 10% and 90% done: the steady state, without the ramp-up
-    (workers fetching the first batch) and the tail (last commit interval)."""
-    low = next(t for t, done in progress if done >= count * 0.1)
-    high = next(t for t, done in progress if done >= count * 0.9)
-    return count * 0.8 / max(high - low, 1e-9)
+async def _post_batches(
+    settings: Settings, api_key: str, bodies: list[bytes], outcomes: Outcomes
+) -> int:
+    headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/x-ndjson"}
+    queue = iter(bodies)
+    refused = 0
+
+    async def one_at_a_time(client: httpx.AsyncClient) -> None:
+        nonlocal refused
+        for body in queue:
+            response = await client.post("/v1/exchange/batch", content=body)
+            answers = [json.loads(line) for line in response.text.splitlines() if line]
+            accepted = [a["order_id"] for a in answers if a.get("status") == 202]
+            refused += body.count(b"\n") - len(accepted)
+            outcomes.expect(accepted)
+
+    async with httpx.AsyncClient(base_url=settings.gateway_url, headers=headers,
+                                 timeout=120) as client:  # fmt: skip
+        await asyncio.gather(*(one_at_a_time(client) for _ in range(BATCHES_IN_FLIGHT)))
+    return refused
 
 
-# --- (b) latency through the gateway at a fixed rate ---------------------------
+# --- latency at a fixed rate ----------------------------------------------------------
 
 
-def listen_to_market(
+def follow_kafka(
+    bootstrap: str, ready: EventType, stop: EventType, last_seen: Any, out: Connection
+) -> None:
+    """Child process: when each order's OrderAccepted (account stage) and
+    first market fact (matching) become readable to read_committed readers."""
+    follower = support.FactFollower(
+        bootstrap, ["exchange.orders", "exchange.market"], (ex.OrderAccepted, *OUTCOMES)
+    )
+    ready.set()
+    accepted: dict[str, float] = {}
+    matched: dict[str, float] = {}
+    while not stop.is_set():
+        facts = follower.poll(0.05)
+        seen = time.monotonic()
+        for model, fields in facts:
+            last_seen.value = seen
+            order_id = order_of_fact(model, fields)
+            if order_id is None:
+                continue
+            (accepted if model is ex.OrderAccepted else matched).setdefault(order_id, seen)
+    follower.close()
+    out.send((accepted, matched))
+    out.close()
+
+
+def follow_redis(
     redis_url: str,
     channels: list[str],
     ready: EventType,
@@ -196,16 +311,13 @@ def listen_to_market(
     last_seen: Any,
     out: Connection,
 ) -> None:
-    """Child process: note when each order's first fact, and its first trade
-    as the taker, appear on the market channels (monotonic clock, shared by
-    every process on Linux)."""
+    """Child process: when each order's first fact is published in Redis."""
     client = redis.Redis.from_url(redis_url)
     # redis-py leaves Redis.pubsub unannotated; it returns a PubSub.
     pubsub: redis.client.PubSub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
     pubsub.subscribe(*channels)
     ready.set()
-    first_fact: dict[str, float] = {}
-    first_trade: dict[str, float] = {}
+    visible: dict[str, float] = {}
     while not stop.is_set():
         message = pubsub.get_message(timeout=0.1)
         if message is None:
@@ -216,159 +328,219 @@ def listen_to_market(
         event = fact["event"]
         if fact["type"] == "TradeExecuted":
             taker = event["buy_order_id" if event["aggressor_side"] == "buy" else "sell_order_id"]
-            first_trade.setdefault(taker, seen)
-            first_fact.setdefault(taker, seen)
+            visible.setdefault(taker, seen)
         elif "order_id" in event:
-            first_fact.setdefault(event["order_id"], seen)
+            visible.setdefault(event["order_id"], seen)
     pubsub.close()
     client.close()
-    out.send((first_fact, first_trade))
+    out.send(visible)
     out.close()
 
 
 @dataclass
-class SendLog:
-    accepted: dict[str, float]  # order id -> monotonic time of the 202
-    failures: dict[int, int]  # status -> count
-    late_starts: int = 0  # requests started more than 10 ms behind schedule
+class Watchers:
+    """The two watching processes, started before the orders and stopped
+    once the facts stop coming."""
+
+    settings: Settings
+    market: Market
+
+    def __enter__(self) -> Watchers:
+        # spawn, not fork: the parent holds librdkafka threads, and a forked
+        # child can inherit one of their locks held.
+        context = mp.get_context("spawn")
+        self._stop = context.Event()
+        self._last_seen = context.Value("d", time.monotonic())
+        channels = [
+            f"{self.settings.namespace}:{exchange_keys.market_channel(s)}"
+            for s in self.market.symbols
+        ]
+        self._pipes = []
+        self._processes = []
+        for target, args in (
+            (follow_kafka, (self.settings.kafka_bootstrap,)),
+            (follow_redis, (self.settings.redis_url, channels)),
+        ):
+            ready = context.Event()
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=target, args=(*args, ready, self._stop, self._last_seen, send)
+            )
+            process.start()
+            ready.wait(60)
+            self._pipes.append(receive)
+            self._processes.append(process)
+        return self
+
+    def finish(self) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """(accepted, matched, visible) times by order id, once quiet."""
+        give_up = time.monotonic() + 600
+        while time.monotonic() - self._last_seen.value < QUIET_SECONDS:
+            if time.monotonic() > give_up:
+                break
+            time.sleep(0.5)
+        self._stop.set()
+        accepted, matched = self._pipes[0].recv()
+        visible = self._pipes[1].recv()
+        return accepted, matched, visible
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for process in self._processes:
+            process.join(30)
 
 
-async def send_at_rate(
-    settings: Settings, api_key: str, market: Market, rate: float, seconds: float, seed: int
-) -> tuple[SendLog, float]:
-    """Open loop: request i is due at i/rate whatever earlier ones are doing,
-    with at most MAX_IN_FLIGHT outstanding (httpx's pool slows down badly
-    with thousands of queued requests); a request that waits for a slot
-    starts late, and is counted."""
+def report_latency(label: str, sent: dict[str, float], watchers: Watchers) -> None:
+    accepted, matched, visible = watchers.finish()
+
+    def legs(of: dict[str, float], since: dict[str, float]) -> list[float]:
+        return [of[o] - since[o] for o in since if o in of]
+
+    print(f"{label}: ack -> OrderAccepted committed (account stage): "
+          f"{support.latency_summary(legs(accepted, sent))}")  # fmt: skip
+    print(f"{label}: ack -> first market fact committed (+ matching): "
+          f"{support.latency_summary(legs(matched, sent))}")  # fmt: skip
+    print(f"{label}: ack -> visible in Redis (+ projector): "
+          f"{support.latency_summary(legs(visible, sent))}")  # fmt: skip
+    print(f"{label}: projector alone (market fact committed -> visible): "
+          f"{support.latency_summary(legs(visible, matched))}")  # fmt: skip
+    unseen = sum(1 for o in sent if o not in visible)
+    print(f"{label}: {len(sent):,} orders acknowledged, {unseen:,} never seen in Redis")
+
+
+def latency_straight(settings: Settings, market: Market, rate: float, seconds: float,
+                     seed: int) -> None:  # fmt: skip
     rng = random.Random(seed)
     total = int(rate * seconds)
-    log = SendLog({}, {})
-    slots = asyncio.Semaphore(MAX_IN_FLIGHT)
-    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT)
+    records = [_encoded_order(rng, market, f"{market.tag}-l{i}") for i in range(total)]
+    # The gateway's producer settings (acks=all, idempotent, linger 1 ms): one
+    # order at a time, as a gateway would send it.
+    producer = Producer({"bootstrap.servers": settings.kafka_bootstrap, "acks": "all",
+                         "enable.idempotence": True, "partitioner": LIBRDKAFKA_PARTITIONER,
+                         "linger.ms": 1})  # fmt: skip
+    acked: dict[str, float] = {}
+
+    def on_ack(order_id: str) -> Callable[[Any, Any], None]:
+        def ack(err: Any, msg: Any) -> None:
+            if err is None:
+                acked[order_id] = time.monotonic()
+
+        return ack
+
+    with Watchers(settings, market) as watchers:
+        start = time.monotonic()
+        late = 0
+        for i, (order_id, (topic, key, value)) in enumerate(records):
+            due = start + i / rate
+            while (now := time.monotonic()) < due:
+                producer.poll(min(due - now, 0.001))
+            late += now - due > 0.01
+            producer.produce(topic, value, key, on_delivery=on_ack(order_id))
+            producer.poll(0)
+        producer.flush(60)
+        elapsed = time.monotonic() - start
+        print(f"(c) {total:,} orders produced in {elapsed:.1f} s (target {rate:,.0f}/s; "
+              f"{late:,} sent >10 ms late)")  # fmt: skip
+        report_latency("(c) straight", acked, watchers)
+
+
+def latency_http(settings: Settings, market: Market, rate: float, seconds: float,
+                 seed: int) -> None:  # fmt: skip
+    api_key = support.bench_api_key(settings, "pipeline")
+    with Watchers(settings, market) as watchers:
+        answered, failures, late, elapsed = asyncio.run(
+            _send_http(settings, api_key, market, rate, seconds, seed)
+        )
+        requests = len(answered) + sum(failures.values())
+        print(f"(d) {requests:,} requests answered in {elapsed:.1f} s (target {rate:,.0f}/s; "
+              f"{late:,} started >10 ms late; non-202: {failures or 'none'})")  # fmt: skip
+        report_latency("(d) HTTP", answered, watchers)
+
+
+async def _send_http(
+    settings: Settings, api_key: str, market: Market, rate: float, seconds: float, seed: int
+) -> tuple[dict[str, float], dict[int, int], int, float]:
+    """Open loop: request i is due at i/rate whatever earlier ones are doing,
+    with at most HTTP_IN_FLIGHT outstanding; a request that waits for a slot
+    starts late, and is counted."""
+    rng = random.Random(seed)
+    answered: dict[str, float] = {}
+    failures: dict[int, int] = {}
+    slots = asyncio.Semaphore(HTTP_IN_FLIGHT)
+    limits = httpx.Limits(max_connections=HTTP_IN_FLIGHT, max_keepalive_connections=HTTP_IN_FLIGHT)
     headers = {"Authorization": f"Bearer {api_key}"}
-    async with httpx.AsyncClient(
-        base_url=settings.gateway_url, limits=limits, headers=headers, timeout=60
-    ) as client:
+
+    async def place(client: httpx.AsyncClient, body: dict[str, Any]) -> None:
+        try:
+            response = await client.post("/v1/exchange/orders", json=body)
+        finally:
+            slots.release()
+        if response.status_code == 202:
+            answered[response.json()["order_id"]] = time.monotonic()
+        else:
+            failures[response.status_code] = failures.get(response.status_code, 0) + 1
+
+    late = 0
+    async with httpx.AsyncClient(base_url=settings.gateway_url, limits=limits,
+                                 headers=headers, timeout=60) as client:  # fmt: skip
         tasks = []
         start = time.monotonic()
-        for i in range(total):
+        for i in range(int(rate * seconds)):
             due = start + i / rate
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             await slots.acquire()
-            if time.monotonic() - due > 0.01:
-                log.late_starts += 1
-            body = _http_order(rng, market, i)
-            tasks.append(asyncio.create_task(_place(client, body, log, slots)))
+            late += time.monotonic() - due > 0.01
+            body = http_order(random_order(rng, market), f"{market.tag}-h{i}")
+            tasks.append(asyncio.create_task(place(client, body)))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
-    return log, elapsed
-
-
-def _http_order(rng: random.Random, market: Market, i: int) -> dict[str, Any]:
-    fields = random_order(rng, market)
-    return {
-        "account_id": fields["account_id"],
-        "client_order_id": f"{market.tag}-h{i}",
-        "symbol": fields["symbol"],
-        "side": fields["side"],
-        "type": "limit",
-        "time_in_force": fields["time_in_force"],
-        "quantity": fields["quantity"],
-        "price": fields["price"],
-    }
-
-
-async def _place(
-    client: httpx.AsyncClient, body: dict[str, Any], log: SendLog, slots: asyncio.Semaphore
-) -> None:
-    try:
-        response = await client.post("/v1/exchange/orders", json=body)
-    finally:
-        slots.release()
-    answered = time.monotonic()
-    if response.status_code == 202:
-        log.accepted[response.json()["order_id"]] = answered
-    else:
-        log.failures[response.status_code] = log.failures.get(response.status_code, 0) + 1
-
-
-def measure_latency(settings: Settings, market: Market, rate: float, seconds: float,
-                    seed: int) -> None:  # fmt: skip
-    api_key = support.bench_api_key(settings, "pipeline")
-    channels = [f"{settings.namespace}:{exchange_keys.market_channel(s)}" for s in market.symbols]
-    # spawn, not fork: the parent holds librdkafka threads, and a forked
-    # child can inherit one of their locks held.
-    context = mp.get_context("spawn")
-    ready, stop = context.Event(), context.Event()
-    last_seen = context.Value("d", time.monotonic())
-    receive, send = context.Pipe(duplex=False)
-    listener = context.Process(
-        target=listen_to_market,
-        args=(settings.redis_url, channels, ready, stop, last_seen, send),
-    )
-    listener.start()
-    ready.wait(30)
-    log, elapsed = asyncio.run(send_at_rate(settings, api_key, market, rate, seconds, seed))
-    # A saturated pipeline drains its backlog after the last 202: wait for
-    # the facts to stop coming.
-    give_up = time.monotonic() + 900
-    while time.monotonic() - last_seen.value < QUIET_SECONDS and time.monotonic() < give_up:
-        time.sleep(0.5)
-    stop.set()
-    first_fact, first_trade = receive.recv()
-    listener.join(10)
-
-    sent = len(log.accepted) + sum(log.failures.values())
-    print(f"(b) {sent:,} orders answered in {elapsed:.1f} s = {sent / elapsed:,.0f} orders/s "
-          f"(target {rate:,.0f}/s for {seconds:.0f} s; {log.late_starts:,} started >10 ms "
-          f"late; non-202: {log.failures or 'none'})")  # fmt: skip
-    trade_latency = [first_trade[o] - t for o, t in log.accepted.items() if o in first_trade]
-    fact_latency = [first_fact[o] - t for o, t in log.accepted.items() if o in first_fact]
-    unseen = sum(1 for o in log.accepted if o not in first_fact)
-    print(f"(b) 202 -> trade in Redis (taker orders): {support.latency_summary(trade_latency)}")
-    print(f"(b) 202 -> first market fact in Redis: {support.latency_summary(fact_latency)}")
-    print(f"(b) accepted orders with no market fact seen: {unseen:,}")
+    return answered, failures, late, elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=10_000, help="orders for (a)")
-    parser.add_argument("--symbols", type=int, default=4)
+    parser.add_argument("--orders", type=int, default=20_000, help="orders per throughput run")
     parser.add_argument("--accounts", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=1000.0, help="orders/s for (b)")
-    parser.add_argument("--seconds", type=float, default=20.0, help="duration of (b)")
+    parser.add_argument("--batch-lines", type=int, default=5_000, help="lines per NDJSON batch")
+    parser.add_argument("--rate", type=float, default=1000.0, help="orders/s for (c) and (d)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="duration of (c) and (d)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--skip-throughput", action="store_true")
-    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: straight, ndjson, latency, http"
+    )
     args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
 
     settings = support.bench_settings()
     print(support.machine_line())
     support.stop_on_sigterm()
-    interval = os.environ.get("ONELOG_COMMIT_INTERVAL", "0.1")
-    print(f"commit interval ONELOG_COMMIT_INTERVAL={interval} s, "
-          f"{settings.partitions} partitions, 1 Faust worker")  # fmt: skip
-    with support.platform_running(settings, gateway=not args.skip_latency) as running:
+    print(f"{settings.partitions} partitions, 1 worker; stage batches of at most "
+          f"{settings.stage_batch_max:,} records, "
+          f"batch wait {settings.stage_batch_wait_ms} ms")  # fmt: skip
+    needs_gateway = not {"ndjson", "http"} <= skip
+    needs_projector = not {"latency", "http"} <= skip
+    with support.platform_running(
+        settings, projector=needs_projector, gateway=needs_gateway
+    ) as running:
         print(running.describe())
-        market = new_market(args.symbols, args.accounts)
-        prepare_market(settings, market)
-        if not args.skip_throughput:
-            result = measure_throughput(settings, market, args.orders, args.seed)
-            outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(result.outcomes.items()))
-            print(
-                f"(a) {result.orders:,} orders produced in {result.produce_seconds:.1f} s, "
-                f"all outcomes committed after {result.total_seconds:.1f} s"
-            )
-            print(
-                f"(a) throughput: {result.orders / result.total_seconds:,.0f} orders/s overall, "
-                f"{result.middle_rate:,.0f} orders/s between 10% and 90% done"
-            )
-            print(f"(a) facts seen: {outcomes}")
-        if not args.skip_latency:
-            support.require_alive(settings, ["worker-1", "projector", "gateway"])
-            measure_latency(settings, market, args.rate, args.seconds, args.seed + 1)
+        if "straight" not in skip:
+            for symbols in (1, 4):
+                market = new_market(settings, symbols, args.accounts)
+                throughput_straight(settings, market, args.orders, args.seed)
+        if "ndjson" not in skip:
+            market = new_market(settings, 4, args.accounts)
+            key = support.bench_api_key(settings, "pipeline")
+            throughput_ndjson(settings, key, market, args.orders, args.batch_lines, args.seed)
+        if "latency" not in skip:
+            market = new_market(settings, 4, args.accounts)
+            wait_for_projector(settings, market)
+            latency_straight(settings, market, args.rate, args.seconds, args.seed)
+        if "http" not in skip:
+            market = new_market(settings, 4, args.accounts)
+            wait_for_projector(settings, market)
+            latency_http(settings, market, args.rate, args.seconds, args.seed)
 
 
 if __name__ == "__main__":

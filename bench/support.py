@@ -227,10 +227,13 @@ class FactFollower:
         self._consumer.assign(assignment)
 
     def poll(self, timeout: float = 0.2) -> list[tuple[type[Record], dict[str, Any]]]:
-        """The wanted facts that arrived, as (model, fields) pairs."""
+        """The wanted facts that arrived, as (model, fields) pairs: as soon as
+        one record is there (a consume of many waits its whole timeout)."""
         facts = []
         wanted, decode = self._wanted, registry().decode_dict
-        for msg in self._consumer.consume(num_messages=10_000, timeout=timeout):
+        first = self._consumer.consume(num_messages=1, timeout=timeout)
+        rest = self._consumer.consume(num_messages=10_000, timeout=0) if first else []
+        for msg in first + rest:
             if msg.error():
                 continue
             value = msg.value()
