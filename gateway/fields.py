@@ -110,9 +110,7 @@ class OneOfVariants(BaseModel):
     of its `variants` that its tags select, so every rule of a shape holds
     and an error names the field at fault; and it is documented as oneOf the
     variants, so /openapi.json states the same rules. Tags that select no
-    variant are named by the flat model's own check of them. A flat model
-    adds no rule of its own (its fields are its shapes' fields, looser): once
-    a shape has passed, the flat model is built from it unchecked.
+    variant are named by the flat model's own check of them.
     """
 
     variants: ClassVar[tuple[type[BaseModel], ...]] = ()
@@ -123,12 +121,9 @@ class OneOfVariants(BaseModel):
     @classmethod
     def _as_its_variant(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
         variant = cls.variant_of(data)
-        if variant is None:
-            return handler(data)
-        # A shape checks every field the flat model has, each at least as
-        # strictly: validating the flat model again would only cost time.
-        checked = variant.model_validate(data)
-        return cls.model_construct(checked.model_fields_set, **dict(checked))
+        if variant is not None:
+            variant.model_validate(data)
+        return handler(data)
 
     @classmethod
     def variant_of(cls, data: Any) -> type[BaseModel] | None:
