@@ -137,8 +137,8 @@ class _Session:
         if not first:
             return []
         seen = self.rebalances
-        rest = self.consumer.consume(settings.stage_batch_max - 1,
-                                     settings.stage_batch_wait_ms / 1000)  # fmt: skip
+        more = max(settings.stage_batch_max - 1, 0)
+        rest = self.consumer.consume(more, settings.stage_batch_wait_ms / 1000) if more else []
         # A rebalance served by the second call reset every position to the
         # committed offset: the first record comes again, from whoever owns
         # it. librdkafka already drops records of the old assignment taken
