@@ -18,8 +18,8 @@ Runs its own projector (namespace `benchlat<tag>`, no analytics port) that
 starts at the end of the log, with the projector settings of this process's
 environment (ONELOG_PROJECTOR_FETCH_WAIT_MS, _BATCH_MAX, _FLUSH_S) or the
 flags below; starts Kafka and Redis when they are not running (the
-benchmark's own ports and state folder, bench/support.py) and stops what it
-started.
+read-side benchmarks' own ports and state folder, bench/read_side.py) and
+stops what it started.
 
     python -m bench.projector_latency [--orders-per-second 1000] [--seconds 20]
         [--transaction-ms 10] [--fetch-wait-ms N] [--batch-max N] [--flush-s S]
@@ -43,6 +43,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from bench import support
 from bench.exchange_session import Entry, LogWriter, OfflineExchange, SessionShape, commands
+from bench.read_side import read_side_settings
 from infra import platform, processes
 from infra.settings import REPO_ROOT, Settings
 from infra.topics import topic_of
@@ -171,7 +172,7 @@ def main() -> None:
     parser.add_argument("--flush-s", type=float)
     args = parser.parse_args()
 
-    settings = support.bench_settings()
+    settings = read_side_settings()
     print(support.machine_line())
     support.stop_on_sigterm()
     tag = support.run_tag()

@@ -11,9 +11,10 @@ writes a synthetic session decided offline by the pure cores
 transactions as the stages do, about eight records per order) until they
 do. That takes seconds, whatever the stages' speed, and no worker runs.
 
-Starts Kafka and Redis if they are not running, with the benchmark's own
-ports and state folder (bench/support.py), stops only what it started, and
-deletes the rebuilt namespace afterwards.
+Starts Kafka and Redis if they are not running, on the read-side benchmarks'
+own ports and state folder (bench/read_side.py: the log stays there for the
+next run), stops only what it started, and deletes the rebuilt namespace
+afterwards.
 
     python -m bench.replay [--min-records N] [--repeat R]
 """
@@ -29,6 +30,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from bench import support
 from bench.exchange_session import SessionShape, write_session
+from bench.read_side import read_side_settings
 from infra.settings import Settings
 from projections.clickhouse import chdb_path_for
 from projections.exchange import TOPICS
@@ -77,7 +79,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
 
-    settings = support.bench_settings()
+    settings = read_side_settings()
     print(support.machine_line())
     support.stop_on_sigterm()
     with support.platform_running(
