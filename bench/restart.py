@@ -43,11 +43,15 @@ from schemas import exchange as ex
 from schemas.ulid import new_ulid
 from streams.exchange.stages import ACCOUNT_STAGE, MATCHING_STAGE
 
+# Its own platform (not bench.support's nor bench.read_side's): the log it
+# builds is kept for the next run, and no other benchmark's worker decides it.
 RESTART_ENVIRONMENT = {
     "ONELOG_STATE_DIR": "/tmp/onelog-bench-restart",
-    "ONELOG_KAFKA_BOOTSTRAP": "127.0.0.1:39192",
-    "ONELOG_REDIS_URL": "redis://127.0.0.1:36479/0",
-    "ONELOG_WORKER_WEB_PORT": "36166",
+    "ONELOG_KAFKA_BOOTSTRAP": "127.0.0.1:39292",
+    "ONELOG_REDIS_URL": "redis://127.0.0.1:36579/0",
+    "ONELOG_ANALYTICS_URL": "http://127.0.0.1:38324",
+    "ONELOG_GATEWAY_PORT": "38280",
+    "ONELOG_WORKER_WEB_PORT": "36266",
 }
 CASH = 10**15
 SHARES = 10**12

@@ -60,9 +60,12 @@ class Seen:
 
 
 class LogReader:
-    """Follows topics from offset 0 (committed records only), keeping what matches."""
+    """Follows topics from offset 0 (committed records only), keeping what matches.
 
-    def __init__(self, bootstrap: str, topics: Sequence[str]) -> None:
+    `from_end`: only records written from now on; a test that writes all it
+    reads then does not wade through what earlier tests left in the topics."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str], from_end: bool = False) -> None:
         self._consumer = Consumer(
             {
                 "bootstrap.servers": bootstrap,
@@ -72,13 +75,15 @@ class LogReader:
             }
         )
         metadata = self._consumer.list_topics(timeout=30)
-        self._consumer.assign(
-            [
-                TopicPartition(t, p, OFFSET_BEGINNING)
-                for t in topics
-                for p in metadata.topics[t].partitions
-            ]
-        )
+        start = [
+            TopicPartition(t, p, OFFSET_BEGINNING)
+            for t in topics
+            for p in metadata.topics[t].partitions
+        ]
+        if from_end:
+            for tp in start:
+                tp.offset = self._consumer.get_watermark_offsets(tp, timeout=30)[1]
+        self._consumer.assign(start)
         self.seen: list[Seen] = []
 
     def _poll(self, keep: Callable[[Seen], bool]) -> None:

@@ -45,6 +45,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 ACCOUNTS = 12
 ORDERS = 600
+CHUNK = 50
+KILL_AFTER = 150  # the chunk starting at this order is the last one sent before the kill
 DEPOSIT = 5_000_000
 SHARES = 2_000
 
@@ -94,6 +96,10 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
 ) -> None:
     symbol = f"K{uuid.uuid4().hex[:6].upper()}"
     accounts = [f"{symbol}-acct{i}" for i in range(ACCOUNTS)]
+    topics = [t.name for t in (EXCHANGE_ACCOUNTS, EXCHANGE_ORDERS, EXCHANGE_MARKET, EXCHANGE_FILLS)]
+    # Only what this test writes: "nothing new arrives" below must not mean
+    # "still reading what earlier tests left".
+    reader = LogReader(worker.kafka_bootstrap, topics, from_end=True)
     writer.send(command(ListInstrument, symbol=symbol, tick_size=1, lot_size=1))
     for account in accounts:
         writer.send(
@@ -102,8 +108,6 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
                 TransferShares, account_id=account, symbol=symbol, quantity=SHARES, direction="in"
             ),
         )
-    topics = [t.name for t in (EXCHANGE_ACCOUNTS, EXCHANGE_ORDERS, EXCHANGE_MARKET, EXCHANGE_FILLS)]
-    reader = LogReader(worker.kafka_bootstrap, topics)
 
     def ours(seen: Seen) -> bool:
         payload = seen.record.__dict__ if seen.record else {}
@@ -111,11 +115,15 @@ def test_a_killed_worker_loses_nothing_and_doubles_nothing(
 
     reader.wait_for(ours, lambda seen: bool(records(seen, InstrumentListed)))
     orders = _flow(symbol, accounts)
-    writer.send(*orders)
-    # Kill as soon as the stages are visibly part-way through the flow.
-    reader.wait_for(ours, lambda seen: len(records(seen, OrderAccepted)) >= 50, timeout=90)
-    processes.kill(worker.state_dir, platform.worker_name(1))
-    platform.start_worker(worker, 1)
+    # Paced, so that the stages are part-way through when the worker dies,
+    # and orders keep coming while it is down and while it recovers.
+    for chunk in range(0, ORDERS, CHUNK):
+        writer.send(*orders[chunk : chunk + CHUNK])
+        if chunk == KILL_AFTER:
+            reader.wait_for(ours, lambda seen: len(records(seen, OrderAccepted)) >= 50, timeout=90)
+            processes.kill(worker.state_dir, platform.worker_name(1))
+            platform.start_worker(worker, 1)
+        time.sleep(0.2)
 
     def decided(seen: list[Seen]) -> bool:
         # CommandRejected.order_id is optional: only an order's refusal names one.

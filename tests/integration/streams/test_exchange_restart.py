@@ -141,6 +141,9 @@ def test_a_worker_restarted_on_a_long_log_decides_within_seconds(
             command(TransferShares, account_id=account, symbol=s, quantity=10**6, direction="in")
             for s in symbols
         ]
+    reader = LogReader(
+        worker.kafka_bootstrap, [EXCHANGE_MARKET.name, EXCHANGE_ACCOUNTS.name], from_end=True
+    )
     writer.send(*setup)
     orders = _orders(symbols, accounts)
     writer.send(*orders)
@@ -153,7 +156,6 @@ def test_a_worker_restarted_on_a_long_log_decides_within_seconds(
             answered.add(order_id)
         return False  # keep nothing: only count
 
-    reader = LogReader(worker.kafka_bootstrap, [EXCHANGE_MARKET.name, EXCHANGE_ACCOUNTS.name])
     reader.wait_for(ours, lambda _: len(answered) == len(wanted), timeout=600)
     reader.close()
 

@@ -151,7 +151,9 @@ def _run(
 ) -> Outcome:
     market = Market.fresh(settings.partitions)
     names = market.canonical()
-    reader = LogReader(settings.kafka_bootstrap, FACT_TOPICS)
+    # Only this run's records: "nothing new arrives" must not mean "still reading
+    # what earlier runs left".
+    reader = LogReader(settings.kafka_bootstrap, FACT_TOPICS, from_end=True)
 
     def ours(seen: Seen) -> bool:
         payload = seen.record.__dict__ if seen.record else {}
