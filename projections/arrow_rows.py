@@ -66,13 +66,7 @@ def arrow_table(
 
 def arrow_ipc(table: pa.Table) -> bytes:
     """The table in the Arrow IPC stream format (ClickHouse's ArrowStream)."""
-    return bytes(arrow_stream(table))
-
-
-def arrow_stream(table: pa.Table) -> pa.Buffer:
-    """`arrow_ipc` without copying the result out of Arrow's buffer (it
-    supports the buffer protocol: a socket or file takes it as it is)."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return sink.getvalue()
+    return bytes(sink.getvalue())

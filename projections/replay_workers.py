@@ -45,7 +45,7 @@ import orjson
 import pyarrow as pa
 
 from infra.settings import Settings
-from projections.arrow_rows import arrow_stream, arrow_table
+from projections.arrow_rows import arrow_table
 from projections.batch import ProjectedBatch, project_batch
 from projections.clickhouse import ClickHouse
 from projections.insert_queue import InsertQueue
@@ -274,8 +274,13 @@ class _RowBlocks:
             return
         self._blocks += 1
         path = self._spool / f"{os.getpid()}-{self._blocks}-{table}.arrows"
-        with path.open("wb") as spooled:
-            spooled.write(arrow_stream(pa.concat_tables(parts)))
+        # Batch by batch into the file: no copy of the whole block in memory.
+        with (
+            pa.OSFile(str(path), "wb") as spooled,
+            pa.ipc.new_stream(spooled, parts[0].schema) as stream,
+        ):
+            for part in parts:
+                stream.write_table(part)
         self._pipe.send(("rows", table, list(self._columns[table]), str(path)))
         self._stats.rows[table] = self._stats.rows.get(table, 0) + held
 

@@ -44,7 +44,11 @@ def log_topics(projection_settings: Settings, namespace: str) -> Iterator[dict[s
 def _produce_session(settings: Settings, topics: dict[str, str]) -> int:
     """The trading session, with one garbage record on the market topic
     after the third market fact. Returns the number of records produced."""
-    producer = Producer({"bootstrap.servers": settings.kafka_bootstrap, "acks": "all"})
+    # Idempotent, so a retried batch (a fresh topic's leader may not be ready
+    # yet) cannot land behind a later one: the offsets below are relied on.
+    producer = Producer(
+        {"bootstrap.servers": settings.kafka_bootstrap, "acks": "all", "enable.idempotence": True}
+    )
     produced = market = 0
     for logical, key, record in trading_session():
         producer.produce(topics[logical], key=key.encode(), value=registry().encode(record))
