@@ -17,7 +17,14 @@ import threading
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import (
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    Producer,
+    TopicPartition,
+)
 
 from infra.settings import Settings
 from streams.dead_letters import Headers
@@ -228,7 +235,14 @@ def _is_record(message: Message, stage: Stage) -> bool:
     error = message.error()
     if error is None:
         return True
-    if error.fatal():
+    if ends_session(error):
         raise KafkaException(error)
     log.warning("%s: consumer: %s", stage.name, error)
     return False
+
+
+def ends_session(error: KafkaError) -> bool:
+    """A consumer error after which its consumer is dead. librdkafka reports a
+    fatal error (fenced by a static member of the same slot, say) as an event
+    whose code is _FATAL and whose own fatal flag is unset."""
+    return bool(error.fatal()) or error.code() == KafkaError._FATAL

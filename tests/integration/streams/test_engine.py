@@ -256,3 +256,28 @@ def test_a_restarted_worker_slot_aborts_what_its_dead_predecessor_left_open(
     # Without the fencing it is the transaction timeout and the broker's abort
     # sweep: 10 to 20 s (13.4 s measured with another slot's loop).
     assert waited < 6, f"the predecessor's transaction held readers {waited:.1f} s"
+
+
+def test_a_loop_fenced_by_a_second_one_in_its_slot_decides_again_once_that_one_is_gone(
+    stage: Stage, infrastructure: Settings
+) -> None:
+    """Two loops in one worker slot (another platform's worker on this broker,
+    say): the newcomer fences the first one's consumer and producer, both
+    fatally. When the newcomer goes, the first must not sit on a dead consumer:
+    it starts a new session and decides again."""
+    flow = Flow(infrastructure, stage)
+    with running(stage, infrastructure, "a") as first:
+        _wait(lambda: first.status.ready, "first loop ready")
+        flow.send_round(10)
+        flow.facts()
+        sessions = first.status.sessions
+        with running(stage, infrastructure, "a") as newcomer:
+            _wait(lambda: newcomer.status.ready, "the newcomer ready")
+            # No input meanwhile: the first loop learns of the fencing from
+            # its consumer alone (its next heartbeat), not from its producer.
+            time.sleep(4)
+        _wait(lambda: first.status.sessions > sessions, "the fenced loop starting again", 60)
+        flow.send_round(30)
+        flow.facts(timeout=90)
+        flow.assert_exactly_once()
+    flow.close()
