@@ -172,3 +172,18 @@ def test_hset_latest_keeps_the_latest_fields_whatever_order_they_come_in(
         kept.add(tuple(sorted(redis_client.hgetall(f"{ns}:h").items())))
         delete_namespace(redis_client, ns)
     assert kept == {((b"at", b"1700000000000005"), (b"id", b"01a"), (b"v", b"latest"))}
+
+
+def test_several_partitions_apply_in_one_call_even_after_redis_forgot_the_script(
+    redis_client: redis.Redis, namespace: str
+) -> None:
+    sink = RedisSink(redis_client, namespace)
+    first = {("one", 0): [(0, [["sadd", "s", "a"]])], ("two", 1): [(0, [["sadd", "s", "b"]])]}
+    assert sink.apply_all(first) == 2
+    redis_client.script_flush()  # as after a Redis restart
+    again = {("one", 0): [(0, [["sadd", "s", "a"]]), (1, [["hincrby", "h", "n", "1"]])]}
+    assert sink.apply_all(again) == 1  # offset 0 of one:0 was applied already
+    assert sink.apply_all(again) == 0
+    assert redis_client.smembers(f"{namespace}:s") == {b"a", b"b"}
+    assert redis_client.hget(f"{namespace}:h", "n") == b"1"
+    assert sink.applied_offsets() == {"one:0": 1, "two:1": 0}
