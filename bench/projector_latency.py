@@ -35,7 +35,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event as EventType
+from pathlib import Path
 
 import orjson
 import redis
@@ -47,7 +49,7 @@ from bench.read_side import read_side_settings
 from infra import platform, processes
 from infra.settings import REPO_ROOT, Settings
 from infra.topics import topic_of
-from projections.exchange import TOPICS
+from projections.runner import TOPICS
 from schemas import exchange as ex
 from schemas.registry import registry
 
@@ -80,10 +82,16 @@ def decided_orders(shape: SessionShape) -> Iterator[Order]:
 
 
 def listen(
-    redis_url: str, pattern: str, ready: EventType, stop: EventType, out: Connection
+    redis_url: str,
+    pattern: str,
+    ready: EventType,
+    stop: EventType,
+    count: Synchronized[int],
+    out: Connection,
 ) -> None:
     """Child process: when each market message arrives (monotonic clock,
-    shared by every process on Linux); parsed only once the run is over."""
+    shared by every process on Linux); parsed only once the run is over.
+    `count` tells the parent how many have come."""
     client = redis.Redis.from_url(redis_url)
     # redis-py leaves Redis.pubsub unannotated; it returns a PubSub.
     pubsub: redis.client.PubSub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
@@ -94,6 +102,7 @@ def listen(
         message = pubsub.get_message(timeout=0.1)
         if message is not None:
             seen.append((time.monotonic(), message["data"]))
+            count.value = len(seen)
     pubsub.close()
     client.close()
     arrivals = {}
@@ -105,14 +114,16 @@ def listen(
 
 
 def start_at_log_end(settings: Settings, group: str) -> None:
-    """Commit the projector group's positions at the end of every exchange
-    partition, so the projector reads only what this run writes."""
+    """Commit the projector group's positions at the end of every partition
+    it reads, so the projector reads only what this run writes."""
     consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap, "group.id": group,
                          "enable.auto.commit": False})  # fmt: skip
     try:
         metadata = consumer.list_topics(timeout=30)
         ends = []
         for topic in TOPICS:
+            if topic not in metadata.topics:
+                continue  # not created: nothing to skip
             for partition in metadata.topics[topic].partitions:
                 _, high = consumer.get_watermark_offsets(
                     TopicPartition(topic, partition), timeout=10
@@ -170,6 +181,8 @@ def main() -> None:
     parser.add_argument("--fetch-wait-ms", type=int)
     parser.add_argument("--batch-max", type=int)
     parser.add_argument("--flush-s", type=float)
+    parser.add_argument("--drain-s", type=float, default=120.0,
+                        help="how long to wait for the last facts to be visible")  # fmt: skip
     args = parser.parse_args()
 
     settings = read_side_settings()
@@ -198,10 +211,11 @@ def main() -> None:
                         env=projector_environment(settings, args), cwd=REPO_ROOT)  # fmt: skip
         context = mp.get_context("spawn")
         ready, stop = context.Event(), context.Event()
+        count: Synchronized[int] = context.Value("q", 0)
         receiving, sending = context.Pipe(duplex=False)
         pattern = f"{namespace}:exchange:feed:*"
         listener = context.Process(target=listen, args=(settings.redis_url, pattern, ready,
-                                                        stop, sending))  # fmt: skip
+                                                        stop, count, sending))  # fmt: skip
         listener.start()
         writer = LogWriter(settings.kafka_bootstrap, f"bench-latency-{tag}", 1_000_000)
         try:
@@ -212,7 +226,8 @@ def main() -> None:
                     writer.write(entry)
             writer.commit()
             print("setup written; waiting for the projector to show the listings ...")
-            time.sleep(5)  # the projector's first fetch and assignment
+            listed = sum(len(order.market) for order in setup)
+            support.wait_until(lambda: count.value >= listed, 120, "the listings on pub/sub")
             support.require_alive(settings, [name])
             print(f"producing {measured:,} orders ({records:,} records) at "
                   f"{args.orders_per_second:,.0f} orders/s, a transaction every "
@@ -220,16 +235,32 @@ def main() -> None:
             committed, took, late = produce_at_rate(
                 writer, orders, args.orders_per_second, args.transaction_ms / 1000
             )
-            time.sleep(5)  # the tail
+            # The tail: every market fact seen, or the projector is far behind.
+            expected = listed + len(committed)
+            deadline = time.monotonic() + args.drain_s
+            while count.value < expected and time.monotonic() < deadline:
+                time.sleep(0.1)
         finally:
             stop.set()
             writer.close()
             arrivals = receiving.recv() if receiving.poll(60) else {}
             listener.join(30)
+            projector_cpu = _cpu_seconds(processes.running_pid(settings.state_dir, name))
             processes.stop(settings.state_dir, name)
             _forget(settings, namespace)
 
     report(committed, arrivals, took, late, measured, records, args)
+    total = records + sum(len(order.entries) for order in setup)
+    print(f"projector CPU: {projector_cpu:.1f} s for {total:,} records "
+          f"({projector_cpu / total * 1e6:.0f} µs a record)")  # fmt: skip
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User and system CPU a running process has used (Linux /proc)."""
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _forget(settings: Settings, namespace: str) -> None:

@@ -1,8 +1,9 @@
 """How soon a worker decides again after a crash, with a long log behind it.
 
 Builds (or reuses) a log of N orders (default 1,000,000: limit orders on 4
-symbols by 200 accounts, produced straight to exchange.commands and decided
-by the worker as they come), then kills the worker with SIGKILL, writes a
+symbols by 200 accounts, each cancelling its oldest open order past 20;
+produced straight to exchange.commands and decided by the worker as they
+come), then kills the worker with SIGKILL, writes a
 backlog of B orders while it is down, starts it again and measures, from the
 moment the new process is spawned:
 
@@ -29,6 +30,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,8 @@ RESTART_ENVIRONMENT = {
 }
 CASH = 10**15
 SHARES = 10**12
-CHUNK = 50_000  # orders encoded and produced at a time while building
+CHUNK = 20_000  # orders produced at a time while building
+OPEN_PER_ACCOUNT = 20
 
 
 @dataclass
@@ -76,19 +79,38 @@ def _load_built(settings: Settings) -> BuiltLog | None:
         return None
 
 
-def _produce_orders(settings: Settings, market: Market, count: int, seed: int) -> list[str]:
-    """`count` random orders straight to exchange.commands; their order ids."""
+OpenOrders = dict[str, deque[str]]
+"""Per account, its GTC orders not cancelled yet, oldest first."""
+
+
+def _produce_orders(
+    settings: Settings, market: Market, count: int, seed: int, open_orders: OpenOrders
+) -> list[str]:
+    """`count` random orders straight to exchange.commands; their order ids.
+
+    Each account cancels its oldest still-open GTC order once it has more than
+    OPEN_PER_ACCOUNT, as a trader working a book does: the books stay a few
+    thousand orders deep however long the log grows (a book that only grows
+    measures the books, not the restart)."""
     rng = random.Random(seed)
     producer = support.CommandProducer(settings.kafka_bootstrap)
     order_ids = []
     for start in range(0, count, CHUNK):
         for i in range(start, min(start + CHUNK, count)):
             order_id = new_ulid(int(time.time() * 1000))
+            fields = random_order(rng, market)
+            client_order_id = f"{market.tag}-{seed}-{i}"
             record = support.command(ex.PlaceOrder, order_id=order_id,
-                                     client_order_id=f"{market.tag}-{seed}-{i}",
-                                     **random_order(rng, market))  # fmt: skip
+                                     client_order_id=client_order_id, **fields)  # fmt: skip
             producer.send_encoded(*support.encoded(record))
             order_ids.append(order_id)
+            if fields["time_in_force"] == "GTC":
+                mine = open_orders.setdefault(fields["account_id"], deque())
+                mine.append(order_id)
+                if len(mine) > OPEN_PER_ACCOUNT:
+                    cancel = support.command(ex.CancelOrder, account_id=fields["account_id"],
+                                             order_id=mine.popleft())  # fmt: skip
+                    producer.send_encoded(*support.encoded(cancel))
         producer.poll()
     producer.flush(300)
     return order_ids
@@ -134,19 +156,23 @@ def build_log(settings: Settings, orders: int, accounts: int, symbols: int) -> B
         return built
     market = Market(support.run_tag(), built.symbols, built.accounts)
     print(f"building the log: {missing:,} more orders on top of {built.orders:,}")
-    start = time.monotonic()
-    _produce_orders(settings, market, missing, seed=built.orders)
-    produced = time.monotonic() - start
-    print(f"  produced in {produced:.0f} s; waiting for the worker to decide them")
-    shown = 0.0
-    while (left := undecided(settings)) > 0:
-        if time.monotonic() - shown > 10:
-            print(f"  {time.monotonic() - start:5.0f} s: {left:,} input records still to decide")
+    start = shown = time.monotonic()
+    open_orders: OpenOrders = {}
+    # A chunk at a time, each decided before the next: far ahead of matching,
+    # the account stage would hold every order of the backlog open at once.
+    for done in range(0, missing, CHUNK):
+        count = min(CHUNK, missing - done)
+        _produce_orders(settings, market, count, built.orders + done, open_orders)
+        while undecided(settings) > 0:
+            time.sleep(0.5)
+        if time.monotonic() - shown > 30:
             shown = time.monotonic()
-        time.sleep(1)
+            rate = (done + CHUNK) / (shown - start)
+            print(f"  {shown - start:5.0f} s: {built.orders + done + CHUNK:,} orders decided "
+                  f"({rate:,.0f} orders/s)")  # fmt: skip
     elapsed = time.monotonic() - start
-    print(f"  decided in {elapsed:.0f} s ({missing / elapsed:,.0f} orders/s, one worker, "
-          f"straight from the topic)")  # fmt: skip
+    print(f"  decided in {elapsed:.0f} s ({missing / elapsed:,.0f} orders/s with one worker, "
+          f"produced straight to the topic {CHUNK:,} at a time)")  # fmt: skip
     built.orders = orders
     _built_file(settings).write_text(json.dumps(asdict(built)))
     return built
@@ -186,7 +212,7 @@ def measure_restart(settings: Settings, built: BuiltLog, backlog: int) -> None:
     processes.kill(settings.state_dir, platform.worker_name(1))
     print(f"worker killed (SIGKILL); writing a backlog of {backlog:,} orders while it is down")
     market = Market(support.run_tag(), built.symbols, built.accounts)
-    backlog_ids = _produce_orders(settings, market, backlog, seed=int(time.time()))
+    backlog_ids = _produce_orders(settings, market, backlog, int(time.time()), {})
     held = _changelog_records(settings)
     print("changelog records held now (offsets, compaction leaves gaps): "
           + ", ".join(f"{k} {v:,}" for k, v in held.items()))  # fmt: skip
