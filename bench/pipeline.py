@@ -53,7 +53,7 @@ from confluent_kafka import Producer
 from bench import support
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
-from projections import exchange_keys
+from projections.exchange import keys as exchange_keys
 from schemas import exchange as ex
 from schemas.ulid import new_ulid
 

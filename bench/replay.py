@@ -33,7 +33,7 @@ from bench.exchange_session import SessionShape, write_session
 from bench.read_side import read_side_settings
 from infra.settings import Settings
 from projections.clickhouse import chdb_path_for
-from projections.exchange import TOPICS
+from projections.exchange import PROJECTION as EXCHANGE
 from projections.redis_sink import delete_namespace
 from projections.replay import replay
 
@@ -45,7 +45,7 @@ def records_on_log(settings: Settings) -> int:
     try:
         metadata = consumer.list_topics(timeout=30)
         total = 0
-        for topic in TOPICS:
+        for topic in EXCHANGE.topics:
             for partition in metadata.topics[topic].partitions:
                 low, high = consumer.get_watermark_offsets(
                     TopicPartition(topic, partition), timeout=10

@@ -1,6 +1,10 @@
-"""What a domain gives the projector: its tables and two pure functions.
+"""What a domain gives the projector, replay and verify: the topics it reads,
+its tables, the Redis keys of its read model, and two pure functions.
 
-Both take a record as decoded: its model (the type) and its plain dict (the
+Each domain's package exports one (`projections/<domain>/__init__.py`:
+PROJECTION); the shared parts find them through infra.domains.
+
+Both functions take a record as decoded: its model (the type) and its plain dict (the
 envelope a dict too), already known to be valid. `writes_of(model, value,
 announce)` returns the live model's writes (see redis_sink.py for the
 vocabulary; `announce=False` leaves out pub/sub messages); `rows_of(model,
@@ -27,6 +31,12 @@ Row = tuple[str, tuple[Any, ...]]
 @dataclass(frozen=True)
 class Projection:
     name: str
+    # Every topic the domain's projection reads (all of them archived).
+    topics: tuple[str, ...]
+    # Key prefixes (relative to the namespace) of the live read model: what
+    # its writes touch, so what verify compares. Keys others write beside it
+    # (the judge's live progress) are no read model and fall outside.
+    redis_keys: tuple[str, ...]
     # DDL with `{db}` for the namespace's database; idempotent (IF NOT EXISTS).
     ddl: Sequence[str]
     columns: Mapping[str, Sequence[str]]

@@ -36,7 +36,6 @@ from projections.analytics_token import analytics_token
 from projections.clickhouse import check_namespace, open_clickhouse
 from projections.digests import DIGESTS_WAIT_S, table_digests
 from projections.insert_queue import InsertQueue
-from projections.judge_keys import LIVE_PREFIX
 from projections.log_source import Stream, Until, log_sizes
 from projections.projector import ProjectorStats, create_tables
 from projections.redis_fold import RedisFold
@@ -44,12 +43,10 @@ from projections.redis_sink import canonical_dump, delete_namespace
 from projections.replay_workers import ReplayWorkers, WorkerPlan, share_streams
 from projections.runner import PROJECTIONS, TOPICS, parse_until
 
-# Redis keys under `<ns>:<domain>:` are read models; other keys a namespace
-# may hold (the gateway's, the offsets bookkeeping) are not compared.
-PROJECTED_DOMAINS = ("exchange", "judge")
-# Keys under a projected domain that no projector writes: the judge agent's
-# live "running test k of n" (gone or stale in a rebuild, by design).
-NOT_PROJECTED = (LIVE_PREFIX,)
+# The Redis keys of every projection's read model (Projection.redis_keys):
+# what verify compares. Other keys a namespace holds (the gateway's, the
+# offsets bookkeeping, the judge's live progress) are no read model.
+READ_MODEL_KEYS: tuple[str, ...] = tuple(prefix for p in PROJECTIONS for prefix in p.redis_keys)
 MAX_LISTED_DIFFERENCES = 50
 # Worker processes of a rebuild: one per core (on 2 cores, 2 beat 1 and 3;
 # this process's fold and chDB's inserts take about a quarter of one).
@@ -247,11 +244,7 @@ def redis_dump(settings: Settings, namespace: str) -> dict[str, str]:
         dump = canonical_dump(client, namespace)
     finally:
         client.close()
-    return {
-        k: v
-        for k, v in dump.items()
-        if k.split(":", 1)[0] in PROJECTED_DOMAINS and not k.startswith(NOT_PROJECTED)
-    }
+    return {k: v for k, v in dump.items() if k.startswith(READ_MODEL_KEYS)}
 
 
 def redis_differences(settings: Settings, live: str, rebuilt: str) -> list[str]:

@@ -29,8 +29,8 @@ from urllib.parse import urlparse
 
 import redis
 
+from infra.domains import domain_modules
 from infra.settings import Settings, load_settings
-from projections import exchange, judge
 from projections.analytics_app import create_analytics_app
 from projections.analytics_token import analytics_token
 from projections.clickhouse import ClickHouse, check_namespace, open_clickhouse
@@ -43,9 +43,12 @@ from schemas.registry import registry
 
 log = logging.getLogger("onelog.projector")
 
-# Every domain's projection, and every topic they read (all archived).
-PROJECTIONS: tuple[Projection, ...] = (exchange.EXCHANGE, judge.JUDGE)
-TOPICS: tuple[str, ...] = exchange.TOPICS + judge.TOPICS
+# Every domain's projection (projections/<domain>/__init__.py: PROJECTION),
+# and every topic they read (all archived).
+PROJECTIONS: tuple[Projection, ...] = tuple(
+    domain.PROJECTION for domain in domain_modules("projections")
+)
+TOPICS: tuple[str, ...] = tuple(topic for p in PROJECTIONS for topic in p.topics)
 
 
 @dataclass(frozen=True)

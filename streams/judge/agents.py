@@ -16,7 +16,7 @@ import redis
 
 from infra.settings import settings
 from infra.topics import JUDGE_COMMANDS
-from projections.judge_keys import LIVE_TTL_S, live_status_key, live_update, updates_channel
+from projections.judge.keys import LIVE_TTL_S, live_status_key, live_update, updates_channel
 from schemas.judge import Mode, RunCode, SubmitSolution
 from streams.app import app
 from streams.facts import Fact

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from gateway.auth import create_api_key
-from projections import judge_keys as keys
+from projections.judge import keys
 from projections.redis_sink import canonical_dump, delete_namespace
 from tests.e2e.conftest import Platform, eventually, onelog
 from tests.unit.gateway.test_judge_requests import PROBLEM

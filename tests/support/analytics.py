@@ -7,8 +7,8 @@ from pathlib import Path
 
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import AnalystLimits, ChdbClickHouse
-from projections.exchange import EXCHANGE
-from projections.exchange_clickhouse import COLUMNS, rows_of
+from projections.exchange import PROJECTION as EXCHANGE
+from projections.exchange.clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
 from tests.unit.projections.exchange_records import trading_session
 

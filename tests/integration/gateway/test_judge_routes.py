@@ -18,8 +18,8 @@ from gateway.auth import create_api_key
 from gateway.judge_requests import MAX_SOURCE_BYTES
 from gateway.records import build_record, new_event_id, now_micros
 from infra.settings import Settings
-from projections import judge_keys as keys
-from projections.judge_redis import redis_writes
+from projections.judge import keys
+from projections.judge.redis import redis_writes
 from projections.redis_sink import RedisSink
 from schemas import judge as jd
 from schemas.envelope import Record

@@ -15,8 +15,8 @@ import redis.asyncio as aioredis
 
 from gateway.records import build_record, new_event_id, now_micros
 from infra.settings import Settings
-from projections.exchange_read import ExchangeReadModel
-from projections.exchange_redis import redis_writes
+from projections.exchange.read import ExchangeReadModel
+from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink
 from schemas import exchange as ex
 from schemas.envelope import Record

@@ -19,7 +19,7 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projections.exchange_redis import redis_writes
+from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
 from schemas import exchange as ex
 from tests.unit.projections.exchange_log import Log, Stream, exchange_log, flow

@@ -7,8 +7,8 @@ import pytest
 
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import ChdbClickHouse
-from projections.judge import JUDGE
-from projections.judge_clickhouse import COLUMNS, rows_of
+from projections.judge import PROJECTION as JUDGE
+from projections.judge.clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
 from tests.unit.projections.judge_records import Session, sid, story
 

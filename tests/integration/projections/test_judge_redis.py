@@ -12,9 +12,9 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from projections import judge_keys as keys
-from projections.judge_read import JudgeReadModel
-from projections.judge_redis import redis_writes
+from projections.judge import keys
+from projections.judge.read import JudgeReadModel
+from projections.judge.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
 from tests.unit.projections.judge_records import Session, sid, story
 

@@ -16,9 +16,9 @@ from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-def
 
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
-from projections import judge_keys as keys
 from projections.clickhouse import open_clickhouse
-from projections.judge_read import JudgeReadModel
+from projections.judge import keys
+from projections.judge.read import JudgeReadModel
 from projections.redis_sink import canonical_dump
 from projections.replay import replay, verify
 from projections.runner import ProjectorOptions, run_projector

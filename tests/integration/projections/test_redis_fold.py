@@ -15,8 +15,8 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projections.exchange_redis import redis_writes as exchange_writes
-from projections.judge_redis import redis_writes as judge_writes
+from projections.exchange.redis import redis_writes as exchange_writes
+from projections.judge.redis import redis_writes as judge_writes
 from projections.redis_fold import RedisFold
 from projections.redis_sink import RedisSink, Write, canonical_dump, delete_namespace
 from schemas.envelope import Record

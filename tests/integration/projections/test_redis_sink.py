@@ -8,8 +8,8 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from projections.exchange_read import ExchangeReadModel
-from projections.exchange_redis import redis_writes
+from projections.exchange.read import ExchangeReadModel
+from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
 from tests.unit.projections.exchange_records import trading_session
 

@@ -5,7 +5,7 @@ import json
 
 from projections.archive import ARCHIVE_COLUMNS, ARCHIVE_TABLE, archive_row
 from projections.batch import DECODE, decode, project_batch
-from projections.exchange import EXCHANGE
+from projections.exchange import PROJECTION as EXCHANGE
 from projections.log_record import LogRecord
 from schemas.registry import registry
 from tests.unit.projections.exchange_records import trading_session

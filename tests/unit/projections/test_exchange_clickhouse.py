@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from projections.exchange_clickhouse import COLUMNS, ORDERS, TRADES, clickhouse_rows
+from projections.exchange.clickhouse import COLUMNS, ORDERS, TRADES, clickhouse_rows
 from projections.log_record import LogRecord
 from schemas import exchange as ex
 from schemas.envelope import Record

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from projections import exchange_keys as keys
-from projections.exchange_redis import redis_writes
+from projections.exchange import keys
+from projections.exchange.redis import redis_writes
 from schemas import exchange as ex
 from schemas.envelope import Record
 from tests.unit.projections.exchange_records import ACCOUNTS, Session, trading_session

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from projections.judge_clickhouse import COLUMNS, DDL, clickhouse_rows
+from projections.judge.clickhouse import COLUMNS, DDL, clickhouse_rows
 from projections.log_record import LogRecord
 from schemas import judge as jd
 from tests.unit.projections.judge_records import story

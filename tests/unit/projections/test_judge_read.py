@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from projections.judge_read import progress_status, submission_view
+from projections.judge.read import progress_status, submission_view
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from projections import judge_keys as keys
-from projections.judge_redis import redis_writes, writes_of
+from projections.judge import keys
+from projections.judge.redis import redis_writes, writes_of
 from schemas import judge as jd
 from tests.unit.projections.judge_records import Session, sid, story
 

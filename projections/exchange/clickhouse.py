@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from projections.analytics_row import POSITION, POSITION_DDL, position, rows_by_column
-from projections.exchange_refusals import closes_the_order, is_refused_cancel, names_own_order
+from projections.exchange.refusals import closes_the_order, is_refused_cancel, names_own_order
 from projections.log_record import LogRecord
 from projections.projection import Row, Value
 from schemas import exchange as ex

@@ -12,7 +12,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from projections import exchange_keys as keys
+from projections.exchange import keys
 
 _ORDER_INTS = (
     "quantity",

@@ -1,4 +1,5 @@
-"""The judge's Redis key layout, shared by the writer, the reader and the agent.
+"""The judge's Redis key layout, shared by the writer, the reader and the
+live-progress writer.
 
 Keys are relative to the namespace: the sink and the reader add `<ns>:`.
 
@@ -21,7 +22,9 @@ Keys are relative to the namespace: the sink and the reader add `<ns>:`.
     judge:verdicts:<user_id>:<problem_id>   set of submission ids with a verdict
     judge:user-problems:<user_id>           set of problem ids the user touched
 
-Not projected (the judge agent writes them; replay never needs them):
+Not projected, so no read model (READ_MODEL leaves them out and verify does
+not compare them): the live-progress writer (projections/judge/live_progress.py,
+which the worker hands the judge agent) writes them; replay never needs them.
 
     judge:live:<submission_id>              hash {state: running, test: k, total: n}
     channel judge:updates:<submission_id>   pub/sub: JSON per change of a
@@ -29,8 +32,8 @@ Not projected (the judge agent writes them; replay never needs them):
                                             the agent's running messages and
                                             the projector's verdict
 
-`live_status_key`, `updates_channel` and `live_update` are the agent's API:
-they take the namespace, since the agent writes to Redis without the sink.
+`live_status_key`, `updates_channel` and `live_update` are the live-progress
+writer's: they take the namespace, since it writes to Redis without the sink.
 """
 
 from __future__ import annotations
@@ -42,7 +45,17 @@ PROBLEMS = "judge:problems"
 BEST_RANK_BASE = 10**12
 # The agent's live status outlives any submission's judging, then vanishes.
 LIVE_TTL_S = 3600
-LIVE_PREFIX = "judge:live:"
+# The prefixes of every projected key above: the read model verify compares.
+READ_MODEL: tuple[str, ...] = (
+    PROBLEMS,
+    "judge:problem:",
+    "judge:submission:",
+    "judge:progress:",
+    "judge:best:",
+    "judge:attempts:",
+    "judge:verdicts:",
+    "judge:user-problems:",
+)
 
 
 def problem(problem_id: str) -> str:
@@ -78,30 +91,30 @@ def user_problems(user_id: str) -> str:
 
 
 def live(submission_id: str) -> str:
-    return LIVE_PREFIX + submission_id
+    return f"judge:live:{submission_id}"
 
 
 def updates(submission_id: str) -> str:
     return f"judge:updates:{submission_id}"
 
 
-# --- the judge agent's API (absolute names: the namespace included) ----------
+# --- the live-progress writer's (absolute names: the namespace included) -----
 
 
 def live_status_key(namespace: str, submission_id: str) -> str:
-    """Where the agent keeps "running test k of n" for a submission (a hash)."""
+    """Where "running test k of n" is kept for a submission (a hash)."""
     return f"{namespace}:{live(submission_id)}"
 
 
 def updates_channel(namespace: str, submission_id: str) -> str:
-    """The pub/sub channel the agent PUBLISHes a submission's progress on
+    """The pub/sub channel a submission's progress is PUBLISHed on
     (the projector publishes the verdict there too)."""
     return f"{namespace}:{updates(submission_id)}"
 
 
 def live_update(submission_id: str, test: int, total: int) -> tuple[dict[str, str], str]:
     """The hash fields and the message for "running test `test` (1-based) of
-    `total`". The agent writes them in one pipeline:
+    `total`". The live-progress writer sends them in one pipeline:
 
         fields, message = live_update(sid, k, n)
         HSET live_status_key(ns, sid) fields; EXPIRE ... LIVE_TTL_S

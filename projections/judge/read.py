@@ -14,7 +14,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from projections import judge_keys as keys
+from projections.judge import keys
 
 VERDICT_LABELS = {
     "accepted": "Accepted",

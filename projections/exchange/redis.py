@@ -16,12 +16,12 @@ and `_code`, by (recorded_at, event id) of the refusal (see `hset_latest`):
 a fact copies recorded_at from the command that caused it, so that is when
 the gateway recorded the cancel, whichever stage refused it, and event ids
 derive from the log too. Only a refusal that knows the order is the
-refusing account's own is written on it (projections/exchange_refusals.py);
+refusing account's own is written on it (projections/exchange/refusals.py);
 risk's `unknown_order` may name someone else's order, so that one lands in
 the account's rejections only.
 
 What the symbol's channel says of each market fact, anonymously:
-projections/exchange_feed.py.
+projections/exchange/feed.py.
 
 The writes are built from the record as decoded (a dict of its fields, the
 envelope a dict too), not from its pydantic model: replay builds millions of
@@ -29,7 +29,7 @@ them and a model per record costs more than the writes. `redis_writes`
 takes a model, for callers that have one.
 
 The writes vocabulary and its atomic application: projections/redis_sink.py.
-The key layout: projections/exchange_keys.py.
+The key layout: projections/exchange/keys.py.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections import exchange_keys as keys
-from projections.exchange_feed import market_message
-from projections.exchange_refusals import closes_the_order, names_own_order
+from projections.exchange import keys
+from projections.exchange.feed import market_message
+from projections.exchange.refusals import closes_the_order, names_own_order
 from projections.json_text import compact_json
 from projections.redis_sink import Write
 from schemas import exchange as ex

@@ -11,12 +11,13 @@ result whichever topic the projector (or a replay worker) reads first:
 - a learner's progress hash is written from judge.events alone (verdicts and
   hand marks, one partition per user: log order), while what the commands
   add (attempts) are set members, which commute. The reader combines them
-  (projections/judge_read.py `progress_status`).
+  (projections/judge/read.py `progress_status`).
 
-Live "running test k of n" is not a fact and is not written here: the judge
-agent writes it (judge_keys.live_update); the verdict supersedes it.
+Live "running test k of n" is not a fact and is not written here: the
+live-progress writer the judge agent is handed writes it (live_progress.py,
+keys.live_update); the verdict supersedes it.
 
-The writes vocabulary: projections/redis_sink.py. Keys: judge_keys.py.
+The writes vocabulary: projections/redis_sink.py. Keys: keys.py.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from projections import judge_keys as keys
 from projections.json_text import compact_json
+from projections.judge import keys
 from projections.redis_sink import Write
 from schemas import judge as jd
 from schemas.envelope import Record

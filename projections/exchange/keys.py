@@ -21,7 +21,7 @@ Keys are relative to the namespace: the sink and the reader add `<ns>:`.
     channel exchange:feed:<symbol>        pub/sub: one JSON message per market
                                           fact, with the symbol's seq; public,
                                           so orders only, never accounts
-                                          (projections/exchange_feed.py)
+                                          (projections/exchange/feed.py)
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from __future__ import annotations
 SYMBOLS = "exchange:symbols"
 RECENT_TRADES_KEPT = 1000
 REJECTIONS_KEPT = 100
+# Every key above is projected: the read model verify compares.
+READ_MODEL: tuple[str, ...] = ("exchange:",)
 
 
 def market(symbol: str) -> str:
