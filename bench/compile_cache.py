@@ -5,7 +5,7 @@ compiled `--repeat` times as a new source (a comment makes each one unique:
 a cache miss, the compiler runs in the sandbox), then the last of them is
 submitted `--hits` more times (each a cache hit: no compiler). Times are the
 wall clock of `Toolchain.compile` as the judge sees it, sandbox set-up
-included. Needs the toolchains (`python -m infra.toolchains`) and bubblewrap;
+included. Needs the toolchains (`python -m onelog.toolchains`) and bubblewrap;
 no Kafka or Redis.
 
     python -m bench.compile_cache [--languages cpp,java,rust] [--repeat 5] [--hits 200]

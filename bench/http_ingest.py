@@ -51,9 +51,10 @@ from typing import Any
 import uvloop
 
 from bench import support
-from infra import kafka_broker, platform, processes, redis_server
+from infra import kafka_broker, processes, redis_server
 from infra.listeners import process_group
 from infra.settings import Settings
+from onelog import platform
 
 ORDERS_PATH = "/v1/exchange/orders"
 BATCH_PATH = "/v1/exchange/batch"

@@ -46,9 +46,10 @@ from confluent_kafka import Consumer, TopicPartition
 from bench import support
 from bench.exchange_session import Entry, LogWriter, OfflineExchange, SessionShape, commands
 from bench.read_side import read_side_settings
-from infra import platform, processes
+from infra import processes
 from infra.settings import REPO_ROOT, Settings
 from infra.topics import topic_of
+from onelog import platform
 from projections.runner import TOPICS
 from schemas import exchange as ex
 from schemas.registry import registry

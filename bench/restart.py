@@ -39,8 +39,9 @@ from confluent_kafka import Consumer, TopicPartition
 
 from bench import support
 from bench.pipeline import Market, Outcomes, random_order
-from infra import platform, processes, readiness
+from infra import processes, readiness
 from infra.settings import Settings
+from onelog import platform
 from schemas import exchange as ex
 from schemas.ulid import new_ulid
 from streams.exchange.stages import ACCOUNT_STAGE, MATCHING_STAGE

@@ -25,11 +25,12 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from gateway.auth import create_api_key
 from gateway.records import seal_command
-from infra import kafka_broker, platform, processes, redis_server
+from infra import kafka_broker, processes, redis_server
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import REPO_ROOT, Settings, load_settings
 from infra.topic_admin import wait_for_group_coordinator
 from infra.topics import topic_of
+from onelog import platform
 from schemas import exchange as ex
 from schemas.envelope import Record
 from schemas.registry import registry

@@ -2,7 +2,7 @@
 
 /readyz names the gateway process that answered (a random id drawn when its
 app was made), so whoever starts several on one port can tell when each of
-them is ready (infra/platform.py).
+them is ready (onelog/platform.py).
 """
 
 from __future__ import annotations

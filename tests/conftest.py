@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import kafka_broker, platform, redis_server
+from infra import kafka_broker, redis_server
 from infra.settings import Settings, load_settings
+from onelog import platform
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ A run's uid is unprivileged and owns nothing of the checkout, which may sit in
 a folder no other user may enter (a clone in /root, or under `mktemp -d`). So
 what bubblewrap binds for a run lives in one folder made for it,
 `settings.judge_dir` (`ONELOG_JUDGE_DIR`, /var/lib/onelog/judge by default),
-which `infra/toolchains.py` creates root-owned and 0755:
+which `onelog/toolchains.py` creates root-owned and 0755:
 
     toolchains/      registry-fetched toolchains, one folder per language id
     compile-cache/   compiled entries (`toolchain.py`): each run's /box; a

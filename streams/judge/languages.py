@@ -3,11 +3,11 @@
 A language is data, as in Piston: how to compile (or nothing), how to run, the
 file the learner's source goes in, the host paths its toolchain needs bound
 read-only, the limits it needs, the argv that prints its version, how its
-toolchain is installed (`infra/toolchains.py`) and a smoke test. The runner
+toolchain is installed (`onelog/toolchains.py`) and a smoke test. The runner
 holds no per-language code; adding a language is adding a file.
 
 `{toolchains}` in any argv or path stands for the folder that
-`infra/toolchains.py` installs registry-fetched toolchains into (`toolchains/`
+`onelog/toolchains.py` installs registry-fetched toolchains into (`toolchains/`
 in the judge's folder, `judge_dir.py`, never in the checkout: the sandbox's
 uids could not reach it there). Toolchains are bound into the sandbox at their
 host paths, so the same argv works outside the sandbox (installing) and inside

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from gateway.auth import create_api_key
-from infra import platform, processes
-from infra.platform import settings_env
+from infra import processes
 from infra.settings import REPO_ROOT, Settings
+from onelog import platform
+from onelog.platform import settings_env
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def eventually(check: Callable[[], Any], timeout: float = 60.0, what: str = "") 
 def onelog(running: Platform, *args: str) -> subprocess.CompletedProcess[str]:
     """`onelog --json <args>` against the platform's settings, as an operator runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "infra.cli", "--json", *args],
+        [sys.executable, "-m", "onelog.cli", "--json", *args],
         cwd=REPO_ROOT,
         env={**os.environ, **settings_env(running.settings)},
         capture_output=True,

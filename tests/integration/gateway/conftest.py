@@ -28,8 +28,8 @@ from starlette.types import Receive, Scope, Send
 from gateway.app import create_app
 from gateway.auth import create_api_key
 from gateway.config import GatewayConfig
-from infra.platform import settings_env
 from infra.settings import REPO_ROOT, Settings
+from onelog.platform import settings_env
 from schemas.envelope import Record
 from schemas.registry import registry
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from gateway.auth import SCOPES, create_api_key
-from infra import platform, processes
+from infra import processes
 from infra.settings import Settings
+from onelog import platform
 from tests.integration.gateway.conftest import unique
 
 pytestmark = pytest.mark.integration

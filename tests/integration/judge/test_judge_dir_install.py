@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.settings import REPO_ROOT
-from infra.toolchains import JudgeDirError, install, make_judge_dir
+from onelog.toolchains import JudgeDirError, install, make_judge_dir
 from streams.judge.judge_dir import JudgeDir
 from streams.judge.languages import parse_language
 
@@ -124,8 +124,8 @@ def test_install_writes_what_runs_read_world_readable(reachable: Path) -> None:
 
 
 def test_the_installer_run_twice_is_quick_the_second_time() -> None:
-    """`python -m infra.toolchains`, as `infra/onelog up` and `test` run it, on the real folder."""
-    argv = [sys.executable, "-m", "infra.toolchains", "--no-apt"]
+    """`python -m onelog.toolchains`, as `infra/onelog up` and `test` run it, on the real folder."""
+    argv = [sys.executable, "-m", "onelog.toolchains", "--no-apt"]
     first = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stderr
     started = time.monotonic()

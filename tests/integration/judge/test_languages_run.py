@@ -1,6 +1,6 @@
 """Every language in the table, compiled and run in the real sandbox.
 
-Needs the toolchains (`python -m infra.toolchains`, which `infra/onelog test`
+Needs the toolchains (`python -m onelog.toolchains`, which `infra/onelog test`
 runs) and bubblewrap; needs no Kafka or Redis.
 """
 
@@ -79,7 +79,7 @@ def toolchain(sandbox: Sandbox, scratch: Path) -> Toolchain:
 
 def _build(toolchain: Toolchain, language: Language, source: str) -> Compiled:
     for path in language.read_only:
-        assert Path(path).exists(), f"{path} missing: run `python -m infra.toolchains`"
+        assert Path(path).exists(), f"{path} missing: run `python -m onelog.toolchains`"
     return toolchain.compile(language, source)
 
 

@@ -145,7 +145,7 @@ def test_a_checkout_in_a_private_folder_judges_compiled_and_interpreted_code(
     env = _in_checkout_env(private_checkout)
     languages = sorted({language for _, language, _ in CASES})
     installed = subprocess.run(
-        [sys.executable, "-m", "infra.toolchains", "--no-apt", *languages],
+        [sys.executable, "-m", "onelog.toolchains", "--no-apt", *languages],
         cwd=private_checkout,
         env=env,
         capture_output=True,

@@ -3,7 +3,7 @@
 Real parts only: the catalog's problems, the real Toolchain compiling in the
 real Sandbox (bubblewrap, cgroups), harnesses for function-style problems,
 custom checkers run in the sandbox. Needs root, bubblewrap and the toolchains
-(`python -m infra.toolchains`); needs no Kafka or Redis. Every test runs
+(`python -m onelog.toolchains`); needs no Kafka or Redis. Every test runs
 (no stop at the first failure) so a failure names all the tests it fails.
 """
 

@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import platform, processes
+from infra import processes
 from infra.settings import Settings
+from onelog import platform
 from tests.support.log import LogWriter
 
 

@@ -9,9 +9,10 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from infra import platform, processes
+from infra import processes
 from infra.settings import Settings
 from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_FILLS, EXCHANGE_MARKET, EXCHANGE_ORDERS
+from onelog import platform
 from schemas.exchange import (
     CASH,
     AdminRejected,

@@ -15,9 +15,10 @@ from collections.abc import Callable
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from infra import platform, processes, readiness
+from infra import processes, readiness
 from infra.settings import Settings
 from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_MARKET
+from onelog import platform
 from schemas.envelope import Record
 from schemas.exchange import (
     BalanceChanged,

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from infra import platform, processes
+from infra import processes
 from infra.partitioning import partition_for
 from infra.settings import Settings
 from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_FILLS, EXCHANGE_MARKET, EXCHANGE_ORDERS
+from onelog import platform
 from schemas.envelope import Record
 from schemas.exchange import (
     AdminRejected,

@@ -13,12 +13,13 @@ import redis
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from infra import platform, processes
+from infra import processes
 from infra.partitioning import partition_for
-from infra.problem_catalog import latest_revisions, publish_catalog
 from infra.settings import Settings
 from infra.topics import JUDGE_COMMANDS, JUDGE_EVENTS
-from projections.judge_keys import live_status_key
+from onelog import platform
+from onelog.problem_catalog import latest_revisions, publish_catalog
+from projections.judge.keys import live_status_key
 from schemas.judge import (
     MarkProgress,
     ProgressMarked,

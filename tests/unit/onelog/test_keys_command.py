@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gateway.auth import SCOPES, ApiKeyStore
-from infra.cli import _dev_api_key, main
 from infra.settings import load_settings
+from onelog.cli import _dev_api_key, main
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ import sys
 from dataclasses import asdict, replace
 from typing import Any
 
-from infra import examples, platform, processes
+from infra import processes
 from infra.progress import ProgressBar
 from infra.settings import REPO_ROOT, Settings, load_settings
+from onelog import examples, platform
 
 DEV_KEY_FILE = "dev-api-key"
 
@@ -138,8 +139,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from infra.audit import order_history
     from infra.kafka_broker import bootstrap_servers
+    from onelog.audit import order_history
 
     settings = load_settings()
     bar = ProgressBar("reading the log", None, enabled=not args.json)

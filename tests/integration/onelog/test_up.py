@@ -11,9 +11,10 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from infra import platform, processes
-from infra.platform import settings_env
+from infra import processes
 from infra.settings import REPO_ROOT, Settings
+from onelog import platform
+from onelog.platform import settings_env
 from tests.integration.gateway.conftest import closed_port
 
 LAUNCHED_BY_UP = (platform.worker_name(1), platform.PROJECTOR, platform.GATEWAY)
@@ -53,7 +54,7 @@ def test_up_names_a_worker_that_cannot_start_and_shows_its_log(
         squatter.listen()
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "infra.cli", "up"],
+                [sys.executable, "-m", "onelog.cli", "up"],
                 cwd=REPO_ROOT,
                 env={**os.environ, **settings_env(settings)},
                 capture_output=True,

@@ -1,4 +1,4 @@
-"""Install the judge's toolchains from the language table: `python -m infra.toolchains`.
+"""Install the judge's toolchains from the language table: `python -m onelog.toolchains`.
 
 Each language's `[install]` says where its toolchain comes from: Debian
 packages (installed with apt-get when missing), npm packages (into

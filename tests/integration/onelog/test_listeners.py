@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra import platform, processes
+from infra import processes
 from infra.listeners import listening, process_group
 from infra.settings import Settings
+from onelog import platform
 
 STARTED_HERE = (
     (platform.worker_name(1), lambda s: platform.start_worker(s, 1)),

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from infra import platform
-from infra.cli import SUITE_ENVIRONMENT
 from infra.settings import Settings, load_settings
+from onelog import platform
+from onelog.cli import SUITE_ENVIRONMENT
 
 
 def _settings_of(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:

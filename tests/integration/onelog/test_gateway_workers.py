@@ -9,9 +9,10 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from infra import platform, processes
+from infra import processes
 from infra.listeners import listening, process_group
 from infra.settings import Settings
+from onelog import platform
 from tests.integration.gateway.conftest import closed_port
 
 

@@ -19,10 +19,10 @@ import redis
 
 from infra import kafka_broker, processes, readiness, redis_server
 from infra.listeners import listens_on
-from infra.problem_catalog import publish_catalog
 from infra.settings import REPO_ROOT, Settings
 from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
-from projections import judge_keys
+from onelog.problem_catalog import publish_catalog
+from projections.judge import keys as judge_keys
 from streams.judge.catalog import load_catalog
 
 PROJECTOR = "projector"
@@ -75,7 +75,7 @@ def start_worker(settings: Settings, index: int) -> processes.ServiceProcess:
             "-m",
             "faust",
             "-A",
-            "streams.worker",
+            "onelog.worker",
             "worker",
             "-l",
             "info",
