@@ -1,6 +1,6 @@
 """The Faust service that runs the stage loops inside the worker.
 
-`faust -A streams.worker worker` starts it with the app, and stops it with
+`faust -A onelog.worker worker` starts it with the app, and stops it with
 the app: each loop runs on a thread of its own, because confluent-kafka's
 calls block; they release the GIL while they wait, so the loops and Faust's
 event loop share the process.

@@ -12,11 +12,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import redis
-
 from infra.settings import settings
 from infra.topics import JUDGE_COMMANDS
-from projections.judge.keys import LIVE_TTL_S, live_status_key, live_update, updates_channel
 from schemas.judge import Mode, RunCode, SubmitSolution
 from streams.app import app
 from streams.facts import Fact
@@ -24,6 +21,7 @@ from streams.judge.answer import evaluation_facts
 from streams.judge.evaluation import evaluate, unjudged
 from streams.judge.judge_dir import judge_dir
 from streams.judge.judged import AnsweredCommands
+from streams.judge.live_progress import LiveProgressSlot
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
 from streams.judge.sandbox import Sandbox
@@ -61,24 +59,10 @@ class SandboxJudge:
         return evaluation_facts(command, evaluation)
 
 
-class RedisLiveProgress:
-    """'Running test k of n', straight to Redis: a courtesy to a watching learner, not a fact."""
-
-    def __init__(self, url: str, namespace: str) -> None:
-        self._redis = redis.Redis.from_url(url)
-        self._namespace = namespace
-
-    def __call__(self, submission_id: str, test: int, total: int) -> None:
-        key = live_status_key(self._namespace, submission_id)
-        fields, message = live_update(submission_id, test, total)
-        with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
-            pipe.expire(key, LIVE_TTL_S)
-            pipe.publish(updates_channel(self._namespace, submission_id), message)
-            pipe.execute()
-
-
 _settings = settings()
+# Where "running test k of n" goes: the worker's composition plugs in the
+# writer (onelog/worker.py); a worker composed without one publishes none.
+live_progress = LiveProgressSlot()
 answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
 # Read as bytes: the runner decodes (Avro, DLQ on failure).
 judge_inputs = app.topic(
@@ -97,7 +81,7 @@ _runner = JudgeRunner(
         _sandbox,
         Toolchain(_sandbox, judge_dir().compile_cache),
     ),
-    live_progress=RedisLiveProgress(_settings.redis_url, _settings.namespace),
+    live_progress=live_progress,
     evaluations_at_once=CORES,
 )
 

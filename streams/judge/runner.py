@@ -26,6 +26,7 @@ from streams.facts import Fact
 from streams.faust_fixes import commit_gate
 from streams.input_transaction import InputTransaction, Outgoing
 from streams.judge.judged import AnsweredCommands
+from streams.judge.live_progress import LiveProgress
 from streams.judge.ordered_acks import OrderedAcks
 from streams.records import fact_record
 from streams.state_codec import encode_key, encode_state
@@ -37,8 +38,6 @@ Command = RunCode | SubmitSolution
 # Judges one command in a worker thread: its facts, in order. The callback
 # reports "test k of n" while it runs.
 Judge = Callable[[Command, Callable[[int, int], None]], list[Fact]]
-# Publishes live progress (not a fact): submission id, test k, of n.
-LiveProgress = Callable[[str, int, int], None]
 
 
 class JudgeRunner:
