@@ -15,7 +15,7 @@ and a Redis call per write.
 The guarantee that makes this equal to the live read model is the one the
 live projector already relies on: a key written from several partitions
 only gets writes whose result does not depend on how partitions interleave
-(tests/integration/projections/test_exchange_interleavings.py), so one
+(tests/integration/projections/exchange/test_interleavings.py), so one
 process folding every partition's writes, in any interleaving that keeps
 each partition's order, builds the live state. test_redis_fold.py holds the
 fold and the script equal, op by op and on whole sessions.

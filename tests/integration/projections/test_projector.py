@@ -19,7 +19,7 @@ from projections.redis_sink import canonical_dump
 from projections.replay import replay, verify
 from projections.runner import ProjectorOptions, run_projector
 from schemas.registry import registry
-from tests.unit.projections.exchange_records import trading_session
+from tests.unit.projections.exchange.records import trading_session
 
 pytestmark = pytest.mark.integration
 

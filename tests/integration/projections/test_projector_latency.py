@@ -22,7 +22,7 @@ from projections.clickhouse import ChdbClickHouse
 from projections.runner import ProjectorOptions, run_projector
 from schemas import exchange as ex
 from schemas.registry import registry
-from tests.unit.projections.exchange_records import MARKET, Session
+from tests.unit.projections.exchange.records import MARKET, Session
 
 pytestmark = pytest.mark.integration
 

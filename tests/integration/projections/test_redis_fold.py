@@ -20,8 +20,8 @@ from projections.judge.redis import redis_writes as judge_writes
 from projections.redis_fold import RedisFold
 from projections.redis_sink import RedisSink, Write, canonical_dump, delete_namespace
 from schemas.envelope import Record
-from tests.unit.projections.exchange_log import exchange_log, flow
-from tests.unit.projections.judge_records import story
+from tests.unit.projections.exchange.log import exchange_log, flow
+from tests.unit.projections.judge.records import story
 
 pytestmark = pytest.mark.integration
 

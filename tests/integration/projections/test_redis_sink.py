@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 from projections.exchange.read import ExchangeReadModel
 from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
-from tests.unit.projections.exchange_records import trading_session
+from tests.unit.projections.exchange.records import trading_session
 
 pytestmark = pytest.mark.integration
 

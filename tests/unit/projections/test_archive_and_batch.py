@@ -8,7 +8,7 @@ from projections.batch import DECODE, decode, project_batch
 from projections.exchange import PROJECTION as EXCHANGE
 from projections.log_record import LogRecord
 from schemas.registry import registry
-from tests.unit.projections.exchange_records import trading_session
+from tests.unit.projections.exchange.records import trading_session
 
 GARBAGE = b"\xc3\x01\x00\x01\x02\x03\x04\x05\x06\x07 not avro"
 

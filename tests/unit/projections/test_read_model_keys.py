@@ -11,8 +11,8 @@ from projections.judge import PROJECTION as JUDGE
 from projections.judge import keys as judge_keys
 from projections.projection import Projection
 from schemas.envelope import Record
-from tests.unit.projections.exchange_records import trading_session
-from tests.unit.projections.judge_records import story
+from tests.unit.projections.exchange.records import trading_session
+from tests.unit.projections.judge.records import story
 
 
 def _written_keys(projection: Projection, records: Iterable[Record]) -> set[str]:

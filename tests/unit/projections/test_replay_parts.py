@@ -19,7 +19,7 @@ from projections.replay_workers import share_streams
 from schemas import exchange as ex
 from schemas.envelope import Record
 from schemas.registry import registry
-from tests.unit.projections.exchange_records import Session, trading_session
+from tests.unit.projections.exchange.records import Session, trading_session
 
 
 def _pydantic_accepts(model: type, value: dict[str, Any]) -> bool:

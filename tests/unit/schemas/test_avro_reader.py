@@ -12,8 +12,8 @@ import pytest
 from schemas.codec import DecodeError, SchemaRegistry
 from schemas.envelope import Record
 from schemas.registry import ALL_MODELS, build_registry, registry
-from tests.unit.projections.exchange_records import trading_session
-from tests.unit.projections.judge_records import story
+from tests.unit.projections.exchange.records import trading_session
+from tests.unit.projections.judge.records import story
 from tests.unit.schemas.samples import sample
 
 

@@ -10,7 +10,7 @@ from projections.clickhouse import ChdbClickHouse
 from projections.judge import PROJECTION as JUDGE
 from projections.judge.clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
-from tests.unit.projections.judge_records import Session, sid, story
+from tests.unit.projections.judge.records import Session, sid, story
 
 pytestmark = pytest.mark.integration
 

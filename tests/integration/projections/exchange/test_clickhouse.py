@@ -10,7 +10,7 @@ from projections.clickhouse import ChdbClickHouse, QueryFailed, QueryRefused
 from projections.exchange import PROJECTION as EXCHANGE
 from projections.exchange.clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
-from tests.unit.projections.exchange_records import trading_session
+from tests.unit.projections.exchange.records import trading_session
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from projections.exchange import keys
 from projections.exchange.redis import redis_writes
 from schemas import exchange as ex
 from schemas.envelope import Record
-from tests.unit.projections.exchange_records import ACCOUNTS, Session, trading_session
+from tests.unit.projections.exchange.records import ACCOUNTS, Session, trading_session
 
 
 def _records(session: Session, model: type[Record]) -> list[Any]:

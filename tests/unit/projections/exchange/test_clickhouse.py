@@ -6,7 +6,7 @@ from projections.exchange.clickhouse import COLUMNS, ORDERS, TRADES, clickhouse_
 from projections.log_record import LogRecord
 from schemas import exchange as ex
 from schemas.envelope import Record
-from tests.unit.projections.exchange_records import Session, trading_session
+from tests.unit.projections.exchange.records import Session, trading_session
 
 
 def _message(offset: int = 7) -> LogRecord:

@@ -23,7 +23,7 @@ from projections.redis_sink import canonical_dump
 from projections.replay import replay, verify
 from projections.runner import ProjectorOptions, run_projector
 from schemas.registry import registry
-from tests.unit.projections.judge_records import COMMANDS, EVENTS, PROBLEMS, sid, story
+from tests.unit.projections.judge.records import COMMANDS, EVENTS, PROBLEMS, sid, story
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from projections.judge import keys
 from projections.judge.read import JudgeReadModel
 from projections.judge.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
-from tests.unit.projections.judge_records import Session, sid, story
+from tests.unit.projections.judge.records import Session, sid, story
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from typing import Any
 from projections.judge import keys
 from projections.judge.redis import redis_writes, writes_of
 from schemas import judge as jd
-from tests.unit.projections.judge_records import Session, sid, story
+from tests.unit.projections.judge.records import Session, sid, story
 
 
 def _records(session: Session, model: type[Any]) -> list[Any]:

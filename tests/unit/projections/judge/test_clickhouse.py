@@ -6,7 +6,7 @@ from typing import Any
 from projections.judge.clickhouse import COLUMNS, DDL, clickhouse_rows
 from projections.log_record import LogRecord
 from schemas import judge as jd
-from tests.unit.projections.judge_records import story
+from tests.unit.projections.judge.records import story
 
 
 def _rows() -> list[tuple[type, str, dict[str, Any]]]:

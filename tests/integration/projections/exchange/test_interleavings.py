@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink, canonical_dump, delete_namespace
 from schemas import exchange as ex
-from tests.unit.projections.exchange_log import Log, Stream, exchange_log, flow
-from tests.unit.projections.exchange_records import ACCOUNTS, FILLS, MARKET, ORDERS, Session
+from tests.unit.projections.exchange.log import Log, Stream, exchange_log, flow
+from tests.unit.projections.exchange.records import ACCOUNTS, FILLS, MARKET, ORDERS, Session
 
 pytestmark = pytest.mark.integration
 
