@@ -2,7 +2,9 @@
 
 Scopes say what a key may do; the principal says for whom. A trader's key
 acts on the exchange accounts it was granted, a learner's key as its one
-learner (both recorded in the key file, gateway/auth.py). A key with an
+learner (both recorded in the key file, gateway/auth.py). Each domain
+declares its kind of principal (gateway/principal.py; the exchange's ACCOUNT,
+the judge's LEARNER). A key with an
 operator scope acts for anyone in that domain: `exchange:operator` for every
 account, `judge:operator` for every learner; services, support staff and the
 key `onelog up` prints hold them. A key with neither acts for no one on the
@@ -20,42 +22,26 @@ field at fault. Pure: the callers read the objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from gateway.auth import ApiKey
-from gateway.exchange_commands import Command
+from gateway.command import Command
+from gateway.domain import gateway_domains
+from gateway.principal import Principal
 from gateway.problems import Problem
 
 Where = Literal["body", "path"]
 Stored = TypeVar("Stored", bound=Mapping[str, Any])
 
 
-@dataclass(frozen=True)
-class Principal:
-    """A kind of principal: the field that names one, the scope that acts for
-    all of them, and which of them a key was granted."""
-
-    kind: str
-    field: str
-    operator_scope: str
-    granted: Callable[[ApiKey], frozenset[str]]
-    several_per_key: bool
-
-
-ACCOUNT = Principal(
-    "account", "account_id", "exchange:operator", lambda key: key.accounts, several_per_key=True
-)
-LEARNER = Principal(
-    "learner",
-    "user_id",
-    "judge:operator",
-    lambda key: frozenset((key.learner,)) if key.learner else frozenset(),
-    several_per_key=False,
-)
+@cache
+def principals() -> tuple[Principal, ...]:
+    """Every domain's principals (`GatewayDomain.principals`), in the list's order."""
+    return tuple(p for domain in gateway_domains() for p in domain.principals)
 
 
 def acts_for(
@@ -101,7 +87,7 @@ def acts_for_command(
     """Return if `key` acts for every principal the validated command names."""
     path_fields = command.path_fields
     body_fields = type(request).model_fields
-    for principal in (ACCOUNT, LEARNER):
+    for principal in principals():
         if principal.field in path_fields:
             named = getattr(path, principal.field)
             where: Where = "body" if path_in_body else "path"

@@ -27,7 +27,7 @@ from gateway.analytics import (
 from gateway.body_deadline import BodyDeadline
 from gateway.body_limit import BodySizeLimit
 from gateway.config import GatewayConfig, load_gateway_config
-from gateway.judge_requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
+from gateway.domain import gateway_domains
 from gateway.metrics import GatewayMetrics, RequestMetrics
 from gateway.openapi import openapi_document
 from gateway.problems import (
@@ -37,7 +37,7 @@ from gateway.problems import (
     handle_store_unavailable,
     handle_unexpected,
 )
-from gateway.routes import EXCHANGE, JUDGE, operations, starlette_routes
+from gateway.routes import operations, starlette_routes
 from gateway.services import Services, open_services
 from infra.settings import Settings
 from infra.settings import settings as process_settings
@@ -71,12 +71,11 @@ def create_app(settings: Settings | None = None, config: GatewayConfig | None = 
                 BodySizeLimit,
                 default_limit=config.max_body_bytes,
                 limits_by_path={
-                    EXCHANGE + "/batch": config.max_batch_body_bytes,
-                    # Sources are checked by size in the route (413 naming
-                    # the field); the body may carry them JSON-escaped.
-                    JUDGE + "/runs": MAX_RUN_BODY_BYTES,
-                    JUDGE + "/submissions": MAX_RUN_BODY_BYTES,
-                    JUDGE + "/problems": MAX_PROBLEM_BODY_BYTES,
+                    **{
+                        path: limit
+                        for domain in gateway_domains()
+                        for path, limit in domain.body_limits(config).items()
+                    },
                     ANALYTICS + "/sql": MAX_SQL_BODY_BYTES,
                 },
             ),

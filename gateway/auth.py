@@ -31,21 +31,14 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from starlette.requests import HTTPConnection
 
+from gateway.domain import gateway_domains
 from gateway.fields import CallerId
 from gateway.problems import Problem
 
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-SCOPES = (
-    "exchange:read",
-    "exchange:write",
-    "exchange:admin",
-    "exchange:operator",
-    "judge:read",
-    "judge:write",
-    "judge:admin",
-    "judge:operator",
-    "analytics:read",
-)
+# Every domain's scopes (`GatewayDomain.scopes`), then the analytics
+# endpoint's (gateway/analytics.py READ).
+SCOPES = (*(scope for domain in gateway_domains() for scope in domain.scopes), "analytics:read")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""POST /v1/exchange/batch: many commands in one NDJSON request.
+"""POST <domain>/batch: many commands of one domain's table in one NDJSON request.
 
 Each line is `{"command": "<name>", ...fields}`, path parameters included
 (e.g. a deposit line has account_id). One pass over the lines parses,
@@ -8,7 +8,7 @@ line), so a batch costs about one round trip, not one per line. The answer
 is NDJSON too, one line per input
 line in order, each with its own status: a bad line fails alone. Each line is
 checked as its route checks a request: the scope, the fields, and the account
-it acts for (gateway/writes.py `authorize`).
+it acts for (the domain's `Authorize`, gateway/writes.py).
 
 Idempotency-Key is refused here: a key names one answer, and a batch's answer
 is many; retry the lines that failed instead.
@@ -16,6 +16,7 @@ is many; retry the lines that failed instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -23,16 +24,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.auth import ApiKey
-from gateway.exchange_commands import BY_NAME, WRITE, Command
+from gateway.command import Command
 from gateway.json_body import check_media_type, parse_object
+from gateway.operation import Endpoint
 from gateway.problems import Problem
 from gateway.producer import Delivery, DeliveryBatch, KafkaUnavailable
 from gateway.services import Services, admitted
 from gateway.writes import (
+    Authorize,
     Prepared,
     accepted_body,
     assign_ids,
-    authorize,
     correlation_id_of,
     prepare,
     validate,
@@ -42,18 +44,23 @@ NDJSON = "application/x-ndjson"
 
 
 async def _prepare_line(
-    raw: bytes, services: Services, key: ApiKey, correlation_id: str | None
+    raw: bytes,
+    services: Services,
+    key: ApiKey,
+    correlation_id: str | None,
+    by_name: Mapping[str, Command],
+    authorize: Authorize,
 ) -> Prepared:
     fields = parse_object(raw)
     name = fields.pop("command", None)
-    command: Command | None = BY_NAME.get(name) if isinstance(name, str) else None
+    command: Command | None = by_name.get(name) if isinstance(name, str) else None
     if command is None:
         raise Problem(
             422,
             "validation",
             f"unknown command {name!r}",
             errors=[{"pointer": "#/command", "field": "command",
-                     "detail": f"one of {sorted(BY_NAME)}"}],
+                     "detail": f"one of {sorted(by_name)}"}],
         )  # fmt: skip
     if command.scope not in key.scopes:
         raise Problem(403, "insufficient-scope", f"this key lacks the scope {command.scope!r}")
@@ -79,8 +86,21 @@ def _refused_line(line: int, prepared: Prepared, reason: str) -> dict[str, Any]:
     return {**_error_line(line, refused), **prepared.ids}
 
 
-async def batch_endpoint(request: Request) -> Response:
-    services, key = await admitted(request, WRITE)
+def ndjson_batch(commands: Sequence[Command], scope: str, authorize: Authorize) -> Endpoint:
+    """The batch endpoint of a domain's command table: lines name a command of
+    `commands`; the request needs `scope`, each line its command's scope."""
+    by_name = {c.name: c for c in commands}
+
+    async def batch_endpoint(request: Request) -> Response:
+        return await _answer(request, scope, by_name, authorize)
+
+    return batch_endpoint
+
+
+async def _answer(
+    request: Request, scope: str, by_name: Mapping[str, Command], authorize: Authorize
+) -> Response:
+    services, key = await admitted(request, scope)
     check_media_type(request.headers.get("content-type"))
     if request.headers.get("idempotency-key") is not None:
         raise Problem(
@@ -105,7 +125,9 @@ async def batch_endpoint(request: Request) -> Response:
     with services.backlog.holding(len(numbered)):
         for n, raw in numbered:
             try:
-                prepared = await _prepare_line(raw, services, key, correlation_id)
+                prepared = await _prepare_line(
+                    raw, services, key, correlation_id, by_name, authorize
+                )
                 producer.produce(
                     prepared.command.topic.name,
                     prepared.partition_key,

@@ -4,9 +4,9 @@ identifier alphabets, and bodies of several shapes.
 
 Every rule here is one /openapi.json states, so that the document is the
 contract: a request the schema allows is accepted, one it refuses is refused.
-The domain request modules (exchange_requests, judge_requests) build their
-own field types on these, adding the description that says what the field
-means there.
+The domain request modules (gateway/exchange/requests.py,
+gateway/judge/requests.py) build their own field types on these, adding the
+description that says what the field means there.
 """
 
 from __future__ import annotations

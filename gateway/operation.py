@@ -1,14 +1,17 @@
 """One HTTP operation as data: what /openapi.json and the router are built from;
-and the endpoint of a path that serves several operations."""
+the endpoint of a path that serves several operations; a command table's operations."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
+
+from gateway.command import Command
+from gateway.responses import WRITE_RESPONSES
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -52,3 +55,24 @@ class Operation:
     response_media_type: str = "application/json"
     # The route honours an Idempotency-Key header (gateway/idempotency.py).
     idempotency_key: bool = False
+
+
+def command_operations(
+    prefix: str, commands: Sequence[Command], endpoint_for: Callable[[Command], Endpoint]
+) -> list[Operation]:
+    """A domain's command table as operations under `prefix` (e.g. /v1/exchange):
+    each idempotent, documented with the write answers."""
+    return [
+        Operation(
+            c.method,
+            prefix + c.path,
+            endpoint_for(c),
+            c.summary,
+            scope=c.scope,
+            body=c.request,
+            parameters=c.path_params,
+            responses=WRITE_RESPONSES,
+            idempotency_key=True,
+        )
+        for c in commands
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -18,13 +18,13 @@ from gateway.admission import WriteAdmission
 from gateway.auth import ApiKey, ApiKeyStore, RateLimit, authenticate
 from gateway.backlog import Backlog
 from gateway.config import GatewayConfig
+from gateway.domain import gateway_domains
 from gateway.idempotency import IdempotencyStore
 from gateway.metrics import GatewayMetrics
 from gateway.producer import CommandProducer
 from gateway.rate_limit import RateLimiter
 from gateway.redis_pipeline import RedisPipeline
 from infra.settings import Settings
-from projections.exchange_read import ExchangeReadModel
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class Services:
     idempotency: IdempotencyStore
     admission: WriteAdmission
     backlog: Backlog
-    exchange: ExchangeReadModel
+    # Each domain's live read model by domain name (`GatewayDomain.read_model`).
+    read_models: Mapping[str, object]
     metrics: GatewayMetrics
 
 
@@ -83,7 +84,11 @@ async def open_services(
             idempotency=idempotency,
             admission=WriteAdmission(scripts, rate_limiter, idempotency),
             backlog=Backlog(config.max_pending_records, config.unavailable_retry_after_s),
-            exchange=ExchangeReadModel(client, settings.namespace),
+            read_models={
+                domain.name: domain.read_model(client, settings.namespace)
+                for domain in gateway_domains()
+                if domain.read_model is not None
+            },
             metrics=metrics,
         )
     finally:

@@ -1,7 +1,8 @@
 """The write path: request -> validated command -> sealed record -> Kafka ack -> 202.
 
 `prepare` is the part both a single route and a batch line share: validate,
-assign ids, seal the envelope, encode. `write_command` adds what only a
+assign ids, seal the envelope, encode. Each domain's routes build on these
+(gateway/<domain>/writes.py), with its own `Authorize`. `write_command` adds what only a
 single request has: the rate limit and the Idempotency-Key, in one Redis
 round trip (gateway/admission.py), and the answer stored after Kafka's ack.
 
@@ -14,26 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.access import ACCOUNT, acts_for_command, owned
 from gateway.admission import IdempotentRequest
-from gateway.auth import ApiKey, authenticate
-from gateway.exchange_commands import Command
+from gateway.auth import ApiKey
+from gateway.command import Command
 from gateway.idempotency import (
     Claim,
     StoredAnswer,
     request_fingerprint,
     validate_idempotency_key,
 )
-from gateway.json_body import check_media_type, parse_object
 from gateway.json_response import JSONResponse
-from gateway.operation import Endpoint
 from gateway.problems import Problem, field_errors
 from gateway.producer import Delivery, KafkaUnavailable
 from gateway.records import build_record, new_event_id, now_micros
@@ -81,26 +79,21 @@ def validate(
     return request_model, path_model
 
 
-async def authorize(
-    services: Services,
-    key: ApiKey,
-    command: Command,
-    request_model: Any,
-    path_model: BaseModel | None,
-    *,
-    path_in_body: bool,
-) -> None:
-    """Return if `key` acts for the principals the command names and, for a
-    command on an order (a cancel), for the order's account; else 403.
+class Authorize(Protocol):
+    """Return if `key` may send the validated command, else raise a 403: it
+    acts for the principals the command names (gateway/access.py), and
+    whatever else its domain checks."""
 
-    An order the read model does not know yet is left to risk, which refuses
-    a cancel naming an order that is not the account's own.
-    """
-    acts_for_command(key, command, request_model, path_model, path_in_body=path_in_body)
-    order_id = getattr(path_model, "order_id", None)
-    if order_id is not None:
-        order = await services.exchange.order(order_id)
-        owned(key, ACCOUNT, "order", order, where="body" if path_in_body else "path")
+    async def __call__(
+        self,
+        services: Services,
+        key: ApiKey,
+        command: Command,
+        request_model: Any,
+        path_model: BaseModel | None,
+        *,
+        path_in_body: bool,
+    ) -> None: ...
 
 
 def assign_ids(command: Command) -> dict[str, str]:
@@ -269,35 +262,3 @@ def _with_resolved(command: Command, resolved: Mapping[str, Any]) -> Command:
         return {**payload(request, path, ids), **resolved}
 
     return replace(command, payload=resolved_payload)
-
-
-def _merge_query(command: Command, body: dict[str, Any], request: Request) -> dict[str, Any]:
-    # DELETE bodies are often dropped by clients and proxies, so cancel also
-    # takes account_id from the query; both given must agree.
-    if command.name != "cancel_order" or "account_id" not in request.query_params:
-        return body
-    from_query = request.query_params["account_id"]
-    if "account_id" in body and body["account_id"] != from_query:
-        raise Problem(
-            422,
-            "validation",
-            "account_id differs between body and query",
-            errors=[{"pointer": "#/account_id", "field": "account_id",
-                     "detail": "differs from the account_id query parameter"}],
-        )  # fmt: skip
-    return {**body, "account_id": from_query}
-
-
-def command_endpoint(command: Command) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        services: Services = request.state.services
-        key = authenticate(request, services.api_keys, command.scope)
-        check_media_type(request.headers.get("content-type"))
-        body = _merge_query(command, parse_object(await request.body(), empty_is={}), request)
-        request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
-        await authorize(services, key, command, request_model, path_model, path_in_body=False)
-        return await write_command(request, services, key, command, body, request_model, path_model)
-
-    endpoint.__name__ = command.name
-    endpoint.__doc__ = command.summary
-    return endpoint

@@ -164,8 +164,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    from gateway.access import ACCOUNT, LEARNER
     from gateway.auth import create_api_key
+    from gateway.exchange.principal import ACCOUNT
+    from gateway.judge.principal import LEARNER
 
     settings = load_settings()
     scopes = args.scopes.split(",")

@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from gateway.auth import create_api_key
-from gateway.judge_requests import MAX_SOURCE_BYTES
+from gateway.judge.requests import MAX_SOURCE_BYTES
 from gateway.records import build_record, new_event_id, now_micros
 from infra.settings import Settings
 from projections.judge import keys

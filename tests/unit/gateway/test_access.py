@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from gateway import judge_commands
-from gateway.access import ACCOUNT, LEARNER, acts_for, acts_for_command, owned
+from gateway.access import acts_for, acts_for_command, owned
 from gateway.auth import ApiKey
-from gateway.exchange_commands import BY_NAME, Command
+from gateway.command import Command
+from gateway.exchange.commands import BY_NAME
+from gateway.exchange.principal import ACCOUNT
+from gateway.judge import commands as judge_commands
+from gateway.judge.principal import LEARNER
 from gateway.problems import Problem
 from gateway.writes import validate
 from tests.unit.gateway.test_judge_requests import PROBLEM, SUBMIT

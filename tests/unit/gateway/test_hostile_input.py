@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.exchange_commands import BY_NAME, COMMANDS
+from gateway.exchange.commands import BY_NAME, COMMANDS
 from gateway.problems import Problem
 from gateway.writes import prepare, validate
 from schemas.registry import registry

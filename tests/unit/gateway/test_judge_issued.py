@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway.judge_reads import _issued_submission
+from gateway.judge.reads import _issued_submission
 from schemas.ulid import new_ulid
 
 
 class RecentlyIssued:
-    """The gateway's record of issued ids (gateway/issued.py), with time left for these."""
+    """The gateway's record of issued ids (gateway/judge/issued.py), with time left for these."""
 
     def __init__(self, wait_left_s: dict[str, float]) -> None:
         self._left = wait_left_s

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gateway.auth import ApiKey
-from gateway.judge_reads import _learners_submission
+from gateway.judge.reads import _learners_submission
 from gateway.problems import Problem
 from schemas.ulid import new_ulid
 from tests.unit.gateway.test_judge_issued import RecentlyIssued

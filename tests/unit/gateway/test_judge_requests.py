@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from gateway import judge_commands
 from gateway.app import create_app
-from gateway.exchange_commands import Command
-from gateway.judge_requests import MAX_SOURCE_BYTES, check_sizes, language_ids
+from gateway.command import Command
+from gateway.judge import commands as judge_commands
+from gateway.judge.requests import MAX_SOURCE_BYTES, check_sizes, language_ids
 from gateway.problems import Problem
 from gateway.writes import validate
 from infra.settings import load_settings

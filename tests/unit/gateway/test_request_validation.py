@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.exchange_commands import BY_NAME
+from gateway.exchange.commands import BY_NAME
 from gateway.problems import Problem
 from gateway.writes import validate
 

@@ -11,9 +11,10 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from gateway import judge_commands
 from gateway.app import create_app
-from gateway.exchange_commands import BY_NAME, Command
+from gateway.command import Command
+from gateway.exchange.commands import BY_NAME
+from gateway.judge import commands as judge_commands
 from gateway.problems import Problem
 from gateway.writes import validate
 from infra.settings import load_settings

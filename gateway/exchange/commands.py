@@ -1,49 +1,20 @@
-"""The exchange's commands as the gateway accepts them: one entry per command,
-naming its request model, path parameters, wire record, topic and scope.
-
-Routes and the NDJSON batch both read this table, so a command is declared
-once. `payload` maps a validated request to the record's fields.
+"""The exchange's commands as the gateway accepts them (gateway/command.py
+`Command`): one entry per command, read by its routes and its NDJSON batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway import exchange_requests as rq
-from gateway.fields import RequestModel
-from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS, TopicSpec
+from gateway.command import Command
+from gateway.exchange import requests as rq
+from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS
 from schemas import exchange as ex
-from schemas.envelope import Record
 
 WRITE = "exchange:write"
 ADMIN = "exchange:admin"
 READ = "exchange:read"
-
-Payload = Callable[[Any, Any, Mapping[str, str]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str  # what a batch line's "command" says
-    method: str
-    path: str  # under /v1/exchange
-    summary: str
-    request: type[RequestModel]
-    path_params: type[BaseModel] | None
-    record: type[Record]
-    topic: TopicSpec
-    scope: str
-    payload: Payload
-    # Ids the gateway assigns besides the event id, answered to the caller.
-    assigns: tuple[str, ...] = ()
-
-    @property
-    def path_fields(self) -> tuple[str, ...]:
-        return tuple(self.path_params.model_fields) if self.path_params else ()
 
 
 def _deposit(req: rq.Deposit, path: rq.AccountPath, ids: Mapping[str, str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """GET routes of /v1/judge: problems, submissions, progress (Redis), and a
 submission's progress as Server-Sent Events.
 
-Reads are answered from projections.judge_read.JudgeReadModel; the gateway
+Reads are answered from projections.judge.read.JudgeReadModel; the gateway
 checks the caller and the parameters and turns "unknown" into 404. A
 submission and a learner's progress are read by keys that act for that
 learner (gateway/access.py); problems by any key with judge:read.
@@ -18,18 +18,19 @@ from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.access import LEARNER, acts_for, owned
+from gateway.access import acts_for, owned
 from gateway.auth import ApiKey
-from gateway.issued import IssuedSubmissions
 from gateway.json_response import JSONResponse
-from gateway.judge_commands import READ
-from gateway.judge_requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
-from gateway.judge_writes import issued_submissions, judge_read_model
+from gateway.judge.commands import READ
+from gateway.judge.issued import IssuedSubmissions
+from gateway.judge.principal import LEARNER
+from gateway.judge.read_model import issued_submissions, judge_read_model
+from gateway.judge.requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.parameters import parameters
 from gateway.problems import Problem
 from gateway.services import Services, admitted
 from gateway.sse import KEEPALIVE, decode_message, event_stream, sse_event, subscribed_snapshot
-from projections.judge_read import JudgeReadModel
+from projections.judge.read import JudgeReadModel
 
 
 async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
@@ -66,7 +67,7 @@ async def _issued_submission(
 
     A 202 comes back as soon as Kafka has the command; the projector shows it
     a few hundred milliseconds later. A client that asks in between, for an id
-    the gateway issued (gateway/issued.py), is answered once the read model
+    the gateway issued (gateway/judge/issued.py), is answered once the read model
     has it, or with a 404 when the issued id's time (config.issued_wait_s) is
     up. Any other id is answered at once.
     """

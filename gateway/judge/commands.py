@@ -1,11 +1,11 @@
-"""The judge's commands as the gateway accepts them, in the exchange's table
-shape (gateway/exchange_commands.py `Command`): request model, path
+"""The judge's commands as the gateway accepts them, in the shared table
+shape (gateway/command.py `Command`): request model, path
 parameters, wire record, topic, scope, payload.
 
 Learners write with judge:write; authors publish problems with judge:admin;
 reads need judge:read. The gateway assigns each run and submission its
 submission_id (a ULID, like an order id); the problem revision is resolved
-per request (gateway/judge_writes.py).
+per request (gateway/judge/writes.py).
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gateway import judge_requests as rq
-from gateway.exchange_commands import Command
+from gateway.command import Command
+from gateway.judge import requests as rq
 from infra.topics import JUDGE_COMMANDS, JUDGE_PROBLEMS
 from schemas import judge as jd
 
 READ = "judge:read"
 WRITE = "judge:write"
 ADMIN = "judge:admin"
-SCOPES = (READ, WRITE, ADMIN)
 
 
 def _submit(req: rq.SubmitRequest, path: None, ids: Mapping[str, str]) -> dict[str, Any]:

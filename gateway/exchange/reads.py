@@ -1,6 +1,6 @@
 """GET routes of /v1/exchange: the live read model in Redis, and the market stream.
 
-Reads are answered from projections.exchange_read.ExchangeReadModel; the
+Reads are answered from projections.exchange.read.ExchangeReadModel; the
 gateway only checks the caller, the parameters and turns "unknown" into 404.
 An account and an order are read by keys that act for the account
 (gateway/access.py); market data by any key with exchange:read.
@@ -16,16 +16,18 @@ from redis.asyncio.client import PubSub
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.access import ACCOUNT, acts_for, owned
-from gateway.exchange_commands import READ
-from gateway.exchange_requests import AccountId, OrderId, Symbol
+from gateway.access import acts_for, owned
+from gateway.exchange.commands import READ
+from gateway.exchange.principal import ACCOUNT
+from gateway.exchange.read_model import exchange_read_model
+from gateway.exchange.requests import AccountId, OrderId, Symbol
 from gateway.fields import QueryParameters
 from gateway.json_response import JSONResponse
 from gateway.parameters import parameters
 from gateway.problems import Problem
 from gateway.services import Services, admitted
 from gateway.sse import KEEPALIVE, decode_message, event_stream, sse_event, subscribed_snapshot
-from projections.exchange_read import ExchangeReadModel
+from projections.exchange.read import ExchangeReadModel
 
 
 class BookQuery(QueryParameters):
@@ -48,7 +50,7 @@ class OrderQuery(QueryParameters):
 
 async def _read_model(request: Request) -> tuple[Services, ExchangeReadModel]:
     services, _ = await admitted(request, READ)
-    return services, services.exchange
+    return services, exchange_read_model(services)
 
 
 async def book(request: Request) -> Response:
@@ -71,13 +73,13 @@ async def account(request: Request) -> Response:
     services, key = await admitted(request, READ)
     query = parameters(request, AccountQuery)
     acts_for(key, ACCOUNT, query.account_id, field="account_id", where="path")
-    return JSONResponse(await services.exchange.account(query.account_id))
+    return JSONResponse(await exchange_read_model(services).account(query.account_id))
 
 
 async def order(request: Request) -> Response:
     services, key = await admitted(request, READ)
     query = parameters(request, OrderQuery)
-    stored = await services.exchange.order(query.order_id)
+    stored = await exchange_read_model(services).order(query.order_id)
     found = owned(key, ACCOUNT, "order", stored, where="path")
     if found is None:
         raise Problem(404, "unknown-order", f"no order {query.order_id!r}")

@@ -1,4 +1,4 @@
-"""The judge's write routes: the exchange's write path (gateway/writes.py) with
+"""The judge's write routes: the shared write path (gateway/writes.py) with
 two steps of its own before the record is sealed.
 
 1. Sizes: a source or stdin over its limit is a 413 naming the field.
@@ -8,7 +8,7 @@ two steps of its own before the record is sealed.
    (a revision already published is a 409).
 
 The resolved fields join the record's payload and the 202 answer. The id of a
-run or submission is remembered as issued (gateway/issued.py) before the 202
+run or submission is remembered as issued (gateway/judge/issued.py) before the 202
 is answered, so that a read of it waits for the projector.
 """
 
@@ -24,31 +24,22 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway import judge_commands
+from gateway.access import acts_for_command
 from gateway.auth import authenticate
-from gateway.exchange_commands import Command
-from gateway.issued import IssuedSubmissions
+from gateway.command import Command
 from gateway.json_body import check_media_type, parse_object
-from gateway.judge_requests import ProgressPath, check_sizes
+from gateway.judge import commands as judge_commands
+from gateway.judge.read_model import issued_submissions, judge_read_model
+from gateway.judge.requests import ProgressPath, check_sizes
 from gateway.operation import Endpoint
 from gateway.problems import Problem
 from gateway.services import Services
-from gateway.writes import authorize, validate, write_command
-from projections.judge_read import JudgeReadModel
+from gateway.writes import validate, write_command
+from projections.judge.read import JudgeReadModel
 
 log = logging.getLogger(__name__)
 
 Resolve = Callable[[JudgeReadModel, Any, BaseModel | None], Awaitable[dict[str, Any]]]
-
-
-def judge_read_model(services: Services) -> JudgeReadModel:
-    return JudgeReadModel(services.redis, services.settings.namespace)
-
-
-def issued_submissions(services: Services) -> IssuedSubmissions:
-    return IssuedSubmissions(
-        services.redis, services.settings.namespace, services.config.issued_wait_s
-    )
 
 
 async def _remember_issued(services: Services, accepted: Response) -> None:
@@ -127,7 +118,7 @@ def judge_command_endpoint(command: Command) -> Endpoint:
         body = parse_object(await request.body(), empty_is={})
         check_sizes(body)
         request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
-        await authorize(services, key, command, request_model, path_model, path_in_body=False)
+        acts_for_command(key, command, request_model, path_model, path_in_body=False)
         resolved = await resolve(judge_read_model(services), request_model, path_model)
         response = await write_command(
             request, services, key, command, body, request_model, path_model, resolved

@@ -1,0 +1,34 @@
+"""The judge's HTTP operations under /v1/judge: its commands, the reads of
+problems, submissions and progress, and a submission's stream."""
+
+from __future__ import annotations
+
+from gateway.judge import PREFIX, reads
+from gateway.judge.commands import COMMANDS, READ
+from gateway.judge.requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
+from gateway.judge.writes import judge_command_endpoint
+from gateway.operation import Operation, command_operations
+from gateway.responses import READ_RESPONSES
+
+
+def operations() -> list[Operation]:
+    return [
+        *command_operations(PREFIX, COMMANDS, judge_command_endpoint),
+        Operation("GET", PREFIX + "/problems", reads.problems,
+                  "Problems by id, a page at a time (next_cursor), by difficulty or category",
+                  scope=READ, parameters=ProblemsQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/problems/{problem_id}", reads.problem,
+                  "A problem's latest revision: statement, samples, starter code",
+                  scope=READ, parameters=ProblemQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/submissions/{submission_id}", reads.submission,
+                  "A run or submission: queued, running test k of n, or its verdict and tests",
+                  scope=READ, parameters=SubmissionQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/submissions/{submission_id}/stream",
+                  reads.submission_stream,
+                  "A submission's progress (SSE): a snapshot, then each test, then the verdict",
+                  scope=READ, parameters=SubmissionQuery, responses=READ_RESPONSES,
+                  response_media_type="text/event-stream"),
+        Operation("GET", PREFIX + "/users/{user_id}/progress", reads.progress,
+                  "A learner's progress per problem: status, attempts, best runtime",
+                  scope=READ, parameters=ProgressQuery, responses=READ_RESPONSES),
+    ]  # fmt: skip
