@@ -19,7 +19,7 @@ from gateway.auth import create_api_key
 from projections.judge import keys
 from projections.redis_sink import canonical_dump, delete_namespace
 from tests.e2e.conftest import Platform, eventually, onelog
-from tests.unit.gateway.test_judge_requests import PROBLEM
+from tests.unit.gateway.judge.test_requests import PROBLEM
 
 pytestmark = pytest.mark.e2e
 

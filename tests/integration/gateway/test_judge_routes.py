@@ -25,7 +25,7 @@ from schemas import judge as jd
 from schemas.envelope import Record
 from tests.integration.gateway.conftest import Gateway, problem, read_record, unique
 from tests.integration.gateway.test_reads import sse_events
-from tests.unit.gateway.test_judge_requests import PROBLEM, SUBMIT
+from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT
 
 pytestmark = pytest.mark.integration
 

@@ -24,7 +24,7 @@ from tests.integration.gateway.conftest import Gateway, problem, unique, unique_
 from tests.integration.gateway.test_judge_routes import Projected, fact, projected, slug
 from tests.integration.gateway.test_reads import Market, listed_with_a_bid, market, sse_events
 from tests.integration.gateway.test_reads import fact as market_fact
-from tests.unit.gateway.test_judge_requests import SUBMIT
+from tests.unit.gateway.judge.test_requests import SUBMIT
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from gateway.judge import commands as judge_commands
 from gateway.judge.principal import LEARNER
 from gateway.problems import Problem
 from gateway.writes import validate
-from tests.unit.gateway.test_judge_requests import PROBLEM, SUBMIT
+from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT
 
 
 def key(*scopes: str, accounts: tuple[str, ...] = (), learner: str | None = None) -> ApiKey:

@@ -18,8 +18,8 @@ from gateway.judge import commands as judge_commands
 from gateway.problems import Problem
 from gateway.writes import validate
 from infra.settings import load_settings
-from tests.unit.gateway.test_judge_requests import PROBLEM, SUBMIT
-from tests.unit.gateway.test_request_validation import LIMIT_BUY
+from tests.unit.gateway.exchange.test_requests import LIMIT_BUY
+from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT
 
 PLACE = BY_NAME["place_order"]
 PUBLISH = judge_commands.PUBLISH

@@ -12,7 +12,7 @@ from gateway.auth import ApiKey
 from gateway.judge.reads import _learners_submission
 from gateway.problems import Problem
 from schemas.ulid import new_ulid
-from tests.unit.gateway.test_judge_issued import RecentlyIssued
+from tests.unit.gateway.judge.test_issued import RecentlyIssued
 
 
 class _LiveBeforeProjected:
