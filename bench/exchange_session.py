@@ -26,7 +26,6 @@ from typing import Any
 
 from confluent_kafka import KafkaException, Producer
 
-from gateway.records import seal_command
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.topics import (
     EXCHANGE_ADMIN,
@@ -41,6 +40,7 @@ from schemas.registry import registry
 from schemas.ulid import new_ulid
 from streams.exchange import accounts, matching
 from streams.records import fact_record
+from streams.sealing import seal_command
 
 # The stages' names, which facts carry as their producer.
 ACCOUNT_STAGE = "exchange.account-stage"

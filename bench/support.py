@@ -24,7 +24,6 @@ from typing import Any
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from gateway.auth import create_api_key
-from gateway.records import seal_command
 from infra import kafka_broker, processes, redis_server
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import REPO_ROOT, Settings, load_settings
@@ -34,6 +33,7 @@ from onelog import platform
 from schemas import exchange as ex
 from schemas.envelope import Record
 from schemas.registry import registry
+from streams.sealing import seal_command
 
 BENCH_ENVIRONMENT = {
     "ONELOG_STATE_DIR": "/tmp/onelog-bench",

@@ -34,10 +34,10 @@ from gateway.idempotency import (
 from gateway.json_response import JSONResponse
 from gateway.problems import Problem, field_errors
 from gateway.producer import Delivery, KafkaUnavailable
-from gateway.records import build_record, new_event_id, now_micros
 from gateway.services import Services
 from schemas.envelope import Record
 from schemas.registry import registry
+from streams.sealing import build_record, new_event_id, now_micros
 
 log = logging.getLogger(__name__)
 

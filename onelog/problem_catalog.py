@@ -11,7 +11,6 @@ from typing import Any
 
 from confluent_kafka import Producer
 
-from gateway.records import seal_command
 from infra.log_reader import read_all
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.topics import JUDGE_PROBLEMS
@@ -20,6 +19,7 @@ from schemas.judge import ProblemPublished
 from schemas.registry import registry
 from streams.judge.catalog import load_catalog, to_record_fields
 from streams.judge.problem_store import published_problems
+from streams.sealing import seal_command
 
 PRODUCER = "onelog-problem-catalog"
 

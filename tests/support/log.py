@@ -10,12 +10,12 @@ from typing import Any, TypeVar
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, Producer, TopicPartition
 
-from gateway.records import seal_command
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.topics import topic_of
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.registry import registry
+from streams.sealing import seal_command
 
 R = TypeVar("R", bound=Record)
 

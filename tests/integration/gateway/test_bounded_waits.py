@@ -17,11 +17,11 @@ import pytest
 
 from gateway.auth import create_api_key
 from gateway.config import GatewayConfig
-from gateway.records import new_event_id, now_micros
 from infra import processes, redis_server
 from infra.settings import Settings
 from schemas import judge as jd
 from schemas.ulid import new_ulid
+from streams.sealing import new_event_id, now_micros
 from tests.integration.gateway.conftest import (
     ALL_SCOPES,
     Gateway,

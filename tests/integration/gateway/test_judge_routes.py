@@ -16,13 +16,13 @@ import redis
 
 from gateway.auth import create_api_key
 from gateway.judge.requests import MAX_SOURCE_BYTES
-from gateway.records import build_record, new_event_id, now_micros
 from infra.settings import Settings
 from projections.judge import keys
 from projections.judge.redis import redis_writes
 from projections.redis_sink import RedisSink
 from schemas import judge as jd
 from schemas.envelope import Record
+from streams.sealing import build_record, new_event_id, now_micros
 from tests.integration.gateway.conftest import Gateway, problem, read_record, unique
 from tests.integration.gateway.test_reads import sse_events
 from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gateway.records import new_event_id, now_micros
 from infra.settings import Settings
 from schemas import exchange as ex
+from streams.sealing import new_event_id, now_micros
 from tests.integration.gateway.conftest import unique, unique_symbol
 from tests.integration.gateway.test_reads import Market, fact, listed_with_a_bid, sse_events
 

@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from gateway.auth import create_api_key
-from gateway.records import new_event_id, now_micros
 from infra.settings import Settings
 from schemas import exchange as ex
 from schemas import judge as jd
+from streams.sealing import new_event_id, now_micros
 from tests.integration.gateway.conftest import Gateway, problem, unique, unique_symbol
 from tests.integration.gateway.test_judge_routes import Projected, fact, projected, slug
 from tests.integration.gateway.test_reads import Market, listed_with_a_bid, market, sse_events

@@ -13,13 +13,13 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from gateway.records import build_record, new_event_id, now_micros
 from infra.settings import Settings
 from projections.exchange.read import ExchangeReadModel
 from projections.exchange.redis import redis_writes
 from projections.redis_sink import RedisSink
 from schemas import exchange as ex
 from schemas.envelope import Record
+from streams.sealing import build_record, new_event_id, now_micros
 from tests.integration.gateway.conftest import Gateway, problem, unique, unique_symbol
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,11 @@
-"""Turning a validated request into a wire record: the envelope the gateway seals."""
+"""Sealing a command: the envelope that starts a causal chain on the log.
+
+A command gets a fresh ULID, the time it was recorded and no cause; the facts
+it leads to derive theirs from it (streams/records.py). The gateway seals every
+request it accepts; problem publishing, tests and benchmarks seal what they
+write in its place. It sits below the gateway so that those producers need not
+import the HTTP layer.
+"""
 
 from __future__ import annotations
 

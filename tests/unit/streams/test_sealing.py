@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.records import build_record, new_event_id, now_micros, ulid_text
 from schemas.exchange import DepositCash
 from schemas.registry import registry
 from schemas.ulid import is_ulid, ulid_from, ulid_millis
+from streams.sealing import build_record, new_event_id, now_micros, ulid_text
 
 
 def test_envelope_is_complete_and_round_trips() -> None:
