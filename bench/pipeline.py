@@ -105,8 +105,12 @@ def wait_for_projector(settings: Settings, market: Market, quiet_s: float = 3.0)
 
     def idle() -> bool:
         nonlocal last
-        while feeds.get_message(timeout=0.1) is not None:
+        try:
+            while feeds.get_message(timeout=0.1) is not None:
+                last = time.monotonic()
+        except redis.TimeoutError:  # a message still arriving in pieces: busy
             last = time.monotonic()
+            return False
         return time.monotonic() - last > quiet_s and client.exists(*keys) == len(keys)
 
     try:
