@@ -13,11 +13,18 @@ from __future__ import annotations
 from infra.settings import settings
 from projections.judge.live_progress import RedisLiveProgress
 from streams.app import app
-from streams.exchange import stages as exchange_stages
-from streams.judge import agents as judge_agents
+from streams.domain import Plugs, streams_domains
+from streams.engine.host import StageHost
+from streams.judge.agents import LIVE_PROGRESS
 from streams.readiness import Readiness
 
 _settings = settings()
-judge_agents.live_progress.plug(RedisLiveProgress(_settings.redis_url, _settings.namespace))
+_domains = streams_domains()
+# The read side's writers, by the port name an agent asks for.
+_plugs: Plugs = {LIVE_PROGRESS: RedisLiveProgress(_settings.redis_url, _settings.namespace)}
+for _domain in _domains:
+    _domain.agents(app, _plugs)
+# Every domain's deciding stages, started and stopped with the Faust app like its agents.
+stage_host = app.add_dependency(StageHost([stage for d in _domains for stage in d.stages]))
 
-__all__ = ["Readiness", "app", "exchange_stages", "judge_agents"]
+__all__ = ["Readiness", "app", "stage_host"]

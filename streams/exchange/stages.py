@@ -39,8 +39,6 @@ from schemas.exchange import (
     TransferShares,
     WithdrawCash,
 )
-from streams.app import app
-from streams.engine.host import StageHost
 from streams.engine.stage import Stage
 from streams.exchange import accounts, matching
 from streams.exchange.account_log import AccountLog
@@ -74,6 +72,3 @@ MATCHING_STAGE = Stage(
     decide=matching.decide,
     state_log=BookLog(),
 )
-
-# Started and stopped with the Faust app, like its agents.
-exchange_stages = app.add_dependency(StageHost((ACCOUNT_STAGE, MATCHING_STAGE)))

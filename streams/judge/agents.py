@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
+
+import faust
 
 from infra.settings import settings
 from infra.topics import JUDGE_COMMANDS
 from schemas.judge import Mode, RunCode, SubmitSolution
-from streams.app import app
+from streams.domain import Plugs
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts
 from streams.judge.evaluation import evaluate, unjudged
 from streams.judge.judge_dir import judge_dir
 from streams.judge.judged import AnsweredCommands
-from streams.judge.live_progress import LiveProgressSlot
+from streams.judge.live_progress import LiveProgress, LiveProgressSlot
 from streams.judge.problem_store import ProblemStore
 from streams.judge.runner import JudgeRunner
 from streams.judge.sandbox import Sandbox
@@ -59,36 +61,47 @@ class SandboxJudge:
         return evaluation_facts(command, evaluation)
 
 
-_settings = settings()
-# Where "running test k of n" goes: the worker's composition plugs in the
-# writer (onelog/worker.py); a worker composed without one publishes none.
-live_progress = LiveProgressSlot()
-answered_table = state_table(app, "judge-answered", "judge-answered", AnsweredCommands.from_dict)
-# Read as bytes: the runner decodes (Avro, DLQ on failure).
-judge_inputs = app.topic(
-    JUDGE_COMMANDS.name,
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
-)
-_sandbox = Sandbox()
-_runner = JudgeRunner(
-    app,
-    answered_table,
-    judge=SandboxJudge(
-        ProblemStore.on_kafka(_settings.kafka_bootstrap),
-        _sandbox,
-        Toolchain(_sandbox, judge_dir().compile_cache),
-    ),
-    live_progress=live_progress,
-    evaluations_at_once=CORES,
-)
+LIVE_PROGRESS = "judge.live_progress"
+"""The port name under which the worker's composition plugs in the writer of
+"running test k of n" (streams/judge/live_progress.py: LiveProgress)."""
 
 
-@app.agent(judge_inputs, concurrency=ACTORS)
-async def judge(stream: Any) -> None:
-    # No automatic ack when an actor takes its next event: the runner acks
-    # in offset order (streams/judge/ordered_acks.py).
-    async for event in stream.noack().events():
-        await _runner.process(event)
+def register(app: faust.App, plugs: Plugs) -> None:
+    """The judge's table, input topic and agent on `app`, with the real sandbox."""
+    _settings = settings()
+    # A worker composed without a live-progress writer publishes none.
+    live_progress = LiveProgressSlot()
+    writer = plugs.get(LIVE_PROGRESS)
+    if writer is not None:
+        live_progress.plug(cast(LiveProgress, writer))
+    answered_table = state_table(
+        app, "judge-answered", "judge-answered", AnsweredCommands.from_dict
+    )
+    # Read as bytes: the runner decodes (Avro, DLQ on failure).
+    judge_inputs = app.topic(
+        JUDGE_COMMANDS.name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    sandbox = Sandbox()
+    runner = JudgeRunner(
+        app,
+        answered_table,
+        judge=SandboxJudge(
+            ProblemStore.on_kafka(_settings.kafka_bootstrap),
+            sandbox,
+            Toolchain(sandbox, judge_dir().compile_cache),
+        ),
+        live_progress=live_progress,
+        evaluations_at_once=CORES,
+    )
+
+    # Named as when it was declared at module level, so Faust sees the same agent.
+    @app.agent(judge_inputs, concurrency=ACTORS, name="streams.judge.agents.judge")
+    async def judge(stream: Any) -> None:
+        # No automatic ack when an actor takes its next event: the runner acks
+        # in offset order (streams/judge/ordered_acks.py).
+        async for event in stream.noack().events():
+            await runner.process(event)
