@@ -18,6 +18,7 @@ from infra.partitioning import partition_for
 from infra.settings import settings
 from infra.topics import CATALOG
 from streams.dead_letters import Headers, dead_letter_headers
+from streams.faust_fixes import send_in_input_transaction
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,13 @@ class InputTransaction:
 
     async def send_all(self, input_message: faust.types.Message, outgoing: list[Outgoing]) -> None:
         """Send every record in the transaction of `input_message`'s partition."""
-        transactions = self.app.consumer.transactions
-        group = self.app.assignor.group_for_topic(input_message.topic)
-        transactional_id = f"{self.app.conf.id}-{group}-{input_message.partition}"
         for topic, key, value, headers in outgoing:
             if topic in self._colocated:
                 partition = input_message.partition
             else:
                 partition = partition_for(key, self._partitions[topic])
-            await transactions.producer.send(
-                topic, key, value, partition, None, headers, transactional_id=transactional_id
+            await send_in_input_transaction(
+                self.app, input_message, topic, key, value, partition, headers
             )
 
     def dead_letter(self, message: faust.types.Message, reason: str, processor: str) -> Outgoing:

@@ -7,20 +7,17 @@ holds and what it read to restore it."""
 
 from __future__ import annotations
 
-from faust.tables.manager import TableManager
 from faust.web import Request, Response, View
 
 from streams.app import app
 from streams.engine.host import hosts
+from streams.faust_fixes import tables_recovered
 
 
 @app.page("/readyz")
 class Readiness(View):
     async def get(self, request: Request) -> Response:
-        tables = self.app.tables
-        # Recovery completes after the group assigned this worker its
-        # partitions and the tables caught up with their changelogs.
-        recovered = isinstance(tables, TableManager) and tables.recovery.completed.is_set()
+        recovered = tables_recovered(self.app)
         stages_ready = all(host.ready for host in hosts())
         ready = recovered and not self.app.rebalancing and stages_ready
         stages = {

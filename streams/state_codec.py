@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from faust.serializers import codecs
+from streams import faust_fixes
 
 
 class SavedState(Protocol):
@@ -25,24 +25,6 @@ def encode_key(key: str) -> bytes:
     return json.dumps(key).encode()
 
 
-class StateCodec(codecs.Codec):
-    def __init__(self, from_dict: Any = None, **kwargs: Any) -> None:
-        super().__init__(from_dict=from_dict, **kwargs)
-        self._from_dict = from_dict
-
-    def _dumps(self, state: Any) -> bytes:
-        return encode_state(state)
-
-    def _loads(self, data: bytes) -> Any:
-        return self._from_dict(json.loads(data))
-
-
-def register_state_codec(name: str, from_dict: Any) -> str:
-    """Register the codec under `name` (the table's value_serializer)."""
-    codecs.register(name, StateCodec(from_dict=from_dict))
-    return name
-
-
 def state_table(app: Any, name: str, codec_name: str, from_dict: Any) -> Any:
     """A Faust table whose values are domain states, keyed by str.
 
@@ -50,9 +32,9 @@ def state_table(app: Any, name: str, codec_name: str, from_dict: Any) -> Any:
     is a faust.Record) and builds the changelog topic with them as the table
     registers; so set ours, then build that topic again (same name).
     """
-    register_state_codec(codec_name, from_dict)
+    faust_fixes.register_codec(codec_name, encode_state, lambda data: from_dict(json.loads(data)))
     table = app.Table(name, key_type=str)
     table.key_serializer = "json"
     table.value_serializer = codec_name
-    table.changelog_topic = table._new_changelog_topic()
+    faust_fixes.rebuild_changelog_topic(table)
     return table

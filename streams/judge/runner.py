@@ -23,7 +23,7 @@ from schemas.judge import MarkProgress, ProgressMarked, RunCode, SubmitSolution
 from schemas.registry import registry
 from streams.admission import admitted
 from streams.facts import Fact
-from streams.faust_fixes import commit_gate
+from streams.faust_fixes import commit_gate, committed_offset, forget_table
 from streams.input_transaction import InputTransaction, Outgoing
 from streams.judge.judged import AnsweredCommands
 from streams.judge.live_progress import LiveProgress
@@ -62,9 +62,7 @@ class JudgeRunner:
     async def _forget_answers(self, sender: Any, revoked: Any = (), **kwargs: Any) -> None:
         """Drop answers held in memory when partitions move: memory may hold answers
         whose transaction a rebalance aborted, and Faust recovers what committed."""
-        store = self.table.data
-        store.data.clear()
-        store._key_partition.clear()
+        forget_table(self.table)
         self._acks.forget(revoked)
 
     async def process(self, event: faust.types.EventT[Any]) -> None:
@@ -126,8 +124,7 @@ class JudgeRunner:
             return []
         user_id: str = command.user_id  # type: ignore[attr-defined]
         answers: AnsweredCommands = self.table.get(user_id) or AnsweredCommands(user_id)
-        # Faust's own record of the partition's committed offset (no public API has it).
-        committed = self.app.consumer._committed_offset.get(message.tp)  # type: ignore[attr-defined]
+        committed = committed_offset(self.app, message.tp)
         answers.add(command.envelope.event_id, message.offset, committed)
         self.table.data[user_id] = answers
         reg = registry()
