@@ -4,7 +4,8 @@ A pure core returns facts as (record type, payload fields). This module gives
 each fact its envelope and its topic. Everything here derives from the record
 that caused the fact, never from the clock, so replay is byte for byte.
 
-`encoded_fact` is the hot path of the stage engine: the same bytes as
+`encoded_facts` is how both shells, the stage engine's and the judge's, turn
+a record's facts into bytes. Each fact's bytes are those of
 `registry().encode(fact_record(...))` (a test holds the two equal for every
 fact type), without building and validating the pydantic model in between,
 which cost over a third of a fact's encoding (21 -> 13 µs).
@@ -13,6 +14,7 @@ which cost over a third of a fact's encoding (21 -> 13 µs).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -41,6 +43,15 @@ def encoded_fact(fact: Fact, cause: Record, index: int, producer: str) -> tuple[
     out.write(header)
     fastavro.schemaless_writer(out, writer, {"envelope": envelope, **payload})
     return topic_of(record_type.schema_name).name, envelope["key"].encode(), out.getvalue()
+
+
+def encoded_facts(
+    facts: Sequence[Fact], cause: Record, producer: str
+) -> Iterator[tuple[str, bytes, bytes]]:
+    """(topic, key, value) of each of the facts `cause` led to, in order: what
+    every processor, deciding or acting, sends for a record it answered."""
+    for index, fact in enumerate(facts):
+        yield encoded_fact(fact, cause, index, producer)
 
 
 def _envelope(fact: Fact, cause: Record, index: int, producer: str) -> dict[str, Any]:

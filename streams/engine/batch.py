@@ -21,7 +21,7 @@ from streams.admission import admitted
 from streams.dead_letters import Headers, dead_letter_headers
 from streams.engine.changelog import part_key
 from streams.engine.stage import Stage
-from streams.records import encoded_fact
+from streams.records import encoded_facts
 
 Send = Callable[[str, bytes | None, bytes | None, int | None, Headers | None], None]
 """Produces one record: topic, key, value (None: a tombstone), partition
@@ -97,8 +97,7 @@ class BatchDecider:
                 reason = f"internal error: {type(exc).__name__}: {exc}"
                 raise DecideFailed((topic, partition, offset), reason) from exc
             touched.setdefault((partition, key), {}).update(dict.fromkeys(parts))
-            for index, fact in enumerate(facts):
-                topic_name, fact_key, value = encoded_fact(fact, record, index, stage.name)
+            for topic_name, fact_key, value in encoded_facts(facts, record, stage.name):
                 send(topic_name, fact_key, value, None, None)
         changelog = stage.changelog.name
         for (partition, key), sub_keys in touched.items():

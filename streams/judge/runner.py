@@ -17,10 +17,8 @@ from typing import Any, cast
 
 import faust
 
-from infra.topics import topic_of
 from schemas.envelope import Record
 from schemas.judge import MarkProgress, ProgressMarked, RunCode, SubmitSolution
-from schemas.registry import registry
 from streams.admission import admitted
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate, committed_offset, forget_table
@@ -28,7 +26,7 @@ from streams.input_transaction import InputTransaction, Outgoing
 from streams.judge.judged import AnsweredCommands
 from streams.judge.live_progress import LiveProgress
 from streams.judge.ordered_acks import OrderedAcks
-from streams.records import fact_record
+from streams.records import encoded_facts
 from streams.state_codec import encode_key, encode_state
 
 log = logging.getLogger(__name__)
@@ -127,13 +125,10 @@ class JudgeRunner:
         committed = committed_offset(self.app, message.tp)
         answers.add(command.envelope.event_id, message.offset, committed)
         self.table.data[user_id] = answers
-        reg = registry()
-        outgoing: list[Outgoing] = []
-        for index, fact in enumerate(facts):
-            out = fact_record(fact, command, index, PROCESSOR)
-            outgoing.append(
-                (topic_of(out.schema_name).name, out.envelope.key.encode(), reg.encode(out), None)
-            )
+        outgoing: list[Outgoing] = [
+            (topic, key, value, None)
+            for topic, key, value in encoded_facts(facts, command, PROCESSOR)
+        ]
         outgoing.append((self._changelog, encode_key(user_id), encode_state(answers), None))
         return outgoing
 

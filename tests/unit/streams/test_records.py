@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.topics import EXCHANGE_TOPICS, topic_of
-from schemas import exchange
+from schemas import exchange, judge
 from schemas.envelope import Record
 from schemas.registry import registry
 from streams.records import encoded_fact, fact_record
@@ -71,3 +71,24 @@ def test_an_encoded_fact_is_the_bytes_of_its_record(model: type[Record]) -> None
 
 def test_every_fact_type_is_covered() -> None:
     assert {m.__name__ for m in FACTS} >= {"TradeExecuted", "BalanceChanged", "OrderAccepted"}
+
+
+# The judge's facts go out through the same encoding since its shell shares it.
+JUDGE_FACTS = [
+    judge.SubmissionCompiled,
+    judge.TestJudged,
+    judge.SubmissionJudged,
+    judge.ProgressMarked,
+]
+
+
+@pytest.mark.parametrize("model", JUDGE_FACTS, ids=lambda m: m.__name__)
+def test_an_encoded_judge_fact_is_the_bytes_of_its_record(model: type[Record]) -> None:
+    cause = command(judge.MarkProgress, user_id="ü-1", problem_id="p", status="completed")
+    for payload in _payloads(model):
+        fact = (model, payload)
+        record = fact_record(fact, cause, 3, "judge.evaluator")
+        topic, key, value = encoded_fact(fact, cause, 3, "judge.evaluator")
+        assert topic == topic_of(model.schema_name).name
+        assert key == record.envelope.key.encode()
+        assert value == registry().encode(record)
