@@ -13,6 +13,7 @@ from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from infra.settings import Settings
+from projections.log_record import LogRecord
 from projections.log_source import LogSource
 
 pytestmark = pytest.mark.integration
@@ -40,7 +41,7 @@ def test_a_poll_hands_over_what_is_there_without_waiting_out_its_timeout(
                        from_beginning=True)  # fmt: skip
     try:
         started = time.monotonic()
-        records = []
+        records: list[LogRecord] = []
         while len(records) < 3 and time.monotonic() - started < 20:
             records += source.poll(5000, timeout=10.0)
         took = time.monotonic() - started
