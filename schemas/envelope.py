@@ -30,7 +30,7 @@ class Record(BaseModel):
     """Base of every command and event. Subclasses add payload fields.
 
     `schema_name` is the Avro full name; bump `schema_version` whenever the
-    fields change, and keep the old schema in schemas/history/ (a test insists).
+    fields change, and keep the old schema in schemas/<domain>/history/ (a test insists).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,4 +1,4 @@
-"""Every schema version ever written, kept in schemas/history/<name>.v<N>.avsc.
+"""Every schema version ever written, kept in schemas/<domain>/history/<name>.v<N>.avsc.
 
 Run `python -m schemas.history` after adding a record type or bumping a
 version: it writes the current schemas that are missing. A test then holds
@@ -12,12 +12,26 @@ import json
 from pathlib import Path
 
 from schemas.avro import AvroSchema, avro_schema
+from schemas.domain import SchemaDomain, schema_domains
 from schemas.envelope import Record
-from schemas.registry import ALL_MODELS, HISTORY_DIR
 
 
 def history_path(model: type[Record], version: int | None = None) -> Path:
-    return HISTORY_DIR / f"{model.schema_name}.v{version or model.schema_version}.avsc"
+    return (
+        _domain_of(model).history / f"{model.schema_name}.v{version or model.schema_version}.avsc"
+    )
+
+
+def history_files() -> list[Path]:
+    """Every recorded schema version of every domain, in name order."""
+    return sorted(
+        (path for domain in schema_domains() for path in domain.history.glob("*.avsc")),
+        key=lambda path: path.name,
+    )
+
+
+def _domain_of(model: type[Record]) -> SchemaDomain:
+    return next(domain for domain in schema_domains() if model in domain.records)
 
 
 def load(path: Path) -> AvroSchema:
@@ -26,11 +40,13 @@ def load(path: Path) -> AvroSchema:
 
 
 def write_missing() -> list[Path]:
-    HISTORY_DIR.mkdir(exist_ok=True)
     written = []
-    for model in ALL_MODELS:
-        path = history_path(model)
-        if not path.exists():
+    for domain in schema_domains():
+        domain.history.mkdir(exist_ok=True)
+        for model in domain.records:
+            path = history_path(model)
+            if path.exists():
+                continue
             path.write_text(json.dumps(avro_schema(model), indent=2, sort_keys=True) + "\n")
             written.append(path)
     return written

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
-from schemas import exchange, judge
 from schemas.codec import SchemaRegistry
+from schemas.domain import schema_domains
 from schemas.envelope import Record
+from schemas.history import history_files, load
 
-HISTORY_DIR = Path(__file__).parent / "history"
-
-ALL_MODELS: tuple[type[Record], ...] = exchange.ALL + judge.ALL
+# Every domain's records (schemas/<domain>/__init__.py: SCHEMA_DOMAIN).
+ALL_MODELS: tuple[type[Record], ...] = tuple(
+    model for domain in schema_domains() for model in domain.records
+)
 
 
 def build_registry(fast_readers: bool = True) -> SchemaRegistry:
@@ -21,8 +21,8 @@ def build_registry(fast_readers: bool = True) -> SchemaRegistry:
     registry = SchemaRegistry(fast_readers)
     for model in ALL_MODELS:
         registry.register(model)
-    for path in sorted(HISTORY_DIR.glob("*.avsc")):
-        schema = json.loads(path.read_text())
+    for path in history_files():
+        schema = load(path)
         current = registry.model(schema["name"])
         if int(path.stem.rsplit(".v", 1)[1]) < current.schema_version:
             registry.register_previous(schema)

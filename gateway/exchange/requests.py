@@ -1,6 +1,6 @@
 """What a trader or operator sends to /v1/exchange: HTTP request bodies.
 
-These are not the wire records (schemas/exchange.py): they carry no envelope,
+These are not the wire records (schemas/exchange/records.py): they carry no envelope,
 and ids the gateway assigns (order_id, event_id) are absent. They are strict on
 purpose: numbers must be JSON integers (gateway/fields.py), identifiers have a
 fixed alphabet, and unknown fields are refused, so junk is a 422 here rather

@@ -1,6 +1,6 @@
 """What a learner or an author sends to /v1/judge: HTTP request bodies and parameters.
 
-These are not the wire records (schemas/judge.py): no envelope, and what the
+These are not the wire records (schemas/judge/records.py): no envelope, and what the
 gateway assigns (submission_id, problem_revision) is absent. A language must
 be one the judge knows (streams/judge/languages.py), so an unknown one is a
 422 naming `language` here rather than an internal error in the judge.
@@ -160,7 +160,7 @@ class ProgressPath(PathParameters):
 
 
 # The parts of a problem as its author sends them: the records'
-# (schemas/judge.py), strict, with known languages.
+# (schemas/judge/records.py), strict, with known languages.
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -52,7 +52,7 @@ DEPOSIT = 5_000_000
 SHARES = 2_000
 
 # What matching reads from exchange.orders, and writes to exchange.market (each
-# market fact with the symbol's seq), as infra/topics.py lists them.
+# market fact with the symbol's seq), as schemas/exchange/topics.py lists them.
 ORDER_INPUTS = (OrderAccepted, CancelRequested)
 MARKET_FACTS = (
     InstrumentListed,

@@ -10,8 +10,8 @@ import pytest
 from schemas.avro import avro_schema
 from schemas.codec import MAGIC, fingerprint
 from schemas.envelope import Record
-from schemas.history import history_path, load
-from schemas.registry import ALL_MODELS, HISTORY_DIR, registry
+from schemas.history import history_files, history_path, load
+from schemas.registry import ALL_MODELS, registry
 from tests.unit.schemas.samples import sample
 
 
@@ -54,5 +54,5 @@ def _zero(avro_type: object) -> object:
 
 def test_every_history_file_names_a_known_record() -> None:
     known = {m.schema_name for m in ALL_MODELS}
-    for path in HISTORY_DIR.glob("*.avsc"):
+    for path in history_files():
         assert path.name.rsplit(".v", 1)[0] in known, f"{path.name} names no record type"

@@ -2,7 +2,7 @@
 
 Units are integers: cash and prices in cents, quantities in shares. A price
 must be a multiple of the instrument's tick size and a quantity a multiple of
-its lot size. Topics and keys: infra/topics.py.
+its lot size. Topics and keys: topics.py beside this module.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 Times are integer milliseconds, memory integer kilobytes, float tolerances an
 integer number of decimal digits (no floats in records). Topics and keys:
-infra/topics.py — problems by problem_id; commands and facts by user_id, so a
-learner's progress is decided and projected in the order it happened.
+topics.py beside this module.
 """
 
 from __future__ import annotations
