@@ -1,8 +1,11 @@
-"""An evaluation as the facts the judge emits, in order: compiled, each test, the verdict."""
+"""The judge's answers as facts: an evaluation's, in order (compiled, each test,
+the verdict), and a learner's own progress mark's."""
 
 from __future__ import annotations
 
 from schemas.judge import (
+    MarkProgress,
+    ProgressMarked,
     RunCode,
     SubmissionCompiled,
     SubmissionJudged,
@@ -71,3 +74,17 @@ def evaluation_facts(command: RunCode | SubmitSolution, evaluation: Evaluation) 
         )
     )
     return facts
+
+
+def progress_facts(command: MarkProgress) -> list[Fact]:
+    """A learner marked a problem: recorded as they said it."""
+    return [
+        (
+            ProgressMarked,
+            {
+                "user_id": command.user_id,
+                "problem_id": command.problem_id,
+                "status": command.status,
+            },
+        )
+    ]

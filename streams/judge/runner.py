@@ -18,11 +18,12 @@ from typing import Any, cast
 import faust
 
 from schemas.envelope import Record
-from schemas.judge import MarkProgress, ProgressMarked, RunCode, SubmitSolution
+from schemas.judge import MarkProgress, RunCode, SubmitSolution
 from streams.admission import admitted
 from streams.facts import Fact
 from streams.faust_fixes import commit_gate, committed_offset, forget_table
 from streams.input_transaction import InputTransaction, Outgoing
+from streams.judge.answer import progress_facts
 from streams.judge.judged import AnsweredCommands
 from streams.judge.live_progress import LiveProgress
 from streams.judge.ordered_acks import OrderedAcks
@@ -84,16 +85,7 @@ class JudgeRunner:
                 self._acks.finished(event)
             return
         if isinstance(command, MarkProgress):
-            facts: list[Fact] = [
-                (
-                    ProgressMarked,
-                    {
-                        "user_id": command.user_id,
-                        "problem_id": command.problem_id,
-                        "status": command.status,
-                    },
-                )
-            ]
+            facts = progress_facts(command)
         else:
             facts = await self._evaluate(command)
         await self._finish(event, lambda: self._answer(message, command, facts))
