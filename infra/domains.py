@@ -1,10 +1,8 @@
-"""The one list of domains on the log.
+"""A layer's declarations of every domain, found by convention.
 
-Each shared part of a layer (the schema registry, the topic catalog, the
-worker, the projector and replay, the gateway's routes, scopes and limits,
-the CLI) iterates this list and finds a domain's declaration by convention:
-`<layer>.<domain>` exports that layer's descriptor. Adding a domain is its
-own folders in each layer plus one name here.
+The list itself is schemas.domains.DOMAINS (the ground); `<layer>.<domain>`
+exports that layer's descriptor, and the layer's shared parts iterate
+`domain_modules(layer)` instead of naming a domain.
 """
 
 from __future__ import annotations
@@ -12,7 +10,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("exchange", "judge")
+from schemas.domains import DOMAINS
+
+__all__ = ["DOMAINS", "domain_modules"]
 
 
 def domain_modules(layer: str) -> tuple[ModuleType, ...]:

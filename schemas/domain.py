@@ -9,11 +9,11 @@ the topic catalog (infra/topics.py) walk these, so a new domain touches neither.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import schemas
+from schemas.domains import DOMAINS
 from schemas.envelope import Record
 from schemas.topic_spec import TopicSpec
 
@@ -32,14 +32,7 @@ class SchemaDomain:
 
 
 def schema_domains() -> tuple[SchemaDomain, ...]:
-    """Every package under schemas/ with its SCHEMA_DOMAIN, by package name.
-
-    Found by convention, not through infra.domains: schemas is the ground and
-    imports nothing above it (infra may import schemas, never the reverse).
-    tests/unit/schemas/test_domains.py holds this equal to infra.domains.DOMAINS.
-    """
+    """Every domain's SCHEMA_DOMAIN (schemas/<domain>/__init__.py), in the list's order."""
     return tuple(
-        importlib.import_module(f"{schemas.__name__}.{found.name}").SCHEMA_DOMAIN
-        for found in pkgutil.iter_modules(schemas.__path__)
-        if found.ispkg
+        importlib.import_module(f"{schemas.__name__}.{name}").SCHEMA_DOMAIN for name in DOMAINS
     )

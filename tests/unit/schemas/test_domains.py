@@ -3,16 +3,9 @@ the registry and the topic catalog walk those declarations."""
 
 from __future__ import annotations
 
-from infra.domains import DOMAINS
 from infra.topics import CATALOG, topic_of
 from schemas.domain import schema_domains
 from schemas.registry import ALL_MODELS
-
-
-def test_schemas_finds_the_domains_of_the_one_list() -> None:
-    # schemas/ cannot import infra.domains, so it finds its domain packages by
-    # convention; this holds the two equal.
-    assert sorted(domain.name for domain in schema_domains()) == sorted(DOMAINS)
 
 
 def test_every_record_is_written_to_one_topic_of_its_own_domain() -> None:
