@@ -27,15 +27,15 @@ from typing import Any
 from confluent_kafka import KafkaException, Producer
 
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
-from infra.topics import (
+from infra.topics import topic_of
+from schemas import exchange as ex
+from schemas.envelope import Record
+from schemas.exchange.topics import (
     EXCHANGE_ADMIN,
     EXCHANGE_COMMANDS,
     EXCHANGE_FILLS,
     EXCHANGE_ORDERS,
-    topic_of,
 )
-from schemas import exchange as ex
-from schemas.envelope import Record
 from schemas.registry import registry
 from schemas.ulid import new_ulid
 from streams.exchange import accounts, matching

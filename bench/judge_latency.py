@@ -42,9 +42,9 @@ from confluent_kafka import Consumer, TopicPartition
 from bench import support
 from gateway.auth import create_api_key
 from infra.settings import Settings
-from infra.topics import JUDGE_EVENTS
 from onelog.problem_catalog import publish_catalog
 from schemas import judge as jd
+from schemas.judge.topics import JUDGE_EVENTS
 from schemas.registry import registry
 from streams.judge.catalog import PROBLEMS_ROOT, load_problem
 

@@ -12,22 +12,6 @@ from __future__ import annotations
 
 from infra.domains import domain_modules
 from schemas.domain import SchemaDomain
-
-# The names that were declared here until each domain declared its own topics;
-# kept so that the code importing them from infra.topics stands unchanged. A
-# new domain adds nothing here: its topics are imported from its package.
-from schemas.exchange.topics import EXCHANGE_ACCOUNT_CHANGELOG as EXCHANGE_ACCOUNT_CHANGELOG
-from schemas.exchange.topics import EXCHANGE_ACCOUNTS as EXCHANGE_ACCOUNTS
-from schemas.exchange.topics import EXCHANGE_ADMIN as EXCHANGE_ADMIN
-from schemas.exchange.topics import EXCHANGE_COMMANDS as EXCHANGE_COMMANDS
-from schemas.exchange.topics import EXCHANGE_FILLS as EXCHANGE_FILLS
-from schemas.exchange.topics import EXCHANGE_MARKET as EXCHANGE_MARKET
-from schemas.exchange.topics import EXCHANGE_MATCHING_CHANGELOG as EXCHANGE_MATCHING_CHANGELOG
-from schemas.exchange.topics import EXCHANGE_ORDERS as EXCHANGE_ORDERS
-from schemas.exchange.topics import EXCHANGE_TOPICS as EXCHANGE_TOPICS
-from schemas.judge.topics import JUDGE_COMMANDS as JUDGE_COMMANDS
-from schemas.judge.topics import JUDGE_EVENTS as JUDGE_EVENTS
-from schemas.judge.topics import JUDGE_PROBLEMS as JUDGE_PROBLEMS
 from schemas.topic_spec import FOREVER as FOREVER
 from schemas.topic_spec import TopicSpec as TopicSpec
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.log_reader import read_all
-from infra.topics import EXCHANGE_TOPICS
 from schemas.codec import DecodeError
+from schemas.exchange.topics import EXCHANGE_TOPICS
 from schemas.registry import registry
 from schemas.ulid import derived_ulid
 

@@ -13,9 +13,9 @@ from confluent_kafka import Producer
 
 from infra.log_reader import read_all
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
-from infra.topics import JUDGE_PROBLEMS
 from schemas.envelope import Record
 from schemas.judge import ProblemPublished
+from schemas.judge.topics import JUDGE_PROBLEMS
 from schemas.registry import registry
 from streams.judge.catalog import load_catalog, to_record_fields
 from streams.judge.problem_store import published_problems

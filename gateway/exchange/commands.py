@@ -9,8 +9,8 @@ from typing import Any
 
 from gateway.command import Command
 from gateway.exchange import requests as rq
-from infra.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS
 from schemas import exchange as ex
+from schemas.exchange.topics import EXCHANGE_ADMIN, EXCHANGE_COMMANDS
 
 WRITE = "exchange:write"
 ADMIN = "exchange:admin"

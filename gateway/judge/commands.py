@@ -15,8 +15,8 @@ from typing import Any
 
 from gateway.command import Command
 from gateway.judge import requests as rq
-from infra.topics import JUDGE_COMMANDS, JUDGE_PROBLEMS
 from schemas import judge as jd
+from schemas.judge.topics import JUDGE_COMMANDS, JUDGE_PROBLEMS
 
 READ = "judge:read"
 WRITE = "judge:write"

@@ -6,9 +6,9 @@ Tables: projections/exchange/clickhouse.py. Reads: projections/exchange/read.py.
 
 from __future__ import annotations
 
-from infra import topics
 from projections.exchange import clickhouse, keys, redis
 from projections.projection import Projection
+from schemas.exchange import topics
 
 PROJECTION = Projection(
     name="exchange",

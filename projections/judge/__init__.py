@@ -8,9 +8,9 @@ it: projections/judge/live_progress.py.
 
 from __future__ import annotations
 
-from infra import topics
 from projections.judge import clickhouse, keys, redis
 from projections.projection import Projection
+from schemas.judge import topics
 
 PROJECTION = Projection(
     name="judge",

@@ -17,14 +17,6 @@ partition count), so a partition's state never needs another partition.
 
 from __future__ import annotations
 
-from infra.topics import (
-    EXCHANGE_ACCOUNT_CHANGELOG,
-    EXCHANGE_ADMIN,
-    EXCHANGE_COMMANDS,
-    EXCHANGE_FILLS,
-    EXCHANGE_MATCHING_CHANGELOG,
-    EXCHANGE_ORDERS,
-)
 from schemas.exchange import (
     CancelOrder,
     CancelRequested,
@@ -38,6 +30,14 @@ from schemas.exchange import (
     ResumeSymbol,
     TransferShares,
     WithdrawCash,
+)
+from schemas.exchange.topics import (
+    EXCHANGE_ACCOUNT_CHANGELOG,
+    EXCHANGE_ADMIN,
+    EXCHANGE_COMMANDS,
+    EXCHANGE_FILLS,
+    EXCHANGE_MATCHING_CHANGELOG,
+    EXCHANGE_ORDERS,
 )
 from streams.engine.stage import Stage
 from streams.exchange import accounts, matching

@@ -15,8 +15,8 @@ from typing import Any, cast
 import faust
 
 from infra.settings import settings
-from infra.topics import JUDGE_COMMANDS
 from schemas.judge import Mode, RunCode, SubmitSolution
+from schemas.judge.topics import JUDGE_COMMANDS
 from streams.domain import Plugs
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts

@@ -11,9 +11,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from infra.log_reader import LogRecord, read_all
-from infra.topics import JUDGE_PROBLEMS
 from schemas.codec import DecodeError
 from schemas.judge import ProblemPublished
+from schemas.judge.topics import JUDGE_PROBLEMS
 from schemas.registry import registry
 
 ReadLog = Callable[[], Iterable[LogRecord]]

@@ -12,7 +12,7 @@ import pytest
 from gateway.config import GatewayConfig
 from gateway.producer import CommandProducer, Delivery
 from infra.settings import Settings
-from infra.topics import EXCHANGE_COMMANDS
+from schemas.exchange.topics import EXCHANGE_COMMANDS
 
 pytestmark = pytest.mark.integration
 

@@ -21,9 +21,10 @@ from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-def
 
 from infra.partitioning import partition_for
 from infra.settings import Settings
-from infra.topics import CHANGELOG_CONFIG, EXCHANGE_ACCOUNTS, TopicSpec
+from infra.topics import CHANGELOG_CONFIG, TopicSpec
 from schemas.envelope import Record
 from schemas.exchange import BalanceChanged, DepositCash, WithdrawCash
+from schemas.exchange.topics import EXCHANGE_ACCOUNTS
 from schemas.registry import registry
 from streams.engine.clients import producer_config, restore_config
 from streams.engine.loop import StageLoop

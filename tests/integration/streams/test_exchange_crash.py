@@ -11,7 +11,6 @@ import pytest
 
 from infra import processes
 from infra.settings import Settings
-from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_FILLS, EXCHANGE_MARKET, EXCHANGE_ORDERS
 from onelog import platform
 from schemas.exchange import (
     CASH,
@@ -33,6 +32,12 @@ from schemas.exchange import (
     TradingHalted,
     TradingResumed,
     TransferShares,
+)
+from schemas.exchange.topics import (
+    EXCHANGE_ACCOUNTS,
+    EXCHANGE_FILLS,
+    EXCHANGE_MARKET,
+    EXCHANGE_ORDERS,
 )
 from schemas.registry import registry
 from schemas.ulid import new_ulid

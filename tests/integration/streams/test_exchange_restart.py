@@ -17,7 +17,6 @@ from confluent_kafka import Consumer, TopicPartition
 
 from infra import processes, readiness
 from infra.settings import Settings
-from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_MARKET
 from onelog import platform
 from schemas.envelope import Record
 from schemas.exchange import (
@@ -33,6 +32,7 @@ from schemas.exchange import (
     TradeExecuted,
     TransferShares,
 )
+from schemas.exchange.topics import EXCHANGE_ACCOUNTS, EXCHANGE_MARKET
 from schemas.registry import registry
 from schemas.ulid import new_ulid
 from streams.exchange.stages import ACCOUNT_STAGE, MATCHING_STAGE

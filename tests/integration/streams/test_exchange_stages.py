@@ -8,13 +8,6 @@ from collections import Counter
 import pytest
 
 from infra.settings import Settings
-from infra.topics import (
-    EXCHANGE_ACCOUNTS,
-    EXCHANGE_COMMANDS,
-    EXCHANGE_FILLS,
-    EXCHANGE_MARKET,
-    EXCHANGE_ORDERS,
-)
 from schemas.envelope import Record
 from schemas.exchange import (
     BalanceChanged,
@@ -28,6 +21,13 @@ from schemas.exchange import (
     PlaceOrder,
     TradeExecuted,
     TransferShares,
+)
+from schemas.exchange.topics import (
+    EXCHANGE_ACCOUNTS,
+    EXCHANGE_COMMANDS,
+    EXCHANGE_FILLS,
+    EXCHANGE_MARKET,
+    EXCHANGE_ORDERS,
 )
 from schemas.ulid import new_ulid
 from tests.support.log import LogReader, LogWriter, Seen, command, records

@@ -25,7 +25,6 @@ import pytest
 from infra import processes
 from infra.partitioning import partition_for
 from infra.settings import Settings
-from infra.topics import EXCHANGE_ACCOUNTS, EXCHANGE_FILLS, EXCHANGE_MARKET, EXCHANGE_ORDERS
 from onelog import platform
 from schemas.envelope import Record
 from schemas.exchange import (
@@ -46,6 +45,12 @@ from schemas.exchange import (
     TradingHalted,
     TradingResumed,
     TransferShares,
+)
+from schemas.exchange.topics import (
+    EXCHANGE_ACCOUNTS,
+    EXCHANGE_FILLS,
+    EXCHANGE_MARKET,
+    EXCHANGE_ORDERS,
 )
 from schemas.ulid import new_ulid
 from tests.support.log import LogReader, LogWriter, Seen, command, records

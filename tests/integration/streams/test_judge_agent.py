@@ -16,7 +16,6 @@ from confluent_kafka.admin import AdminClient
 from infra import processes
 from infra.partitioning import partition_for
 from infra.settings import Settings
-from infra.topics import JUDGE_COMMANDS, JUDGE_EVENTS
 from onelog import platform
 from onelog.problem_catalog import latest_revisions, publish_catalog
 from projections.judge.keys import live_status_key
@@ -29,6 +28,7 @@ from schemas.judge import (
     SubmitSolution,
     TestJudged,
 )
+from schemas.judge.topics import JUDGE_COMMANDS, JUDGE_EVENTS
 from schemas.ulid import new_ulid
 from streams.judge.catalog import reference_solutions
 from tests.support.log import LogReader, LogWriter, Seen, command, records

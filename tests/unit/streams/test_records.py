@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from infra.topics import EXCHANGE_TOPICS, topic_of
+from infra.topics import topic_of
 from schemas import exchange, judge
 from schemas.envelope import Record
+from schemas.exchange.topics import EXCHANGE_TOPICS
 from schemas.registry import registry
 from streams.records import encoded_fact, fact_record
 from tests.support.log import command

@@ -20,10 +20,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from infra import topics
 from infra.topics import topic_of
 from schemas import exchange as ex
 from schemas.envelope import Envelope, Record
+from schemas.exchange import topics
 from schemas.ulid import ulid_from
 from streams.exchange import accounts, matching
 from streams.records import fact_record

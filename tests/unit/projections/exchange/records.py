@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from infra import topics
 from schemas import exchange as ex
 from schemas.envelope import Record
+from schemas.exchange import topics
 from tests.unit.projections.numbered_records import NumberedRecords, Step
 
 ORDERS = topics.EXCHANGE_ORDERS.name

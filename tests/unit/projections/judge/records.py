@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra import topics
 from schemas import judge as jd
 from schemas.envelope import Record
+from schemas.judge import topics
 from tests.unit.projections.numbered_records import NumberedRecords
 
 PROBLEMS = topics.JUDGE_PROBLEMS.name
