@@ -26,8 +26,8 @@ from streams.judge.evaluation import Evaluation, unjudged
 from streams.judge.verdict import CompileOutcome, TestOutcome, final_verdict
 from streams.records import fact_record
 from tests.support.log import command
-from tests.unit.exchange.flows import commands, steps
-from tests.unit.exchange.test_pipeline import run
+from tests.unit.streams.exchange.flows import commands, steps
+from tests.unit.streams.exchange.test_pipeline import run
 
 STREAMS = Path(__file__).resolve().parents[3] / "streams"
 RECORDS: dict[str, type[Record]] = {m.__name__: m for m in (*exchange.ALL, *judge.ALL)}

@@ -21,7 +21,7 @@ from streams.exchange.account_log import AccountLog
 from streams.exchange.accounts import AccountState, decide_record
 from streams.facts import Fact
 from streams.state_log import StateLog
-from tests.unit.exchange_log.changelog import Changelog, record
+from tests.unit.streams.exchange.changelog import Changelog, record
 
 
 class Account:

@@ -24,8 +24,8 @@ from schemas.exchange import (
 )
 from streams.exchange.book import OrderBook, ReferenceOrderBook
 from streams.exchange.matching import BookFactory
-from tests.unit.exchange.flows import INSTRUMENTS, LISTINGS, Command, commands, steps
-from tests.unit.exchange.pipeline import Exchange
+from tests.unit.streams.exchange.flows import INSTRUMENTS, LISTINGS, Command, commands, steps
+from tests.unit.streams.exchange.pipeline import Exchange
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

@@ -22,7 +22,7 @@ from streams.exchange.book_log import BookLog
 from streams.exchange.matching import BookFactory, SymbolState, decide
 from streams.facts import Fact, Message
 from streams.state_log import StateLog
-from tests.unit.exchange_log.changelog import Changelog, record
+from tests.unit.streams.exchange.changelog import Changelog, record
 
 _ids = iter(range(10**9))
 
