@@ -17,7 +17,7 @@ import faust
 from infra.partitioning import partition_for
 from infra.settings import settings
 from infra.topics import CATALOG
-from streams.dead_letters import Headers, dead_letter_headers
+from streams.dead_letters import Headers, dead_letter
 from streams.faust_fixes import send_in_input_transaction
 
 log = logging.getLogger(__name__)
@@ -65,13 +65,15 @@ class InputTransaction:
             message.offset,
             reason,
         )
-        headers = dead_letter_headers(
-            reason, processor, message.topic, message.partition, message.offset
+        dlq, key, value, headers = dead_letter(
+            self._dead_letters,
+            reason,
+            processor,
+            message.topic,
+            message.partition,
+            message.offset,
+            message.key,
+            message.value,
         )
         # Keyed like its source so it stays in the transaction of its partition.
-        return (
-            self._dead_letters[message.topic],
-            message.key or b"",
-            message.value or b"",
-            headers,
-        )
+        return dlq, key or b"", value or b"", headers

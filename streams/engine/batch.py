@@ -18,7 +18,7 @@ from confluent_kafka import Message, TopicPartition
 
 from infra.partitioning import partition_for
 from streams.admission import admitted
-from streams.dead_letters import Headers, dead_letter_headers
+from streams.dead_letters import Headers, dead_letter
 from streams.engine.changelog import part_key
 from streams.engine.stage import Stage
 from streams.records import encoded_facts
@@ -110,5 +110,8 @@ class BatchDecider:
     def _dead_letter(self, message: Message, reason: str, send: Send) -> None:
         topic, partition, offset = message.topic(), message.partition(), message.offset()
         assert topic is not None and partition is not None and offset is not None
-        headers = dead_letter_headers(reason, self.stage.name, topic, partition, offset)
-        send(self._dead_letter_topics[topic], message.key(), message.value(), partition, headers)
+        dlq, key, value, headers = dead_letter(
+            self._dead_letter_topics, reason, self.stage.name, topic, partition, offset,
+            message.key(), message.value(),
+        )  # fmt: skip
+        send(dlq, key, value, partition, headers)
