@@ -23,25 +23,17 @@ field at fault. Pure: the callers read the objects.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from gateway.auth import ApiKey
+from gateway.auth import PRINCIPALS, ApiKey
 from gateway.command import Command
-from gateway.domain import gateway_domains
 from gateway.principal import Principal
 from gateway.problems import Problem
 
 Where = Literal["body", "path"]
 Stored = TypeVar("Stored", bound=Mapping[str, Any])
-
-
-@cache
-def principals() -> tuple[Principal, ...]:
-    """Every domain's principals (`GatewayDomain.principals`), in the list's order."""
-    return tuple(p for domain in gateway_domains() for p in domain.principals)
 
 
 def acts_for(
@@ -87,7 +79,7 @@ def acts_for_command(
     """Return if `key` acts for every principal the validated command names."""
     path_fields = command.path_fields
     body_fields = type(request).model_fields
-    for principal in principals():
+    for principal in PRINCIPALS:
         if principal.field in path_fields:
             named = getattr(path, principal.field)
             where: Where = "body" if path_in_body else "path"

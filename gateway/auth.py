@@ -2,15 +2,21 @@
 
 A key is `<key_id>.<secret>`. The key file (settings.api_keys_file) holds, per
 key id, the sha256 of the secret, the scopes, an optional rate limit and the
-principal the key belongs to: the exchange accounts it is granted and the
-judge learner it acts as (gateway/access.py says what that allows). The
+principals the key acts for, one entry field per kind of principal a domain
+declares (`Principal.key_file_field`: the exchange's `accounts`, a list; the
+judge's `learner`, one id; gateway/access.py says what that allows). The
 secret itself is shown once, at creation, and never stored, logged or echoed.
 Secrets are 256 random bits, so a plain sha256 is enough: there is nothing to
 brute-force that a slow hash would protect.
 
-Entries written before keys had principals have neither field: they load as
-keys acting for no account and no learner, so they keep their scopes but
-reach another principal's objects only with an operator scope.
+Entries written before keys had principals have no such field: they load as
+keys acting for no one, so they keep their scopes but reach another
+principal's objects only with an operator scope.
+
+A key holds its principals by kind (`ApiKey.principals`), but the file keeps
+the entry fields it always had rather than one `principals` object: files
+written before stay valid as they are, and a gateway not yet restarted onto
+this code still reads the keys created after.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +39,17 @@ from starlette.requests import HTTPConnection
 
 from gateway.domain import gateway_domains
 from gateway.fields import CallerId
+from gateway.principal import Principal
 from gateway.problems import Problem
 
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Every domain's scopes (`GatewayDomain.scopes`), then the analytics
 # endpoint's (gateway/analytics.py READ).
 SCOPES = (*(scope for domain in gateway_domains() for scope in domain.scopes), "analytics:read")
+# Every domain's kinds of principal (`GatewayDomain.principals`), in the list's order.
+PRINCIPALS: tuple[Principal, ...] = tuple(
+    principal for domain in gateway_domains() for principal in domain.principals
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,9 @@ class ApiKey:
     key_id: str
     scopes: frozenset[str]
     rate_limit: RateLimit | None = None
-    accounts: frozenset[str] = frozenset()  # the exchange accounts it acts for
-    learner: str | None = None  # the judge learner it acts as
+    # Whom it acts for, by kind of principal (`Principal.kind`: "account",
+    # "learner"); a kind it acts for no one of is absent.
+    principals: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 _principal_id: TypeAdapter[str] = TypeAdapter(CallerId)
@@ -64,6 +76,40 @@ def _checked_principal(what: str, value: str) -> str:
         return _principal_id.validate_python(value)
     except ValidationError as exc:
         raise ValueError(f"{what} {value!r}: 1-64 characters of A-Z a-z 0-9 _ . : -") from exc
+
+
+def _principal_fields(given: Mapping[str, str | Iterable[str] | None]) -> dict[str, Any]:
+    """The key file's entry fields for the principals `given` by kind, checked."""
+    known = [principal.kind for principal in PRINCIPALS]
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(f"unknown kinds of principal {unknown}; known: {known}")
+    fields: dict[str, Any] = {}
+    for principal in PRINCIPALS:
+        named = given.get(principal.kind)
+        ids = (named,) if isinstance(named, str) else tuple(named or ())
+        checked = sorted({_checked_principal(principal.kind, id_) for id_ in ids})
+        if not checked:
+            continue
+        if principal.several_per_key:
+            fields[principal.key_file_field] = checked
+        elif len(checked) == 1:
+            fields[principal.key_file_field] = checked[0]
+        else:
+            raise ValueError(f"a key acts as one {principal.kind}, not {checked}")
+    return fields
+
+
+def _granted(entry: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """Whom a key file entry acts for, by kind of principal."""
+    granted: dict[str, frozenset[str]] = {}
+    for principal in PRINCIPALS:
+        recorded = entry.get(principal.key_file_field)
+        if recorded:
+            granted[principal.kind] = (
+                frozenset(recorded) if principal.several_per_key else frozenset((recorded,))
+            )
+    return granted
 
 
 def hash_secret(secret: str) -> str:
@@ -77,14 +123,14 @@ def create_api_key(
     *,
     rate_per_minute: int | None = None,
     burst: int | None = None,
-    accounts: Iterable[str] = (),
-    learner: str | None = None,
+    principals: Mapping[str, str | Iterable[str] | None] | None = None,
 ) -> str:
     """Add (or replace) a key in the key file and return the full key, once.
 
     The returned string `<key_id>.<secret>` is what a client sends; only the
-    hash of the secret is written. `accounts` and `learner` name the
-    principal the key acts for.
+    hash of the secret is written. `principals` names whom the key acts for,
+    by kind (`Principal.kind`): ids, or one id (a str); a kind with one
+    principal per key (a learner) takes at most one.
     """
     if not KEY_ID_PATTERN.match(key_id):
         raise ValueError("key id: 1-64 characters of A-Z a-z 0-9 _ -")
@@ -94,11 +140,7 @@ def create_api_key(
         raise ValueError(f"unknown scopes {unknown}; known: {list(SCOPES)}")
     secret = secrets.token_urlsafe(32)
     entry: dict[str, Any] = {"sha256": hash_secret(secret), "scopes": scope_list}
-    account_list = sorted({_checked_principal("account", a) for a in accounts})
-    if account_list:
-        entry["accounts"] = account_list
-    if learner is not None:
-        entry["learner"] = _checked_principal("learner", learner)
+    entry.update(_principal_fields(principals or {}))
     if rate_per_minute is not None:
         entry["rate_limit"] = {"per_minute": rate_per_minute, "burst": burst or rate_per_minute}
     with _file_lock:
@@ -179,8 +221,7 @@ class ApiKeyStore:
             key_id=key_id,
             scopes=frozenset(entry.get("scopes", ())),
             rate_limit=RateLimit(int(limit["per_minute"]), int(limit["burst"])) if limit else None,
-            accounts=frozenset(entry.get("accounts", ())),
-            learner=entry.get("learner"),
+            principals=_granted(entry),
         )
 
 

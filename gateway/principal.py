@@ -3,7 +3,6 @@ declared by its domain (`GatewayDomain.principals`), checked by gateway/access.p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,10 +15,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Principal:
     """A kind of principal: the field that names one, the scope that acts for
-    all of them, and which of them a key was granted."""
+    all of them, how many of them one key may act for, and the entry of the key
+    file that records which of them a key was granted (gateway/auth.py)."""
 
     kind: str
     field: str
     operator_scope: str
-    granted: Callable[[ApiKey], frozenset[str]]
     several_per_key: bool
+    # The key file's entry field: a list of ids if several per key, else one id.
+    key_file_field: str
+
+    def granted(self, key: ApiKey) -> frozenset[str]:
+        """The principals of this kind `key` acts for (none without an operator scope)."""
+        return key.principals.get(self.kind, frozenset())

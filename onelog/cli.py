@@ -175,8 +175,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
             settings.api_keys_file,
             args.key_id,
             scopes,
-            accounts=args.accounts,
-            learner=args.learner,
+            principals={ACCOUNT.kind: args.accounts, LEARNER.kind: args.learner},
         )
     except ValueError as refused:
         print(f"onelog keys: {refused}", file=sys.stderr)

@@ -5,5 +5,9 @@ from __future__ import annotations
 from gateway.principal import Principal
 
 ACCOUNT = Principal(
-    "account", "account_id", "exchange:operator", lambda key: key.accounts, several_per_key=True
+    kind="account",
+    field="account_id",
+    operator_scope="exchange:operator",
+    several_per_key=True,
+    key_file_field="accounts",
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from gateway.principal import Principal
 
 LEARNER = Principal(
-    "learner",
-    "user_id",
-    "judge:operator",
-    lambda key: frozenset((key.learner,)) if key.learner else frozenset(),
+    kind="learner",
+    field="user_id",
+    operator_scope="judge:operator",
     several_per_key=False,
+    key_file_field="learner",
 )

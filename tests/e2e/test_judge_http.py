@@ -16,6 +16,7 @@ import pytest
 import redis
 
 from gateway.auth import create_api_key
+from gateway.judge.principal import LEARNER
 from projections.judge import keys
 from projections.redis_sink import canonical_dump, delete_namespace
 from tests.e2e.conftest import Platform, eventually, onelog
@@ -39,7 +40,7 @@ def http(running_platform: Platform, learner: str) -> Iterator[httpx.Client]:
         running_platform.settings.api_keys_file,
         f"e2e-judge-{uuid.uuid4().hex[:8]}",
         ["judge:read", "judge:write", "judge:admin"],
-        learner=learner,
+        principals={LEARNER.kind: learner},
         rate_per_minute=6_000_000,
         burst=100_000,
     )

@@ -28,6 +28,8 @@ from starlette.types import Receive, Scope, Send
 from gateway.app import create_app
 from gateway.auth import create_api_key
 from gateway.config import GatewayConfig
+from gateway.exchange.principal import ACCOUNT
+from gateway.judge.principal import LEARNER
 from infra.settings import REPO_ROOT, Settings
 from onelog.platform import settings_env
 from schemas.envelope import Record
@@ -55,9 +57,8 @@ class Gateway:
         """A new API key with these scopes, acting for these accounts or this
         learner, as request headers."""
         key_id = "t-" + uuid.uuid4().hex[:12]
-        secret = create_api_key(
-            self.keys_file, key_id, scopes, accounts=accounts, learner=learner, **limits
-        )
+        principals = {ACCOUNT.kind: accounts, LEARNER.kind: learner}
+        secret = create_api_key(self.keys_file, key_id, scopes, principals=principals, **limits)
         return {"Authorization": f"Bearer {secret}"}
 
 

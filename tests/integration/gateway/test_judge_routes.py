@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from gateway.auth import create_api_key
+from gateway.judge.principal import LEARNER
 from gateway.judge.requests import MAX_SOURCE_BYTES
 from infra.settings import Settings
 from projections.judge import keys
@@ -253,7 +254,9 @@ async def test_the_stream_follows_a_submission_to_its_verdict(
 ) -> None:
     url, _ = uvicorn_gateway
     user, problem_id, sid = unique("u"), slug(), new_event_id(now_micros())
-    judge_reader = create_api_key(gateway_settings.api_keys_file, unique("r"), READ, learner=user)
+    judge_reader = create_api_key(
+        gateway_settings.api_keys_file, unique("r"), READ, principals={LEARNER.kind: user}
+    )
     submit = fact(
         jd.SubmitSolution, user, submission_id=sid, user_id=user,
         problem_id=problem_id, problem_revision=1, language="python", source="x",

@@ -20,7 +20,11 @@ from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT
 
 
 def key(*scopes: str, accounts: tuple[str, ...] = (), learner: str | None = None) -> ApiKey:
-    return ApiKey("k", frozenset(scopes), accounts=frozenset(accounts), learner=learner)
+    granted = {
+        ACCOUNT.kind: frozenset(accounts),
+        LEARNER.kind: frozenset({learner} if learner else ()),
+    }
+    return ApiKey("k", frozenset(scopes), principals={k: ids for k, ids in granted.items() if ids})
 
 
 def refused(call: Any, *args: Any, **kwargs: Any) -> Problem:

@@ -18,6 +18,8 @@ from gateway.auth import (
     hash_secret,
     revoke_api_key,
 )
+from gateway.exchange.principal import ACCOUNT
+from gateway.judge.principal import LEARNER
 from gateway.problems import Problem
 
 
@@ -102,17 +104,19 @@ def test_authenticate_maps_to_401_and_403(tmp_path: Path) -> None:
 
 def test_a_key_records_its_principal(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
-    trader = create_api_key(path, "trader", ["exchange:write"], accounts=["acct-2", "acct-1"])
-    learner = create_api_key(path, "learner", ["judge:write"], learner="ada")
+    trader = create_api_key(
+        path, "trader", ["exchange:write"], principals={ACCOUNT.kind: ["acct-2", "acct-1"]}
+    )
+    learner = create_api_key(path, "learner", ["judge:write"], principals={LEARNER.kind: "ada"})
     entries = json.loads(path.read_text())["keys"]
     assert entries["trader"]["accounts"] == ["acct-1", "acct-2"]
     assert entries["learner"]["learner"] == "ada"
     store = ApiKeyStore(path)
     trader_key, learner_key = store.verify(trader), store.verify(learner)
-    assert trader_key is not None and trader_key.accounts == {"acct-1", "acct-2"}
-    assert trader_key.learner is None
-    assert learner_key is not None and learner_key.learner == "ada"
-    assert learner_key.accounts == frozenset()
+    assert trader_key is not None and ACCOUNT.granted(trader_key) == {"acct-1", "acct-2"}
+    assert LEARNER.granted(trader_key) == frozenset()
+    assert learner_key is not None and LEARNER.granted(learner_key) == {"ada"}
+    assert ACCOUNT.granted(learner_key) == frozenset()
 
 
 def test_a_key_from_before_principals_loads_acting_for_no_one(tmp_path: Path) -> None:
@@ -121,15 +125,15 @@ def test_a_key_from_before_principals_loads_acting_for_no_one(tmp_path: Path) ->
     path.write_text(json.dumps({"keys": {"old": entry}}))
     key = ApiKeyStore(path).verify("old.s3cret")
     assert key is not None and key.scopes == {"exchange:read", "exchange:write"}
-    assert (key.accounts, key.learner) == (frozenset(), None)
+    assert (ACCOUNT.granted(key), LEARNER.granted(key)) == (frozenset(), frozenset())
 
 
 @pytest.mark.parametrize(
-    "principal", [{"accounts": ["a b"]}, {"accounts": [""]}, {"learner": "ada\n"}, {"learner": ""}]
+    "principal", [{"account": ["a b"]}, {"account": [""]}, {"learner": "ada\n"}, {"learner": ""}]
 )
 def test_create_refuses_bad_principal_ids(tmp_path: Path, principal: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        create_api_key(tmp_path / "keys.json", "k", ["exchange:read"], **principal)  # type: ignore[arg-type]
+        create_api_key(tmp_path / "keys.json", "k", ["exchange:read"], principals=principal)  # type: ignore[arg-type]
 
 
 def test_operator_scopes_are_known() -> None:

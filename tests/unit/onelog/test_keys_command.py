@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from gateway.auth import SCOPES, ApiKeyStore
+from gateway.exchange.principal import ACCOUNT
+from gateway.judge.principal import LEARNER
 from infra.settings import load_settings
 from onelog.cli import _dev_api_key, main
 
@@ -34,7 +36,8 @@ def test_a_traders_key_acts_for_the_accounts_given(
         capsys, keys_file, "trader", "--account", "acct-1", "--account", "acct-2"
     )
     key = ApiKeyStore(keys_file).verify(secret)
-    assert key is not None and key.accounts == {"acct-1", "acct-2"} and key.learner is None
+    assert key is not None and ACCOUNT.granted(key) == {"acct-1", "acct-2"}
+    assert LEARNER.granted(key) == frozenset()
     assert key.scopes == {"exchange:read", "exchange:write"}
     assert note == ""
 
@@ -45,7 +48,8 @@ def test_a_learners_key_acts_as_the_learner_given(
     secret, _ = created(capsys, keys_file, "ada", "--scopes", "judge:read,judge:write",
                         "--learner", "ada")  # fmt: skip
     key = ApiKeyStore(keys_file).verify(secret)
-    assert key is not None and key.learner == "ada" and key.accounts == frozenset()
+    assert key is not None and LEARNER.granted(key) == {"ada"}
+    assert ACCOUNT.granted(key) == frozenset()
 
 
 def test_a_key_for_no_one_says_so(keys_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from gateway.auth import ApiKey
+from gateway.judge.principal import LEARNER
 from gateway.judge.reads import _learners_submission
 from gateway.problems import Problem
 from schemas.ulid import new_ulid
@@ -30,7 +31,7 @@ class _LiveBeforeProjected:
 
 
 def learner(user_id: str) -> ApiKey:
-    return ApiKey("k", frozenset({"judge:read"}), learner=user_id)
+    return ApiKey("k", frozenset({"judge:read"}), principals={LEARNER.kind: frozenset({user_id})})
 
 
 async def test_a_running_submission_is_shown_once_its_learner_is_known() -> None:
