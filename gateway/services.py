@@ -18,7 +18,7 @@ from gateway.admission import WriteAdmission
 from gateway.auth import ApiKey, ApiKeyStore, RateLimit, authenticate
 from gateway.backlog import Backlog
 from gateway.config import GatewayConfig
-from gateway.domain import gateway_domains
+from gateway.domain import GatewayDomain, gateway_domains
 from gateway.idempotency import IdempotencyStore
 from gateway.metrics import GatewayMetrics
 from gateway.producer import CommandProducer
@@ -42,6 +42,11 @@ class Services:
     # Each domain's live read model by domain name (`GatewayDomain.read_model`).
     read_models: Mapping[str, object]
     metrics: GatewayMetrics
+
+    def read_model(self, domain: GatewayDomain) -> object:
+        """The live read model `domain` declared, built when the services opened:
+        a domain asks with its own descriptor, so no module spells its name."""
+        return self.read_models[domain.name]
 
 
 @contextlib.asynccontextmanager

@@ -3,13 +3,14 @@ and the submission ids the gateway issued: what its reads and writes both use.""
 
 from __future__ import annotations
 
+from gateway.judge import GATEWAY
 from gateway.judge.issued import IssuedSubmissions
 from gateway.services import Services
 from projections.judge.read import JudgeReadModel
 
 
 def judge_read_model(services: Services) -> JudgeReadModel:
-    model = services.read_models["judge"]
+    model = services.read_model(GATEWAY)
     assert isinstance(model, JudgeReadModel)
     return model
 
