@@ -163,6 +163,19 @@ def problem(response: httpx.Response) -> dict[str, Any]:
     return dict(body)
 
 
+async def sse_events(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, str]]:
+    """The events of a server-sent event stream, from its lines, comments skipped."""
+    event: dict[str, str] = {}
+    async for line in lines:
+        if line == "":
+            if event:
+                yield event
+            event = {}
+        elif not line.startswith(":"):
+            name, _, value = line.partition(": ")
+            event[name] = value
+
+
 def closed_port() -> int:
     """A port nothing listens on (bound, then released)."""
     with socket.socket() as sock:

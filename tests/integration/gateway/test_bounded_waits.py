@@ -32,8 +32,8 @@ from tests.integration.gateway.conftest import (
     unique,
     unique_symbol,
 )
-from tests.integration.gateway.test_judge_routes import Projected, fact, projected, slug
-from tests.integration.gateway.test_reads import Market, listed_with_a_bid, market
+from tests.integration.gateway.exchange.test_reads import Market, listed_with_a_bid, market
+from tests.integration.gateway.judge.test_routes import Projected, fact, projected, slug
 
 pytestmark = pytest.mark.integration
 

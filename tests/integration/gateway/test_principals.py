@@ -20,10 +20,10 @@ from infra.settings import Settings
 from schemas import exchange as ex
 from schemas import judge as jd
 from streams.sealing import new_event_id, now_micros
-from tests.integration.gateway.conftest import Gateway, problem, unique, unique_symbol
-from tests.integration.gateway.test_judge_routes import Projected, fact, projected, slug
-from tests.integration.gateway.test_reads import Market, listed_with_a_bid, market, sse_events
-from tests.integration.gateway.test_reads import fact as market_fact
+from tests.integration.gateway.conftest import Gateway, problem, sse_events, unique, unique_symbol
+from tests.integration.gateway.exchange.test_reads import Market, listed_with_a_bid, market
+from tests.integration.gateway.exchange.test_reads import fact as market_fact
+from tests.integration.gateway.judge.test_routes import Projected, fact, projected, slug
 from tests.unit.gateway.judge.test_requests import SUBMIT
 
 pytestmark = pytest.mark.integration

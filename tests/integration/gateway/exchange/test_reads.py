@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,7 +20,7 @@ from projections.redis_sink import RedisSink
 from schemas import exchange as ex
 from schemas.envelope import Record
 from streams.sealing import build_record, new_event_id, now_micros
-from tests.integration.gateway.conftest import Gateway, problem, unique, unique_symbol
+from tests.integration.gateway.conftest import Gateway, problem, sse_events, unique, unique_symbol
 
 pytestmark = pytest.mark.integration
 
@@ -111,18 +111,6 @@ async def test_bad_read_parameters_are_422(gateway: Gateway, path: str, paramete
     response = await gateway.client.get(path, headers=gateway.key(("exchange:read",)))
     assert response.status_code == 422
     assert problem(response)["errors"][0]["parameter"] == parameter
-
-
-async def sse_events(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, str]]:
-    event: dict[str, str] = {}
-    async for line in lines:
-        if line == "":
-            if event:
-                yield event
-            event = {}
-        elif not line.startswith(":"):
-            name, _, value = line.partition(": ")
-            event[name] = value
 
 
 async def test_market_stream_sends_a_snapshot_then_newer_increments(

@@ -24,8 +24,7 @@ from projections.redis_sink import RedisSink
 from schemas import judge as jd
 from schemas.envelope import Record
 from streams.sealing import build_record, new_event_id, now_micros
-from tests.integration.gateway.conftest import Gateway, problem, read_record, unique
-from tests.integration.gateway.test_reads import sse_events
+from tests.integration.gateway.conftest import Gateway, problem, read_record, sse_events, unique
 from tests.unit.gateway.judge.test_requests import PROBLEM, SUBMIT
 
 pytestmark = pytest.mark.integration

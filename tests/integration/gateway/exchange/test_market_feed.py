@@ -17,8 +17,8 @@ import pytest
 from infra.settings import Settings
 from schemas import exchange as ex
 from streams.sealing import new_event_id, now_micros
-from tests.integration.gateway.conftest import unique, unique_symbol
-from tests.integration.gateway.test_reads import Market, fact, listed_with_a_bid, sse_events
+from tests.integration.gateway.conftest import sse_events, unique, unique_symbol
+from tests.integration.gateway.exchange.test_reads import Market, fact, listed_with_a_bid
 
 pytestmark = pytest.mark.integration
 
