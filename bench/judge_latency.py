@@ -42,7 +42,7 @@ from confluent_kafka import Consumer, TopicPartition
 from bench import support
 from gateway.auth import create_api_key
 from infra.settings import Settings
-from onelog.problem_catalog import publish_catalog
+from onelog.judge.problem_catalog import publish_catalog
 from schemas import judge as jd
 from schemas.judge.topics import JUDGE_EVENTS
 from schemas.registry import registry

@@ -17,19 +17,17 @@ from typing import Any
 from infra import processes
 from infra.progress import ProgressBar
 from infra.settings import REPO_ROOT, Settings, load_settings
-from onelog import examples, platform
+from onelog import platform
+from onelog.domain import cli_domains
+from onelog.output import print_result as _print
 
 DEV_KEY_FILE = "dev-api-key"
-
-
-def _print(args: argparse.Namespace, human: str, data: Any) -> None:
-    print(json.dumps(data, default=str) if args.json else human)
 
 
 def _dev_api_key(settings: Settings) -> str:
     """An all-scopes key for the person who ran `onelog up`, made once
     (and again when a new domain brings scopes the old key lacks). The
-    operator scopes among them let it act for every account and learner."""
+    operator scopes among them let it act for every principal."""
     from gateway.auth import SCOPES, ApiKeyStore, create_api_key
 
     path = settings.state_dir / DEV_KEY_FILE
@@ -58,13 +56,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"onelog is not up: {failure}\n(`onelog down` stops what did start)", file=sys.stderr)
         return 1
     url = settings.gateway_url
-    curl, judge_curl = examples.exchange_curl(url, key), examples.judge_curl(url, key)
+    samples = {label: curl for d in cli_domains() for label, curl in d.samples(url, key).items()}
     _print(
         args,
         f"onelog is up: gateway {url} (OpenAPI at {url}/openapi.json)\n"
         f"API key (all scopes): {key}  (kept in {settings.state_dir / DEV_KEY_FILE})\n"
-        f"try:\n  {curl}\n  {judge_curl}",
-        {"gateway": url, "api_key": key, "curl": curl, "judge_curl": judge_curl},
+        "try:" + "".join(f"\n  {curl}" for curl in samples.values()),
+        {"gateway": url, "api_key": key, **samples},
     )
     return 0
 
@@ -138,26 +136,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if not differences else 1
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
-    from infra.kafka_broker import bootstrap_servers
-    from onelog.audit import order_history
-
-    settings = load_settings()
-    bar = ProgressBar("reading the log", None, enabled=not args.json)
-    entries = order_history(bootstrap_servers(settings), args.order_id, on_record=bar.advance)
-    bar.close()
-    if not entries:
-        print(f"no record on the log names order {args.order_id}", file=sys.stderr)
-        return 1
-    lines = [
-        f"{e.recorded_at} {e.record_type:16} by {e.producer:20} "
-        f"{e.topic}[{e.partition}]@{e.offset} {json.dumps(e.fields)}"
-        for e in entries
-    ]
-    _print(args, "\n".join(lines), [asdict(e) for e in entries])
-    return 0
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     module = f"bench.{args.name}"
     return subprocess.call([sys.executable, "-m", module, *args.rest], cwd=REPO_ROOT)
@@ -165,26 +143,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_keys(args: argparse.Namespace) -> int:
     from gateway.auth import create_api_key
-    from gateway.exchange.principal import ACCOUNT
-    from gateway.judge.principal import LEARNER
 
     settings = load_settings()
     scopes = args.scopes.split(",")
+    options = [option for d in cli_domains() for option in d.key_options]
+    # The principals given, by kind: each option's dest is its kind.
+    principals = {option.principal.kind: getattr(args, option.dest) for option in options}
     try:
-        secret = create_api_key(
-            settings.api_keys_file,
-            args.key_id,
-            scopes,
-            principals={ACCOUNT.kind: args.accounts, LEARNER.kind: args.learner},
-        )
+        secret = create_api_key(settings.api_keys_file, args.key_id, scopes, principals=principals)
     except ValueError as refused:
         print(f"onelog keys: {refused}", file=sys.stderr)
         return 2
-    operator = {ACCOUNT.operator_scope, LEARNER.operator_scope} & set(scopes)
-    if not (args.accounts or args.learner or operator):
+    operator = {option.principal.operator_scope for option in options} & set(scopes)
+    if not (any(principals.values()) or operator):
+        kinds = " and no ".join(option.principal.kind for option in options)
+        flags = " or ".join(option.flag for option in options)
         print(
-            f"note: key {args.key_id!r} acts for no account and no learner: give --account "
-            "or --learner, or an operator scope, for the routes that name one",
+            f"note: key {args.key_id!r} acts for no {kinds}: give {flags}, "
+            "or an operator scope, for the routes that name one",
             file=sys.stderr,
         )
     _print(args, secret, {"key": secret})
@@ -207,6 +183,19 @@ def cmd_test(args: argparse.Namespace) -> int:
     """The suite on its own ports and state folder; tests start and stop services."""
     env = {**SUITE_ENVIRONMENT, **os.environ}
     return subprocess.call([sys.executable, "-m", "pytest", *args.rest], cwd=REPO_ROOT, env=env)
+
+
+def _keys_description() -> str:
+    """Whom a key acts for, from the principals the domains declare."""
+    options = [(d.name, o) for d in cli_domains() for o in d.key_options]
+    granted = ", ".join(
+        f"the {name} {o.principal.kind}{'s' if o.principal.several_per_key else ''} "
+        f"given with {o.flag}"
+        for name, o in options
+    )
+    operators = " and ".join(o.principal.operator_scope for _, o in options)
+    kinds = " or ".join(o.principal.kind for _, o in options)
+    return f"A key acts for its principal: {granted}. {operators} keys act for every {kinds}."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,28 +237,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the life of a record from the log")
     audit_sub = audit.add_subparsers(dest="what", required=True)
-    order = audit_sub.add_parser("order", parents=[common])
-    order.add_argument("order_id")
-    order.set_defaults(run=cmd_audit)
+    for command in (c for d in cli_domains() for c in d.audits):
+        audited = audit_sub.add_parser(command.name, parents=[common])
+        command.arguments(audited)
+        audited.set_defaults(run=command.run)
 
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
     bench.add_argument("name")
     bench.set_defaults(run=cmd_bench)
 
-    keys = sub.add_parser(
-        "keys",
-        help="create an API key",
-        description="A key acts for its principal: the exchange accounts given with "
-        "--account, the judge learner given with --learner. exchange:operator and "
-        "judge:operator keys act for every account or learner.",
-    )
+    keys = sub.add_parser("keys", help="create an API key", description=_keys_description())
     keys.add_argument("key_id")
-    keys.add_argument("--scopes", default="exchange:read,exchange:write")
-    keys.add_argument(
-        "--account", dest="accounts", action="append", default=[],
-        help="an exchange account the key acts for (repeat for more)",
-    )  # fmt: skip
-    keys.add_argument("--learner", help="the judge learner (user_id) the key acts as")
+    default_scopes = [scope for d in cli_domains() for scope in d.default_key_scopes]
+    keys.add_argument("--scopes", default=",".join(default_scopes))
+    for option in (o for d in cli_domains() for o in d.key_options):
+        if option.principal.several_per_key:
+            keys.add_argument(
+                option.flag, dest=option.dest, action="append", default=[], help=option.help
+            )
+        else:
+            keys.add_argument(option.flag, dest=option.dest, help=option.help)
     keys.set_defaults(run=cmd_keys)
 
     test = sub.add_parser("test", help="run the test suite (starts what it needs)")

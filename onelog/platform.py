@@ -1,9 +1,10 @@
 """The whole platform on this machine: what `onelog up` starts and `down` stops.
 
-Order matters: Kafka and Redis first, then topics and schemas, then the
-processes that use them (Faust workers, the projector that owns chDB, the
-gateway). Every step is a no-op when its part already runs, and `up` returns
-only once every part answers as ready, not merely has a pid.
+Order matters: Kafka and Redis first, then topics and schemas, then what the
+domains publish (CliDomain.publish), then the processes that use them (Faust
+workers, the projector that owns chDB, the gateway). Every step is a no-op when
+its part already runs, and `up` returns only once every part answers as ready,
+not merely has a pid, and every domain's read model shows what it published.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import redis
-
 from infra import kafka_broker, processes, readiness, redis_server
 from infra.listeners import listens_on
 from infra.settings import REPO_ROOT, Settings
 from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
-from onelog.problem_catalog import publish_catalog
-from projections.judge import keys as judge_keys
-from streams.judge.catalog import load_catalog
+from onelog.domain import cli_domains
 
 PROJECTOR = "projector"
 GATEWAY = "gateway"
@@ -222,32 +219,20 @@ def up(settings: Settings, workers: int = 1, gateway_workers: int = 1) -> None:
     """Start what is not running and return once every part is ready; raise
     processes.ServiceNotReady naming the first part that is not."""
     start_infrastructure(settings)
-    # The team's problems, so a fresh platform has something to solve.
-    publish_catalog(kafka_broker.bootstrap_servers(settings))
+    domains = cli_domains()
+    for domain in domains:
+        if domain.publish is not None:
+            domain.publish(settings)
     # Workers take longest to be ready (joining, recovering): start them first
     # and wait for them last.
     started = [start_worker(settings, index) for index in range(1, workers + 1)]
     projector = start_projector(settings)
     start_gateway(settings, gateway_workers)
-    wait_for_catalog(settings, projector)
+    for domain in domains:
+        if domain.wait_published is not None:
+            domain.wait_published(settings, projector)
     for index, worker in enumerate(started, start=1):
         wait_for_worker(settings, worker, index)
-
-
-def wait_for_catalog(settings: Settings, projector: processes.ServiceProcess) -> None:
-    """Until the read model holds every problem of the catalog: the judge's
-    example that `up` prints would otherwise meet "unknown problem"."""
-    problems = [f"{settings.namespace}:{judge_keys.problem(p.problem_id)}" for p in load_catalog()]
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=readiness.PROBE_TIMEOUT_S)
-    try:
-        processes.wait_ready(
-            projector,
-            lambda: client.exists(*problems) == len(problems),
-            timeout=60,
-            what="showing the judge's problems",
-        )
-    finally:
-        client.close()
 
 
 def down(settings: Settings) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.settings import REPO_ROOT
-from onelog.toolchains import JudgeDirError, install, make_judge_dir
+from onelog.judge.toolchains import JudgeDirError, install, make_judge_dir
 from streams.judge.judge_dir import JudgeDir
 from streams.judge.languages import parse_language
 

@@ -17,7 +17,7 @@ from infra import processes
 from infra.partitioning import partition_for
 from infra.settings import Settings
 from onelog import platform
-from onelog.problem_catalog import latest_revisions, publish_catalog
+from onelog.judge.problem_catalog import latest_revisions, publish_catalog
 from projections.judge.keys import live_status_key
 from schemas.judge import (
     MarkProgress,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from onelog.audit import AuditEntry, _sibling_index
+from onelog.exchange.audit import AuditEntry, _sibling_index
 from schemas.ulid import derived_ulid
 
 

@@ -1,6 +1,7 @@
 """Publishing the team's problems (streams/judge/problems/) onto `judge.problems`.
 
-`onelog up` runs this after creating topics. A problem whose content equals
+`onelog up` runs this after creating topics, and waits once the projector
+runs until the read model shows every problem. A problem whose content equals
 its latest revision on the log is left alone; a changed one gets the next
 revision. Running it twice publishes nothing the second time.
 """
@@ -9,10 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from confluent_kafka import Producer
 
+from infra import processes, readiness
+from infra.kafka_broker import bootstrap_servers
 from infra.log_reader import read_all
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
+from infra.settings import Settings
+from projections.judge import keys as judge_keys
 from schemas.envelope import Record
 from schemas.judge import ProblemPublished
 from schemas.judge.topics import JUDGE_PROBLEMS
@@ -64,3 +70,24 @@ def publish_catalog(bootstrap: str) -> list[tuple[str, int]]:
     if remaining:
         raise RuntimeError(f"{remaining} problems not acknowledged by Kafka")
     return published
+
+
+def publish_on_up(settings: Settings) -> None:
+    """The team's problems, so a fresh platform has something to solve."""
+    publish_catalog(bootstrap_servers(settings))
+
+
+def wait_for_catalog(settings: Settings, projector: processes.ServiceProcess) -> None:
+    """Until the read model holds every problem of the catalog: the judge's
+    example that `up` prints would otherwise meet "unknown problem"."""
+    problems = [f"{settings.namespace}:{judge_keys.problem(p.problem_id)}" for p in load_catalog()]
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=readiness.PROBE_TIMEOUT_S)
+    try:
+        processes.wait_ready(
+            projector,
+            lambda: client.exists(*problems) == len(problems),
+            timeout=60,
+            what="showing the judge's problems",
+        )
+    finally:
+        client.close()
