@@ -14,9 +14,9 @@ from streams.exchange.account_log import AccountLog
 from streams.exchange.book import OrderBook, ReferenceOrderBook
 from streams.exchange.book_log import BookLog
 from streams.facts import Fact
+from tests.unit.streams.exchange.changelog import Changelog, record
 from tests.unit.streams.exchange.flows import LISTINGS, Command, commands, steps
 from tests.unit.streams.exchange.pipeline import Exchange
-from tests.unit.streams.exchange.changelog import Changelog, record
 
 Capacities = tuple[int, int, int]  # command ids, client order ids, closed orders
 
