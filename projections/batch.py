@@ -11,7 +11,6 @@ model (projections/record_check.py) and rows are tuples.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from projections.archive import ARCHIVE_TABLE, archive_values
+from projections.collector import collector_paused
 from projections.log_record import Decoded, LogRecord
 from projections.projection import Projection
 from projections.record_check import check_for
@@ -78,15 +78,9 @@ def project_batch(
     with no writes) so the applied offset moves past it. `announce=False`
     builds no pub/sub messages (a rebuild has no listeners)."""
     batch = ProjectedBatch(records=len(messages))
-    # A batch allocates many small objects that all live until it is applied;
-    # the cyclic collector would rescan them again and again for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # A batch allocates many small objects that all live until it is applied.
+    with collector_paused():
         _project_into(batch, messages, projections, registry, archive, announce)
-    finally:
-        if collecting:
-            gc.enable()
     return batch
 
 

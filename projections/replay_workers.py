@@ -48,6 +48,7 @@ from infra.settings import Settings
 from projections.arrow_rows import arrow_table
 from projections.batch import ProjectedBatch, project_batch
 from projections.clickhouse import ClickHouse
+from projections.collector import collector_paused
 from projections.insert_queue import InsertQueue
 from projections.log_source import LogSource, Stream, Until
 from projections.projector import ProjectorStats, table_columns
@@ -171,15 +172,9 @@ def _serve(
 ) -> ProjectorStats:
     total = ProjectorStats()
     open_pipes = list(pipes)
-    # The fold's keys grow to millions of objects, none in a cycle: the
-    # cyclic collector would rescan them all every few batches.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # The fold's keys grow to millions of objects, none in a cycle.
+    with collector_paused():
         _serve_until_done(open_pipes, clickhouse, fold, inserts, progress, total)
-    finally:
-        if collecting:
-            gc.enable()
     return total
 
 
