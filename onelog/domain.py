@@ -67,6 +67,10 @@ class CliDomain:
     # What `up` waits for once the projector runs: the read model shows what
     # was published (a sample request would otherwise meet an unknown object).
     wait_published: Callable[[Settings, ServiceProcess], None] | None = None
+    # The read side's writers the worker hands the domain's agents, by the
+    # port name they ask for (streams.domain.Plugs): streams may not import
+    # projections, so onelog/worker.py plugs them in.
+    plugs: Callable[[Settings], Mapping[str, object]] = field(default=lambda settings: {})
 
 
 def cli_domains() -> tuple[CliDomain, ...]:

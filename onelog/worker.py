@@ -11,17 +11,16 @@ projections.
 from __future__ import annotations
 
 from infra.settings import settings
-from projections.judge.live_progress import RedisLiveProgress
+from onelog.domain import cli_domains
 from streams.app import app
 from streams.domain import Plugs, streams_domains
 from streams.engine.host import StageHost
-from streams.judge.agents import LIVE_PROGRESS
 from streams.readiness import Readiness
 
 _settings = settings()
 _domains = streams_domains()
 # The read side's writers, by the port name an agent asks for.
-_plugs: Plugs = {LIVE_PROGRESS: RedisLiveProgress(_settings.redis_url, _settings.namespace)}
+_plugs: Plugs = {port: writer for d in cli_domains() for port, writer in d.plugs(_settings).items()}
 for _domain in _domains:
     _domain.agents(app, _plugs)
 # Every domain's deciding stages, started and stopped with the Faust app like its agents.

@@ -1,7 +1,7 @@
 """The judge in the `onelog` command: its toolchains (installed before `up`
 and `test`), its problems (published by `up`, which waits until the read
 model shows them), its sample submission and the learner a key acts as
-(`keys --learner`)."""
+(`keys --learner`), and the Redis writer of its agent's live progress."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from onelog.domain import CliDomain, KeyOption
 from onelog.judge.problem_catalog import publish_on_up, wait_for_catalog
 from onelog.judge.samples import judge_curl
 from onelog.judge.toolchains import main as install_toolchains
+from projections.judge.live_progress import RedisLiveProgress
+from streams.judge.agents import LIVE_PROGRESS
 
 CLI = CliDomain(
     "judge",
@@ -18,4 +20,7 @@ CLI = CliDomain(
     install=install_toolchains,
     publish=publish_on_up,
     wait_published=wait_for_catalog,
+    plugs=lambda settings: {
+        LIVE_PROGRESS: RedisLiveProgress(settings.redis_url, settings.namespace)
+    },
 )
