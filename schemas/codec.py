@@ -102,11 +102,17 @@ class SchemaRegistry:
         return self._by_fingerprint[fp].schema
 
     def encode(self, record: Record) -> bytes:
-        fp, parsed = self._by_model[type(record)]
+        return self.encode_fields(type(record), record.model_dump(mode="python"))
+
+    def encode_fields(self, model: type[Record], fields: dict[str, Any]) -> bytes:
+        """`encode` of a record given as its model and plain fields (the
+        envelope a dict too), without building the model: for callers whose
+        fields are valid by construction (the stages' facts)."""
+        fp, parsed = self._by_model[model]
         out = io.BytesIO()
         out.write(MAGIC)
         out.write(fp)
-        fastavro.schemaless_writer(out, parsed, record.model_dump(mode="python"))
+        fastavro.schemaless_writer(out, parsed, fields)
         return out.getvalue()
 
     def decode_dict(self, data: bytes) -> tuple[type[Record], dict[str, Any], bytes]:

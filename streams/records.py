@@ -13,17 +13,12 @@ which cost over a third of a fact's encoding (21 -> 13 µs).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
-from functools import cache
 from typing import Any
 
-import fastavro
-
 from infra.topics import topic_of
-from schemas.avro import avro_schema
-from schemas.codec import MAGIC, fingerprint
 from schemas.envelope import Envelope, Record
+from schemas.registry import registry
 from schemas.ulid import derived_ulid
 from streams.facts import Fact
 
@@ -38,11 +33,8 @@ def encoded_fact(fact: Fact, cause: Record, index: int, producer: str) -> tuple[
     """(topic, key, value) of `fact_record(fact, cause, index, producer)` on the log."""
     record_type, payload = fact
     envelope = _envelope(fact, cause, index, producer)
-    header, writer = _writer(record_type)
-    out = io.BytesIO()
-    out.write(header)
-    fastavro.schemaless_writer(out, writer, {"envelope": envelope, **payload})
-    return topic_of(record_type.schema_name).name, envelope["key"].encode(), out.getvalue()
+    value = registry().encode_fields(record_type, {"envelope": envelope, **payload})
+    return topic_of(record_type.schema_name).name, envelope["key"].encode(), value
 
 
 def encoded_facts(
@@ -69,10 +61,3 @@ def _envelope(fact: Fact, cause: Record, index: int, producer: str) -> dict[str,
         "correlation_id": cause_env.correlation_id,
         "causation_id": cause_env.event_id,
     }
-
-
-@cache
-def _writer(record_type: type[Record]) -> tuple[bytes, Any]:
-    """The single-object header and the parsed writer schema of a record type."""
-    schema = avro_schema(record_type)
-    return MAGIC + fingerprint(schema), fastavro.parse_schema(schema)
