@@ -49,6 +49,25 @@ def _no_samples(gateway_url: str, key: str) -> Mapping[str, str]:
 
 
 @dataclass(frozen=True)
+class DomainService:
+    """A long-running process of one domain that `up` starts after the
+    workers and `down` stops (the deployment system's origin, region agents
+    and clock). Its environment is the platform's settings (settings_env)
+    plus `env`; `ready` answers quickly whether it serves yet."""
+
+    name: str
+    argv: Sequence[str]
+    ready: Callable[[ServiceProcess], bool]
+    env: Mapping[str, str] = field(default_factory=dict)
+    ports: Sequence[int] = ()
+    ready_timeout_s: float = 60.0
+
+
+def _no_services(settings: Settings) -> Sequence[DomainService]:
+    return ()
+
+
+@dataclass(frozen=True)
 class CliDomain:
     name: str
     # The sample requests `up` prints, given the gateway's URL and the dev key:
@@ -71,6 +90,9 @@ class CliDomain:
     # port name they ask for (streams.domain.Plugs): streams may not import
     # projections, so onelog/worker.py plugs them in.
     plugs: Callable[[Settings], Mapping[str, object]] = field(default=lambda settings: {})
+    # Its own processes, in start order (same list whatever runs: `down`
+    # and `status` ask it too).
+    services: Callable[[Settings], Sequence[DomainService]] = field(default=_no_services)
 
 
 def cli_domains() -> tuple[CliDomain, ...]:

@@ -20,7 +20,7 @@ from infra import kafka_broker, processes, readiness, redis_server
 from infra.listeners import listens_on
 from infra.settings import REPO_ROOT, Settings
 from infra.topic_admin import create_topics, publish_schemas, wait_for_group_coordinator
-from onelog.domain import cli_domains
+from onelog.domain import DomainService, cli_domains
 
 PROJECTOR = "projector"
 GATEWAY = "gateway"
@@ -194,6 +194,7 @@ def service_names(settings: Settings) -> list[str]:
     names.append(redis_server.SERVICE)
     names += [worker_name(i) for i in range(1, MAX_WORKERS + 1)]
     names += [PROJECTOR, GATEWAY]
+    names += [service.name for service in domain_services(settings)]
     return names
 
 
@@ -205,6 +206,8 @@ def ports(settings: Settings, workers: int = MAX_WORKERS) -> dict[str, list[int]
         found[worker_name(index)] = [worker_web_port(settings, index)]
     found[PROJECTOR] = [urlparse(settings.analytics_url).port or 80]
     found[GATEWAY] = [settings.gateway_port]
+    for service in domain_services(settings):
+        found[service.name] = list(service.ports)
     return found
 
 
@@ -233,6 +236,24 @@ def up(settings: Settings, workers: int = 1, gateway_workers: int = 1) -> None:
             domain.wait_published(settings, projector)
     for index, worker in enumerate(started, start=1):
         wait_for_worker(settings, worker, index)
+    for service in domain_services(settings):
+        start_domain_service(settings, service)
+
+
+def domain_services(settings: Settings) -> list[DomainService]:
+    return [service for domain in cli_domains() for service in domain.services(settings)]
+
+
+def start_domain_service(settings: Settings, service: DomainService) -> processes.ServiceProcess:
+    proc = processes.start(
+        settings.state_dir,
+        service.name,
+        service.argv,
+        env={**settings_env(settings), **service.env},
+        cwd=REPO_ROOT,
+    )
+    processes.wait_ready(proc, lambda: service.ready(proc), timeout=service.ready_timeout_s)
+    return proc
 
 
 def down(settings: Settings) -> list[str]:

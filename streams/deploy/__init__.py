@@ -1,5 +1,9 @@
-"""The deployment system's deciding core (issue 10), pure so far.
+"""The deployment system: the orchestrator's pure core (waves.py,
+failures.py, approval.py) and, as they land, its deciding stage, the clock,
+the builder and the region agents (docs/deploy.md)."""
 
-Not yet a registered domain: its records, topics and other layers come next
-(docs/deploy.md); this package then exports its `STREAMS` descriptor.
-"""
+from __future__ import annotations
+
+from streams.domain import StreamsDomain
+
+STREAMS = StreamsDomain(name="deploy")

@@ -1,0 +1,11 @@
+"""The deployment system at the gateway: /v1/deploy (routes land with issue 10)."""
+
+from __future__ import annotations
+
+from gateway.domain import GatewayDomain
+
+GATEWAY = GatewayDomain(
+    name="deploy",
+    operations=lambda: [],
+    scopes=("deploy:read", "deploy:write", "deploy:approve", "deploy:admin"),
+)
