@@ -4,6 +4,20 @@ the builder and the region agents (docs/deploy.md)."""
 
 from __future__ import annotations
 
-from streams.domain import StreamsDomain
+from typing import TYPE_CHECKING
 
-STREAMS = StreamsDomain(name="deploy")
+from streams.domain import Plugs, StreamsDomain
+
+if TYPE_CHECKING:
+    import faust
+
+
+def register_agents(app: faust.App, plugs: Plugs) -> None:
+    # Imported here: the builder's shell builds the sandbox and loads the
+    # signing key, which only a worker needs.
+    from streams.deploy import builder_agent
+
+    builder_agent.register(app, plugs)
+
+
+STREAMS = StreamsDomain(name="deploy", agents=register_agents)
