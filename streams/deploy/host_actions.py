@@ -1,0 +1,223 @@
+"""Carrying out one instruction on one host, step by step, reporting each.
+
+`install` follows host_plan.plan_install: fetch from the region cache,
+verify digest and signature, unpack, start, check health, switch `current`
+and stop what ran before. The first failing step is reported ok=false with
+why, and the host stops there (a release started but not switched to is
+stopped again: a host never keeps a stray process). `restore` puts a host
+back on the version it ran before, or on nothing for version ''.
+Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from infra.processes import log_tail
+from schemas.deploy.records import Artifact, InstallRelease, RestoreRelease
+from streams.deploy.artifacts import UnsafeArtifact, sha256_hex
+from streams.deploy.host_folder import HostFolder, is_valid_version
+from streams.deploy.host_plan import plan_install
+from streams.deploy.signing import verify_digest
+
+# (step, ok, duration_ms, detail): one HostStepReported.
+Report = Callable[[str, bool, int, str], None]
+
+_DETAIL_MAX = 500
+
+
+class StepFailed(Exception):
+    """A step could not be done; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class HostTools:
+    """What a host needs from its region: the cache and the public key."""
+
+    fetch: Callable[[str, HostFolder], None]  # (digest, folder): into folder.download_path
+    public_key: Callable[[], Ed25519PublicKey | None]
+    discard: Callable[[str], None]  # a cached blob found corrupt
+    health_timeout_s: float = 10.0
+
+
+def install(folder: HostFolder, tools: HostTools, order: InstallRelease, report: Report) -> bool:
+    """True when the host ended on the release, switched."""
+    version, artifact = order.version, order.artifact
+    if not is_valid_version(version):
+        report("fetched", False, 0, f"not a usable version name: {version!r}")
+        return False
+    folder.root.mkdir(parents=True, exist_ok=True)
+    observed = folder.observe(version, artifact.digest)
+    was_running = observed.running
+    timeout_s = _health_timeout(tools.health_timeout_s, order.deadline_ms)
+    for planned in plan_install(observed, artifact.digest):
+        started = time.monotonic()
+        try:
+            if planned.redo:
+                detail = _do(planned.step, folder, tools, version, artifact, timeout_s)
+            else:
+                detail = "already done"
+        except Exception as exc:
+            why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+            report(planned.step, False, _ms_since(started), _cut(why))
+            if not was_running and folder.current_version() != version:
+                folder.stop(version)  # started for this install, never switched to
+            return False
+        report(planned.step, True, _ms_since(started), detail)
+    return True
+
+
+def _do(
+    step: str,
+    folder: HostFolder,
+    tools: HostTools,
+    version: str,
+    artifact: Artifact,
+    timeout_s: float,
+) -> str:
+    if step == "fetched":
+        _fetch(folder, tools, artifact.digest)
+        return f"{folder.download_path(artifact.digest).stat().st_size} bytes"
+    if step == "verified":
+        return _verify(
+            folder, tools, artifact, content=folder.unpacked_digest(version) != artifact.digest
+        )
+    if step == "unpacked":
+        _unpack(folder, version, artifact.digest)
+        return str(folder.release_dir(version))
+    if step == "started":
+        return f"port {folder.start(version)}"
+    if step == "healthy":
+        return _wait_healthy(folder, version, timeout_s)
+    if step == "switched":
+        folder.switch(version)
+        stopped = folder.stop_all_except(version)
+        return f"stopped {', '.join(stopped)}" if stopped else "nothing to stop"
+    raise AssertionError(step)
+
+
+def restore(folder: HostFolder, tools: HostTools, order: RestoreRelease, report: Report) -> bool:
+    """Switch back to order.version (starting it if needed), stop the rest;
+    one `rolled_back` report either way."""
+    started = time.monotonic()
+    try:
+        detail = _restore(folder, tools, order)
+    except Exception as exc:
+        why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+        report("rolled_back", False, _ms_since(started), _cut(why))
+        return False
+    report("rolled_back", True, _ms_since(started), detail)
+    return True
+
+
+def _restore(folder: HostFolder, tools: HostTools, order: RestoreRelease) -> str:
+    version = order.version
+    folder.root.mkdir(parents=True, exist_ok=True)
+    if version == "":
+        stopped = folder.stop_all_except(None)
+        folder.clear_current()
+        return f"runs nothing; stopped {', '.join(stopped) or 'nothing'}"
+    if not is_valid_version(version):
+        raise StepFailed(f"not a usable version name: {version!r}")
+    if folder.unpacked_digest(version) is None:
+        if order.artifact is None:
+            raise StepFailed(f"release {version} is not on this host and came without artifact")
+        _fetch(folder, tools, order.artifact.digest)
+        _verify(folder, tools, order.artifact, content=True)
+        _unpack(folder, version, order.artifact.digest)
+    if not folder.is_running(version):
+        folder.start(version)
+    _wait_healthy(folder, version, tools.health_timeout_s)
+    folder.switch(version)
+    stopped = folder.stop_all_except(version)
+    return f"runs {version}; stopped {', '.join(stopped) or 'nothing'}"
+
+
+# --- the steps ---------------------------------------------------------------
+
+
+def _fetch(folder: HostFolder, tools: HostTools, digest: str) -> None:
+    if folder.download_path(digest).is_file():
+        return
+    try:
+        tools.fetch(digest, folder)
+    except (OSError, urllib.error.URLError) as exc:
+        raise StepFailed(f"fetch from the region cache failed: {exc}") from exc
+
+
+def _verify(folder: HostFolder, tools: HostTools, artifact: Artifact, content: bool) -> str:
+    public_key = tools.public_key()
+    if public_key is None:
+        raise StepFailed("no public key to verify with")
+    if not verify_digest(public_key, artifact.digest, artifact.signature):
+        raise StepFailed("signature does not match the digest: refused")
+    if not content:
+        return "signature ok; release already unpacked from this digest"
+    data = folder.download_path(artifact.digest).read_bytes()
+    actual = sha256_hex(data)
+    if actual != artifact.digest:
+        # Neither this download nor the cache's copy may be used again.
+        folder.download_path(artifact.digest).unlink(missing_ok=True)
+        tools.discard(artifact.digest)
+        raise StepFailed(f"content sha256 {actual} is not the digest {artifact.digest}: refused")
+    if len(data) != artifact.size_bytes:
+        raise StepFailed(f"size {len(data)} is not the declared {artifact.size_bytes}")
+    return "digest and signature ok"
+
+
+def _unpack(folder: HostFolder, version: str, digest: str) -> None:
+    data = folder.download_path(digest).read_bytes()
+    try:
+        folder.unpack_release(version, data, digest)
+    except (UnsafeArtifact, OSError, EOFError, ValueError) as exc:
+        raise StepFailed(f"unpack failed: {exc}") from exc
+    except Exception as exc:  # tarfile errors and the like: a bad artifact, not a bad agent
+        raise StepFailed(f"unpack failed: {type(exc).__name__}: {exc}") from exc
+    if not (folder.release_dir(version) / "run").is_file():
+        raise StepFailed("the release has no `run` to start")
+
+
+def _wait_healthy(folder: HostFolder, version: str, timeout_s: float) -> str:
+    port = folder.port(version)
+    if port is None:
+        raise StepFailed("the release has no port on record")
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while True:
+        if not folder.is_running(version):
+            tail = log_tail(folder.log_file(version), lines=5)
+            raise StepFailed(f"the release exited; its log ends: {tail}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1.0) as resp:
+                if resp.status == 200:
+                    return f"GET /health 200 on port {port}"
+                last = f"GET /health {resp.status}"
+        except urllib.error.HTTPError as exc:
+            last = f"GET /health {exc.code}"
+        except (OSError, urllib.error.URLError) as exc:
+            last = f"GET /health: {exc}"
+        if time.monotonic() >= deadline:
+            raise StepFailed(f"not healthy after {timeout_s:.0f}s: {last}")
+        time.sleep(0.2)
+
+
+def _health_timeout(default_s: float, deadline_ms: int) -> float:
+    """At most the default, less if the orchestrator's deadline is nearer
+    (its clock is the wall clock's ticks, so the wall clock is a fair guess),
+    but never under two seconds: a check needs some time to mean anything."""
+    left_s = deadline_ms / 1000 - time.time()
+    return max(2.0, min(default_s, left_s))
+
+
+def _ms_since(started: float) -> int:
+    return max(0, int((time.monotonic() - started) * 1000))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 3] + "..."
