@@ -18,7 +18,12 @@ def test_up_prints_a_sample_request_of_each_domain_under_its_label() -> None:
         for d in cli_domains()
         for label, curl in d.samples("http://gw", "k.s").items()
     ]
-    assert [label for label, _ in samples] == ["curl", "judge_curl"]
+    assert [label for label, _ in samples] == [
+        "curl",
+        "judge_curl",
+        "deploy_curl",
+        "deploy_rollback_curl",
+    ]
     assert all(curl.startswith("curl -s -X POST http://gw/v1/") for _, curl in samples)
 
 

@@ -38,7 +38,14 @@ def test_a_traders_key_acts_for_the_accounts_given(
     key = ApiKeyStore(keys_file).verify(secret)
     assert key is not None and ACCOUNT.granted(key) == {"acct-1", "acct-2"}
     assert LEARNER.granted(key) == frozenset()
-    assert key.scopes == {"exchange:read", "exchange:write"}
+    # The default scopes: each domain's (a deployer's come with the trader's).
+    assert key.scopes == {
+        "exchange:read",
+        "exchange:write",
+        "deploy:read",
+        "deploy:write",
+        "deploy:approve",
+    }
     assert note == ""
 
 

@@ -9,6 +9,7 @@ import pytest
 from infra.settings import Settings, load_settings
 from onelog import platform
 from onelog.cli import SUITE_ENVIRONMENT
+from streams.deploy.config import DEFAULT_REGIONS
 
 
 def _settings_of(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -27,12 +28,17 @@ def _ports(settings: Settings) -> dict[int, str]:
 
 
 def test_the_suite_and_up_share_no_port_and_no_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ports are read while each environment holds: the deployment system's
+    # (streams/deploy/config.py) come from the environment, not from Settings.
     up = _settings_of({}, monkeypatch)
+    up_ports = _ports(up)
     suite = _settings_of(SUITE_ENVIRONMENT, monkeypatch)
-    up_ports, suite_ports = _ports(up), _ports(suite)
+    suite_ports = _ports(suite)
     # Every service of both: three brokers (broker and controller ports), Redis,
-    # every worker slot, the projector and the gateway.
-    assert len(up_ports) == len(suite_ports) == 3 * 2 + 1 + platform.MAX_WORKERS + 2
+    # every worker slot, the projector, the gateway, the deployment system's
+    # origin and one agent per region.
+    domain = 1 + len(DEFAULT_REGIONS)
+    assert len(up_ports) == len(suite_ports) == 3 * 2 + 1 + platform.MAX_WORKERS + 2 + domain
     shared = {
         port: (up_ports[port], suite_ports[port]) for port in up_ports.keys() & suite_ports.keys()
     }
