@@ -83,21 +83,32 @@ def check_commit(commit: str) -> str:
     return commit.lower()
 
 
-def build_command() -> list[str]:
+def build_command(version: str, commit: str) -> list[str]:
     """The sandbox's argv: copy the read-only checkout to a folder the build
-    may write, make OUT, and run `sh build.sh` there with OUT set.
+    may write, make OUT, and run `sh build.sh` there with OUT, VERSION (the
+    release's) and COMMIT (the full hash) set.
 
     The checkout is the builder's (root's, read-only to the build's uid), so
-    the build works on a copy; OUT is a folder of the writable box.
+    the build works on a copy; OUT is a folder of the writable box. The
+    values go through env's arguments, never into the shell's text, so a
+    version cannot inject a command.
     """
     script = (
         "set -e; "
         f"cp -R /box/{CHECKOUT} /box/src; "
         f"mkdir /box/{OUT}; "
         "cd /box/src; "
-        f"exec env OUT=/box/{OUT} /bin/sh ./{BUILD_SCRIPT}"
+        f"exec /bin/sh ./{BUILD_SCRIPT}"
     )
-    return ["/bin/sh", "-c", script]
+    return [
+        "/usr/bin/env",
+        f"OUT=/box/{OUT}",
+        f"VERSION={version}",
+        f"COMMIT={commit}",
+        "/bin/sh",
+        "-c",
+        script,
+    ]
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,10 @@ class Builder:
         started = time.monotonic()
         try:
             run = self.sandbox.run(
-                build_plan.build_command(), workdir=box, stdin=b"", limits=build_plan.BUILD_LIMITS
+                build_plan.build_command(command.version, checked_out.commit),
+                workdir=box,
+                stdin=b"",
+                limits=build_plan.BUILD_LIMITS,
             )
         except SandboxError as exc:
             log.error("builder: the sandbox failed for %s: %s", command.release_id, exc)

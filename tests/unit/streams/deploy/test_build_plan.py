@@ -60,12 +60,19 @@ def test_other_commits_are_refused(commit: str) -> None:
         build_plan.check_commit(commit)
 
 
-def test_the_build_runs_build_sh_on_a_copy_with_out_set() -> None:
-    argv = build_plan.build_command()
-    assert argv[:2] == ["/bin/sh", "-c"]
-    script = argv[2]
+def test_the_build_runs_build_sh_on_a_copy_with_out_version_and_commit_set() -> None:
+    argv = build_plan.build_command("1.0.0; rm -rf /", "ab" * 20)
+    assert argv[:4] == [
+        "/usr/bin/env",
+        "OUT=/box/out",
+        "VERSION=1.0.0; rm -rf /",
+        "COMMIT=" + "ab" * 20,
+    ]
+    assert argv[4:6] == ["/bin/sh", "-c"]
+    script = argv[6]
     assert "cp -R /box/checkout /box/src" in script
-    assert "OUT=/box/out" in script and script.endswith("./build.sh")
+    assert script.endswith("./build.sh")
+    assert "1.0.0" not in script  # values never in the shell's text
 
 
 def _run(**changes: object) -> RunOutcome:
