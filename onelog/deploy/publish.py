@@ -22,7 +22,6 @@ from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
 from onelog.deploy.sample_releases import (
     ACTOR,
-    SERVICE,
     SampleRelease,
     missing_records,
     sample_releases,
@@ -104,34 +103,43 @@ async def _release_states(settings: Settings, release_ids: list[str]) -> list[di
     client = aioredis.Redis.from_url(settings.redis_url, socket_timeout=1.0)
     try:
         model = DeployReadModel(client, settings.namespace)
-        found = [await model.release(SERVICE, release_id) for release_id in release_ids]
+        found = [await model.release(release_id) for release_id in release_ids]
         return [state or {} for state in found]
     finally:
         await client.aclose()
 
 
 def releases_built(settings: Settings, release_ids: list[str]) -> bool:
-    """True once the read model shows every release built; raises
-    SampleBuildFailed when one of them failed to build."""
+    """True once the read model shows every release built and known to the
+    orchestrator ("created": a deployment of it is not refused as an unknown
+    release); raises SampleBuildFailed when one of them failed to build."""
     try:
         states = asyncio.run(_release_states(settings, release_ids))
     except (OSError, aioredis.RedisError):
         return False
     for release_id, state in zip(release_ids, states, strict=True):
-        if state.get("build_status") == "failed":
+        if state.get("status") == "build_failed":
             raise SampleBuildFailed(
-                f"the sample release {release_id} did not build: {state.get('build_reason', '')}"
+                f"the sample release {release_id} did not build: {state.get('build_failure', '')}"
             )
-    return all(state.get("build_status") == "built" for state in states)
+    return all(state.get("status") == "created" for state in states)
 
 
 def wait_for_sample_releases(settings: Settings, projector: processes.ServiceProcess) -> None:
     """Until both sample releases are built: the curl `up` prints would
     otherwise meet an unknown release."""
     ids = [release.release_id for release in sample_releases("", "")]
-    processes.wait_ready(
-        projector,
-        lambda: releases_built(settings, ids),
-        timeout=BUILD_WAIT_S,
-        what="showing the sample releases built",
-    )
+    try:
+        processes.wait_ready(
+            projector,
+            lambda: releases_built(settings, ids),
+            timeout=BUILD_WAIT_S,
+            what="showing the sample releases built",
+        )
+    except SampleBuildFailed as failure:
+        # `up` reports a part that is not ready with its log: the builder
+        # runs in the first worker, whose log says why the build failed.
+        builder = processes.ServiceProcess(
+            "the deploy builder", projector.pid, processes.log_file(settings.state_dir, "worker-1")
+        )
+        raise processes.ServiceNotReady(builder, str(failure)) from failure
