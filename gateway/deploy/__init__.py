@@ -1,13 +1,35 @@
-"""The deployment system at the gateway: /v1/deploy (routes land with issue 10)."""
+"""The deployment system at the gateway: /v1/deploy, its scopes, its principal
+(the services a key deploys), the body limit of an uploaded artifact, its
+live read model."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from gateway.config import GatewayConfig
 from gateway.deploy.principal import SERVICE
+from gateway.deploy.requests import MAX_UPLOAD_BYTES
 from gateway.domain import GatewayDomain
+from gateway.operation import Operation
+
+PREFIX = "/v1/deploy"
+
+
+def _operations() -> list[Operation]:
+    # Imported when the app is built: the routes import the services, and
+    # those import gateway.auth, which lists every domain's scopes.
+    from gateway.deploy.routes import operations
+
+    return operations()
+
+
+def _body_limits(config: GatewayConfig) -> Mapping[str, int]:
+    return {PREFIX + "/releases/upload": MAX_UPLOAD_BYTES}
+
 
 GATEWAY = GatewayDomain(
     name="deploy",
-    operations=lambda: [],
+    operations=_operations,
     scopes=(
         "deploy:read",
         "deploy:write",
@@ -16,4 +38,5 @@ GATEWAY = GatewayDomain(
         SERVICE.operator_scope,
     ),
     principals=(SERVICE,),
+    body_limits=_body_limits,
 )

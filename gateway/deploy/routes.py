@@ -1,0 +1,48 @@
+"""The deployment system's HTTP operations under /v1/deploy: its commands, the
+upload of an artifact, the reads of deployments, services, releases and DORA
+figures, and a deployment's progress stream."""
+
+from __future__ import annotations
+
+from gateway.deploy import PREFIX, reads
+from gateway.deploy.commands import COMMANDS, READ, UPLOAD
+from gateway.deploy.requests import (
+    DeploymentQuery,
+    HistoryQuery,
+    ReleaseQuery,
+    ServiceQuery,
+    UploadQuery,
+)
+from gateway.deploy.upload import upload_release
+from gateway.deploy.writes import deploy_command_endpoint
+from gateway.operation import Operation, command_operations
+from gateway.responses import READ_RESPONSES, WRITE_RESPONSES
+
+
+def operations() -> list[Operation]:
+    return [
+        Operation("POST", PREFIX + UPLOAD.path, upload_release, UPLOAD.summary,
+                  scope=UPLOAD.scope, body_media_type="application/octet-stream",
+                  parameters=UploadQuery, responses=WRITE_RESPONSES, idempotency_key=True),
+        *command_operations(PREFIX, COMMANDS, deploy_command_endpoint),
+        Operation("GET", PREFIX + "/deployments/{deployment_id}", reads.deployment,
+                  "A deployment: status, release, waves, regions and hosts",
+                  scope=READ, parameters=DeploymentQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/deployments/{deployment_id}/events",
+                  reads.deployment_stream,
+                  "A deployment's progress (SSE, ids are seqs; Last-Event-ID resumes)",
+                  scope=READ, parameters=DeploymentQuery, responses=READ_RESPONSES,
+                  response_media_type="text/event-stream"),
+        Operation("GET", PREFIX + "/services/{service}", reads.service,
+                  "A service: current version, hosts, active and queued deployments",
+                  scope=READ, parameters=ServiceQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/services/{service}/deployments", reads.history,
+                  "A service's deployments, newest first, a page at a time (next_cursor)",
+                  scope=READ, parameters=HistoryQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/services/{service}/releases", reads.releases,
+                  "A service's releases with their build status",
+                  scope=READ, parameters=ServiceQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/services/{service}/releases/{release_id}", reads.release,
+                  "One release: version, source, artifact digest and signature",
+                  scope=READ, parameters=ReleaseQuery, responses=READ_RESPONSES),
+    ]  # fmt: skip
