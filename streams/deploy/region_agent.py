@@ -69,6 +69,18 @@ def consumer_group(region: str) -> str:
     return f"onelog.deploy.agent.{region}"
 
 
+def stop_region_hosts(deploy: DeploySettings, region: str) -> list[str]:
+    """Stop every release process on the region's hosts (`onelog down`, tests):
+    they outlive the agent by design, so something must end them. Returns
+    "<host_id>/<version>" for each stopped."""
+    hosts = deploy.region_dir(region) / "hosts"
+    stopped: list[str] = []
+    if hosts.is_dir():
+        for host in sorted(p for p in hosts.iterdir() if p.is_dir()):
+            stopped += [f"{host.name}/{v}" for v in HostFolder(host).stop_all_except(None)]
+    return stopped
+
+
 class PublicKeySource:
     """The public key, read when first there: the agent may start before
     anything has signed (and so before the key exists)."""
@@ -136,6 +148,8 @@ class RegionAgent:
                 "isolation.level": "read_committed",
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
+                # A killed agent's partitions go to its restart this soon.
+                "session.timeout.ms": 10_000,
             }
         )
         self.producer = Producer(
