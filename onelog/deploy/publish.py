@@ -97,6 +97,14 @@ class SampleBuildFailed(RuntimeError):
     """A sample release's build failed: waiting longer would not help."""
 
 
+class NoWorker(RuntimeError):
+    """No worker runs, so nothing builds: waiting longer would not help."""
+
+    def __init__(self, worker: str) -> None:
+        super().__init__(f"{worker} ended: nothing builds the sample releases")
+        self.worker = worker
+
+
 async def _release_states(settings: Settings, release_ids: list[str]) -> list[dict[str, object]]:
     from projections.deploy.read import DeployReadModel
 
@@ -128,14 +136,26 @@ def releases_built(settings: Settings, release_ids: list[str]) -> bool:
 def wait_for_sample_releases(settings: Settings, projector: processes.ServiceProcess) -> None:
     """Until both sample releases are built: the curl `up` prints would
     otherwise meet an unknown release."""
+    from onelog.platform import MAX_WORKERS, worker_name
+
     ids = [release.release_id for release in sample_releases("", "")]
+    workers = [worker_name(index) for index in range(1, MAX_WORKERS + 1)]
+
+    def built() -> bool:
+        # The builder runs in the workers: once none runs, nothing will build.
+        if all(processes.running_pid(settings.state_dir, w) is None for w in workers):
+            raise NoWorker(workers[0])
+        return releases_built(settings, ids)
+
     try:
         processes.wait_ready(
-            projector,
-            lambda: releases_built(settings, ids),
-            timeout=BUILD_WAIT_S,
-            what="showing the sample releases built",
+            projector, built, timeout=BUILD_WAIT_S, what="showing the sample releases built"
         )
+    except NoWorker as gone:
+        worker = processes.ServiceProcess(
+            gone.worker, projector.pid, processes.log_file(settings.state_dir, gone.worker)
+        )
+        raise processes.ServiceNotReady(worker, str(gone)) from gone
     except SampleBuildFailed as failure:
         # `up` reports a part that is not ready with its log: the builder
         # runs in the first worker, whose log says why the build failed.
