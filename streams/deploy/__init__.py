@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from streams.deploy.stage import ORCHESTRATOR_STAGE
 from streams.domain import Plugs, StreamsDomain
 
 if TYPE_CHECKING:
@@ -20,4 +21,4 @@ def register_agents(app: faust.App, plugs: Plugs) -> None:
     builder_agent.register(app, plugs)
 
 
-STREAMS = StreamsDomain(name="deploy", agents=register_agents)
+STREAMS = StreamsDomain(name="deploy", stages=(ORCHESTRATOR_STAGE,), agents=register_agents)

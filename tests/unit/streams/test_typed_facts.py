@@ -18,7 +18,7 @@ from typing import Any, cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas import exchange, judge
+from schemas import deploy, exchange, judge
 from schemas.envelope import Record
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts, progress_facts
@@ -31,6 +31,8 @@ from tests.unit.streams.exchange.test_pipeline import run
 
 STREAMS = Path(__file__).resolve().parents[3] / "streams"
 RECORDS: dict[str, type[Record]] = {m.__name__: m for m in (*exchange.ALL, *judge.ALL)}
+# deploy's records share names with the exchange's (CommandRejected): by folder.
+DEPLOY_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in deploy.ALL}
 
 
 def _fields(model: type[Record]) -> set[str]:
@@ -42,11 +44,12 @@ def _literal_facts() -> list[tuple[str, int, type[Record], list[str | None]]]:
     `(RecordType, {...})` written in streams/."""
     found = []
     for path in sorted(STREAMS.rglob("*.py")):
+        known = DEPLOY_RECORDS if path.parent.name == "deploy" else RECORDS
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
                 continue
             kind, payload = node.elts
-            if not (isinstance(kind, ast.Name) and kind.id in RECORDS):
+            if not (isinstance(kind, ast.Name) and kind.id in known):
                 continue
             if not isinstance(payload, ast.Dict):
                 continue
@@ -54,7 +57,7 @@ def _literal_facts() -> list[tuple[str, int, type[Record], list[str | None]]]:
                 k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
                 for k in payload.keys
             ]
-            found.append((str(path.relative_to(STREAMS)), node.lineno, RECORDS[kind.id], keys))
+            found.append((str(path.relative_to(STREAMS)), node.lineno, known[kind.id], keys))
     return found
 
 
