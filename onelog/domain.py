@@ -61,6 +61,9 @@ class DomainService:
     env: Mapping[str, str] = field(default_factory=dict)
     ports: Sequence[int] = ()
     ready_timeout_s: float = 60.0
+    # What `down` ends after the process, running or not: what it started
+    # that outlives it by design (a region agent's hosts' release processes).
+    after_stop: Callable[[], None] | None = None
 
 
 def _no_services(settings: Settings) -> Sequence[DomainService]:

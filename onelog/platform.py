@@ -258,8 +258,11 @@ def start_domain_service(settings: Settings, service: DomainService) -> processe
 
 def down(settings: Settings) -> list[str]:
     """Stop every service in the reverse of start order: Kafka's users before Kafka."""
-    return [
-        name
-        for name in reversed(service_names(settings))
-        if processes.stop(settings.state_dir, name, timeout=30.0)
-    ]
+    after_stop = {s.name: s.after_stop for s in domain_services(settings) if s.after_stop}
+    stopped = []
+    for name in reversed(service_names(settings)):
+        if processes.stop(settings.state_dir, name, timeout=30.0):
+            stopped.append(name)
+        if name in after_stop:
+            after_stop[name]()
+    return stopped

@@ -63,6 +63,15 @@ def origin_service(deploy: DeploySettings) -> DomainService:
     )
 
 
+def _stop_hosts(deploy: DeploySettings, region: str) -> Callable[[], None]:
+    def stop() -> None:
+        from streams.deploy.region_agent import stop_region_hosts
+
+        stop_region_hosts(deploy, region)
+
+    return stop
+
+
 def region_agent_service(deploy: DeploySettings, region: str) -> DomainService:
     url = deploy.region_cache_url(region)
     return DomainService(
@@ -71,6 +80,8 @@ def region_agent_service(deploy: DeploySettings, region: str) -> DomainService:
         ready=_serves_healthz(url),
         env=deploy_env(deploy),
         ports=(urlparse(url).port or 80,),
+        # Hosts' releases run in sessions of their own and outlive the agent.
+        after_stop=_stop_hosts(deploy, region),
     )
 
 

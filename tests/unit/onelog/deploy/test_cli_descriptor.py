@@ -49,3 +49,10 @@ def test_keys_take_services_and_audit_takes_a_deployment() -> None:
     assert keys.service == ["hello", "api"]
     audit = parser.parse_args(["audit", "deployment", "d-1", "--json"])
     assert audit.deployment_id == "d-1" and audit.json
+
+
+def test_down_ends_the_hosts_releases_after_each_region_agent() -> None:
+    services = list(CLI.services(load_settings()))
+    agents = [s for s in services if s.name.startswith("deploy-region-")]
+    assert agents and all(s.after_stop is not None for s in agents)
+    assert all(s.after_stop is None for s in services if s not in agents)
