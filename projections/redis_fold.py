@@ -102,6 +102,7 @@ class RedisFold:
             "srem": self._srem,
             "lpush_capped": self._lpush_capped,
             "publish": _nothing,  # nobody listens to a rebuild
+            "publish_seq": _nothing,
             "guard_seq": self._guard_seq,
             "guard_once": self._guard_once,
             "hset_ranked": self._hset_ranked,

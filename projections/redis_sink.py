@@ -13,6 +13,11 @@ number in exponent form. The vocabulary:
     ["sadd", key, member] / ["srem", key, member]
     ["lpush_capped", key, value, cap]       newest first, keep `cap` items
     ["publish", channel, message]           pub/sub, channel prefixed too
+    ["publish_seq", channel, key, field, message]
+                                            publish a JSON object message with
+                                            "seq" set to the hash field's
+                                            value (a counter the same record
+                                            moved), so a listener sees gaps
     ["guard_seq", key, field, seq]          skip the rest of this record's
                                             writes unless seq > the stored one
                                             (then store it): dedupes a fact
@@ -119,6 +124,12 @@ ops.lpush_capped = function(w)
   redis.call('LTRIM', prefix .. w[2], 0, tonumber(w[4]) - 1)
 end
 ops.publish = function(w) redis.call('PUBLISH', prefix .. w[2], w[3]) end
+ops.publish_seq = function(w)
+  local seq = redis.call('HGET', prefix .. w[3], w[4]) or '0'
+  local rest = string.sub(w[5], 2)
+  if rest ~= '}' then rest = ',' .. rest end
+  redis.call('PUBLISH', prefix .. w[2], '{"seq":' .. seq .. rest)
+end
 ops.guard_seq = function(w)
   local stored = tonumber(redis.call('HGET', prefix .. w[2], w[3]) or '-1')
   if tonumber(w[4]) <= stored then return false end

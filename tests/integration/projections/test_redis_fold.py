@@ -94,6 +94,7 @@ _writes: st.SearchStrategy[Write] = st.one_of(
     st.tuples(st.sampled_from(("sadd", "srem")), _set, _text).map(list),
     st.tuples(_text, st.integers(1, 3)).map(lambda t: ["lpush_capped", "l0", t[0], str(t[1])]),
     _text.map(lambda m: ["publish", "channel", m]),
+    _text.map(lambda m: ["publish_seq", "channel", "h0", "n", '{"m":"' + m + '"}']),
     st.tuples(_hash, _number).map(lambda t: ["guard_seq", t[0], "seq", t[1]]),
     st.tuples(_set, _text).map(lambda t: ["guard_once", t[0], t[1]]),
     st.tuples(_hash, _number, _pairs).map(lambda t: ["hset_ranked", t[0], t[1], *t[2]]),
