@@ -51,6 +51,22 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     return loaded
 
 
+def ensure_signing_keys(private_path: Path, public_path: Path) -> Ed25519PrivateKey:
+    """The private key (created once) with its public half written beside it
+    when missing: what `onelog up`, the gateway and the builder call with
+    DeploySettings.signing_key_path and public_key_path, so the region
+    agents always find the key they verify with."""
+    key = load_or_create_signing_key(private_path)
+    expected = public_key_pem(key)
+    try:
+        current = Path(public_path).read_bytes()
+    except FileNotFoundError:
+        current = b""
+    if current != expected:
+        write_public_key(key, public_path)
+    return key
+
+
 def public_key_pem(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

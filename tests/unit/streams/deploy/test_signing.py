@@ -6,6 +6,7 @@ from pathlib import Path
 from streams.deploy.artifacts import sha256_hex
 from streams.deploy.blob_store import BlobStore
 from streams.deploy.signing import (
+    ensure_signing_keys,
     load_or_create_signing_key,
     load_public_key,
     public_key_pem,
@@ -53,3 +54,14 @@ def test_blob_store_puts_atomically_and_signs(tmp_path: Path) -> None:
     assert store.put(b"payload").digest == artifact.digest
     assert [p.name for p in (tmp_path / "blobs").iterdir()] == [artifact.digest]
     assert not store.has("../k.pem")
+
+
+def test_ensure_signing_keys_writes_the_public_half_once(tmp_path: Path) -> None:
+    private, public = tmp_path / "s" / "k.pem", tmp_path / "s" / "k.pub.pem"
+    key = ensure_signing_keys(private, public)
+    assert public.read_bytes() == public_key_pem(key)
+    public.write_bytes(b"stale")
+    again = ensure_signing_keys(private, public)
+    assert public_key_pem(again) == public_key_pem(key)
+    assert public.read_bytes() == public_key_pem(key)
+    assert b"PRIVATE" not in public.read_bytes()
