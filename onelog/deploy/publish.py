@@ -51,11 +51,9 @@ def _records_on(bootstrap: str, topics: list[str]) -> Iterator[Record]:
 def ensure_signing_key(deploy: DeploySettings) -> None:
     """The ed25519 pair the builder and the gateway sign with and the agents
     verify with; created once, the private half never leaves its file."""
-    from streams.deploy.signing import load_or_create_signing_key, write_public_key
+    from streams.deploy.signing import ensure_signing_keys
 
-    key = load_or_create_signing_key(deploy.signing_key_path)
-    if not deploy.public_key_path.exists():
-        write_public_key(key, deploy.public_key_path)
+    ensure_signing_keys(deploy.signing_key_path, deploy.public_key_path)
 
 
 def the_sample_releases(deploy: DeploySettings) -> tuple[str, tuple[SampleRelease, ...]]:
