@@ -11,6 +11,7 @@ from gateway.deploy.principal import SERVICE
 from gateway.deploy.requests import MAX_UPLOAD_BYTES
 from gateway.domain import GatewayDomain
 from gateway.operation import Operation
+from projections.deploy.read import DeployReadModel
 
 PREFIX = "/v1/deploy"
 
@@ -39,4 +40,5 @@ GATEWAY = GatewayDomain(
     ),
     principals=(SERVICE,),
     body_limits=_body_limits,
+    read_model=DeployReadModel,
 )

@@ -28,19 +28,17 @@ class DeployReads(Protocol):
         """With "service", "status" and "seq" (its facts so far)."""
         ...
 
-    async def deployment_events(self, deployment_id: str, after_seq: int) -> list[dict[str, Any]]:
+    async def events(self, deployment_id: str, after_seq: int = 0) -> list[dict[str, Any]]:
         """The kept facts of a deployment after `after_seq`, each with "seq"."""
         ...
 
     async def service(self, service: str) -> dict[str, Any] | None: ...
 
-    async def deployments(
-        self, service: str, *, limit: int, cursor: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of the service's deployments, newest first, and the next cursor."""
+    async def deployments(self, service: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The service's latest deployments, newest first."""
         ...
 
-    async def releases(self, service: str) -> list[dict[str, Any]]: ...
+    async def releases(self, service: str, limit: int = 50) -> list[dict[str, Any]]: ...
 
     async def release(self, release_id: str) -> dict[str, Any] | None:
         """With "service"."""

@@ -1,4 +1,5 @@
-"""GET routes of /v1/deploy: deployments, services, releases (Redis), and a
+"""GET routes of /v1/deploy: deployments, services, releases (Redis), the
+DORA figures (ClickHouse, through the analytics endpoint), and a
 deployment's progress as Server-Sent Events.
 
 Every read names a service or a deployment, and a key sees only the services
@@ -18,6 +19,7 @@ from starlette.responses import Response
 
 from gateway.access import acts_for
 from gateway.deploy.commands import READ
+from gateway.deploy.dora import dora_rows
 from gateway.deploy.principal import SERVICE
 from gateway.deploy.progress import is_final, last_event_id, missed
 from gateway.deploy.read_model import (
@@ -28,6 +30,7 @@ from gateway.deploy.read_model import (
 )
 from gateway.deploy.requests import (
     DeploymentQuery,
+    DoraQuery,
     HistoryQuery,
     ReleaseQuery,
     ServiceQuery,
@@ -61,14 +64,12 @@ async def service(request: Request) -> Response:
 
 
 async def history(request: Request) -> Response:
-    """{"deployments": [summary...], "next_cursor": deployment_id | null}, newest first."""
+    """{"deployments": [summary...]}: the latest `limit`, newest first."""
     services, key = await admitted(request, READ)
     query = parameters(request, HistoryQuery)
     acts_for(key, SERVICE, query.service, field="service", where="path")
-    page, next_cursor = await deploy_read_model(services).deployments(
-        query.service, limit=query.limit, cursor=query.cursor
-    )
-    return JSONResponse({"deployments": page, "next_cursor": next_cursor})
+    page = await deploy_read_model(services).deployments(query.service, limit=query.limit)
+    return JSONResponse({"deployments": page})
 
 
 async def releases(request: Request) -> Response:
@@ -89,6 +90,16 @@ async def release(request: Request) -> Response:
             404, "unknown-release", f"no release {query.release_id!r} of {query.service!r}"
         )
     return JSONResponse(found)
+
+
+async def dora(request: Request) -> Response:
+    """{"service", "weeks": [{week, deployments, lead_time_ms, change_failure_rate,
+    time_to_restore_ms, ...}]}"""
+    _, key = await admitted(request, READ)
+    query = parameters(request, DoraQuery)
+    acts_for(key, SERVICE, query.service, field="service", where="path")
+    rows = await dora_rows(request.state.analytics, query.service)
+    return JSONResponse({"service": query.service, "weeks": rows})
 
 
 async def deployment_stream(request: Request) -> Response:
@@ -130,7 +141,7 @@ async def _catch_up(
     seq = int(current.get("seq", 0))
     if seq <= last_seq:
         return [], last_seq
-    kept = missed(await model.deployment_events(deployment_id, last_seq), last_seq)
+    kept = missed(await model.events(deployment_id, last_seq), last_seq)
     if kept is None or not kept:
         return [sse_event("snapshot", current, seq)], seq
     sent = [sse_event("progress", dict(event), int(event["seq"])) for event in kept]

@@ -205,8 +205,7 @@ class ServiceQuery(QueryParameters):
 
 class HistoryQuery(QueryParameters):
     service: ServiceName
-    limit: Annotated[int, Field(ge=1, le=200)] = 50
-    cursor: DeploymentId | None = Field(default=None, description="next_cursor of the last page")
+    limit: Annotated[int, Field(ge=1, le=200, description="the latest, up to 200 kept")] = 50
 
 
 class ReleaseQuery(QueryParameters):
@@ -216,7 +215,6 @@ class ReleaseQuery(QueryParameters):
 
 class DoraQuery(QueryParameters):
     service: ServiceName
-    weeks: Annotated[int, Field(ge=1, le=104, description="the latest weeks")] = 12
 
 
 class UploadedRelease(RequestModel):

@@ -8,6 +8,7 @@ from gateway.deploy import PREFIX, reads
 from gateway.deploy.commands import COMMANDS, READ, UPLOAD
 from gateway.deploy.requests import (
     DeploymentQuery,
+    DoraQuery,
     HistoryQuery,
     ReleaseQuery,
     ServiceQuery,
@@ -17,6 +18,8 @@ from gateway.deploy.upload import upload_release
 from gateway.deploy.writes import deploy_command_endpoint
 from gateway.operation import Operation, command_operations
 from gateway.responses import READ_RESPONSES, WRITE_RESPONSES
+
+_DORA_RESPONSES = {**READ_RESPONSES, 503: "ClickHouse or Redis did not answer (Retry-After)"}
 
 
 def operations() -> list[Operation]:
@@ -37,7 +40,7 @@ def operations() -> list[Operation]:
                   "A service: current version, hosts, active and queued deployments",
                   scope=READ, parameters=ServiceQuery, responses=READ_RESPONSES),
         Operation("GET", PREFIX + "/services/{service}/deployments", reads.history,
-                  "A service's deployments, newest first, a page at a time (next_cursor)",
+                  "A service's latest deployments, newest first (limit)",
                   scope=READ, parameters=HistoryQuery, responses=READ_RESPONSES),
         Operation("GET", PREFIX + "/services/{service}/releases", reads.releases,
                   "A service's releases with their build status",
@@ -45,4 +48,7 @@ def operations() -> list[Operation]:
         Operation("GET", PREFIX + "/services/{service}/releases/{release_id}", reads.release,
                   "One release: version, source, artifact digest and signature",
                   scope=READ, parameters=ReleaseQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/services/{service}/dora", reads.dora,
+                  "The four DORA figures per ISO week (ClickHouse)",
+                  scope=READ, parameters=DoraQuery, responses=_DORA_RESPONSES),
     ]  # fmt: skip
