@@ -7,7 +7,12 @@ ClockTicked."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -32,7 +37,7 @@ from schemas.deploy.records import (
     StartDeployment,
     WaveCompleted,
 )
-from schemas.deploy.topics import DEPLOY_FACTS, DEPLOY_INSTRUCTIONS
+from schemas.deploy.topics import DEPLOY_CLOCK, DEPLOY_FACTS, DEPLOY_INSTRUCTIONS
 from schemas.envelope import Record
 from streams.deploy.stage import ORCHESTRATOR_STAGE
 from streams.engine.loop import StageLoop
@@ -63,9 +68,8 @@ class Service:
     def __init__(self, settings: Settings, regions: tuple[str, ...]) -> None:
         self.name = f"svc-{uuid.uuid4().hex[:8]}"
         self.writer = LogWriter(settings.kafka_bootstrap)
-        self.reader = LogReader(
-            settings.kafka_bootstrap, [DEPLOY_FACTS.name, DEPLOY_INSTRUCTIONS.name], from_end=True
-        )
+        topics = [DEPLOY_FACTS.name, DEPLOY_INSTRUCTIONS.name, DEPLOY_CLOCK.name]
+        self.reader = LogReader(settings.kafka_bootstrap, topics, from_end=True)
         hosts = [{"region": r, "host_id": f"{r}-0"} for r in regions]
         self.send(SetServiceHosts, hosts=hosts, actor="ops")
         self.send(
@@ -161,4 +165,52 @@ def test_a_silent_canary_fails_by_the_clock_and_is_rolled_back(orchestrator: Set
     assert not records(seen, HostUpdated)
     (rolled,) = records(seen, DeploymentRolledBack)
     assert (rolled.aborted, rolled.version) == (False, "1.0")
+    service.close()
+
+
+@pytest.fixture
+def clock(orchestrator: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    """The clock as its own process, ticking every 100 ms."""
+    env = {
+        **os.environ,
+        "ONELOG_KAFKA_BOOTSTRAP": orchestrator.kafka_bootstrap,
+        "ONELOG_DEPLOY_TICK_MS": "100",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "streams.deploy.clock"], env=env)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+
+
+def test_the_clock_ticks_a_deploying_service_until_its_deployment_ends(
+    orchestrator: Settings, clock: subprocess.Popen[bytes]
+) -> None:
+    service = Service(orchestrator, ("eu-west",))
+    strategy = {"max_unavailable": 1, "host_timeout_ms": 1_500}
+    service.send(
+        StartDeployment, deployment_id="d1", release_id="r1", strategy=strategy, actor="dev"
+    )
+    # Nobody answers the canary: only the clock's ticks can fail it.
+    seen = service.wait(lambda s: bool(records(s, RestoreRelease)), timeout=60)
+    (install,) = records(seen, InstallRelease)
+    (failed,) = records(seen, HostFailed)
+    assert failed.timed_out
+    ticks = records(seen, ClockTicked)
+    assert len(ticks) >= 2
+    assert max(t.now_ms for t in ticks) > install.deadline_ms
+    assert [t.now_ms for t in ticks] == sorted(t.now_ms for t in ticks)
+    (restore,) = records(seen, RestoreRelease)
+    service.report(restore, "rolled_back")
+    seen = service.wait(lambda s: bool(records(s, DeploymentRolledBack)))
+    # Once the clock has read the end, it ticks the service no more.
+    time.sleep(1.5)
+    before = len(records(service.wait(lambda s: True), ClockTicked))
+    time.sleep(1.0)
+    after = len(records(service.wait(lambda s: True), ClockTicked))
+    assert after == before, "the clock still ticks a service with nothing to deploy"
+    clock.send_signal(signal.SIGTERM)
+    assert clock.wait(15) == 0
     service.close()
