@@ -79,24 +79,26 @@ def deploying(running_platform: Platform) -> Iterator[DeployPlatform]:
     deploy = deploy_settings(settings)
     assert CLI.publish is not None
     CLI.publish(settings)
-    started = []
-    for service in CLI.services(settings):
-        if processes.running_pid(settings.state_dir, service.name) is None:
-            started.append(service.name)
-        platform.start_domain_service(settings, service)
-    projector_pid = processes.running_pid(settings.state_dir, platform.PROJECTOR)
-    assert projector_pid is not None
-    projector = processes.ServiceProcess(
-        platform.PROJECTOR, projector_pid, processes.log_file(settings.state_dir, "projector")
-    )
-    wait_for_sample_releases(settings, projector)
-    key = _deploy_key(running_platform, "deployer")
-    headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=running_platform.url, headers=headers, timeout=30) as http:
-        yield DeployPlatform(running_platform, deploy, http)
-    for name in reversed(started):
-        processes.stop(settings.state_dir, name)
-    _stop_hosts(deploy)
+    started: list[str] = []
+    try:
+        for service in CLI.services(settings):
+            if processes.running_pid(settings.state_dir, service.name) is None:
+                started.append(service.name)
+            platform.start_domain_service(settings, service)
+        projector_pid = processes.running_pid(settings.state_dir, platform.PROJECTOR)
+        assert projector_pid is not None
+        projector = processes.ServiceProcess(
+            platform.PROJECTOR, projector_pid, processes.log_file(settings.state_dir, "projector")
+        )
+        wait_for_sample_releases(settings, projector)
+        key = _deploy_key(running_platform, "deployer")
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=running_platform.url, headers=headers, timeout=30) as http:
+            yield DeployPlatform(running_platform, deploy, http)
+    finally:
+        for name in reversed(started):
+            processes.stop(settings.state_dir, name)
+        _stop_hosts(deploy)
 
 
 def _start(d: DeployPlatform, release_id: str, **strategy: Any) -> str:
