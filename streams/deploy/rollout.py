@@ -30,6 +30,8 @@ from streams.deploy.service_state import Deployment, HostRun, ServiceState, Succ
 from streams.facts import Fact
 
 ORCHESTRATOR = "orchestrator"
+# A host failure the threshold tolerates is retried, up to this many installs in all.
+MAX_INSTALL_ATTEMPTS = 3
 
 
 def advance(state: ServiceState, d: Deployment, facts: list[Fact]) -> None:
@@ -50,7 +52,7 @@ def advance(state: ServiceState, d: Deployment, facts: list[Fact]) -> None:
             d.phase, d.step, d.failed_in_wave = "running", 0, 0
             _install_step(state, d, facts)
         elif d.phase == "running":
-            if _in_flight(d):
+            if _in_flight(d) or _retry_failed(state, d, facts):
                 return
             if d.step + 1 < len(d.waves[d.wave]["steps"]):
                 d.step += 1
@@ -150,15 +152,40 @@ def start_rollback(
 
 
 def _install_step(state: ServiceState, d: Deployment, facts: list[Fact]) -> None:
-    release = state.releases[d.release_id]
-    deadline = state.now_ms + d.strategy["host_timeout_ms"]
     for region, host_id in _step_refs(d):
-        d.runs[host_id] = HostRun(region, 1, deadline, "installing")
-        facts.append((InstallRelease, {
-            "deployment_id": d.deployment_id, "service": state.service, "region": region,
-            "host_id": host_id, "attempt": 1, "release_id": d.release_id,
-            "version": d.version, "artifact": release.artifact, "deadline_ms": deadline,
-        }))  # fmt: skip
+        d.runs[host_id] = HostRun(region, 0, 0, "installing")
+        _install(state, d, host_id, d.runs[host_id], facts)
+
+
+def _install(
+    state: ServiceState, d: Deployment, host_id: str, run: HostRun, facts: list[Fact]
+) -> None:
+    run.attempt += 1
+    run.status = "installing"
+    run.deadline_ms = state.now_ms + d.strategy["host_timeout_ms"]
+    facts.append((InstallRelease, {
+        "deployment_id": d.deployment_id, "service": state.service, "region": run.region,
+        "host_id": host_id, "attempt": run.attempt, "release_id": d.release_id,
+        "version": d.version, "artifact": state.releases[d.release_id].artifact,
+        "deadline_ms": run.deadline_ms,
+    }))  # fmt: skip
+
+
+def _retry_failed(state: ServiceState, d: Deployment, facts: list[Fact]) -> bool:
+    """Once the rest of the step has settled, install again on the hosts of
+    it that failed within the threshold: a deployment only succeeds with
+    every host on the new release (never a mix at rest), so a host that
+    fails MAX_INSTALL_ATTEMPTS times rolls the deployment back. True while
+    the step still waits for a host."""
+    failed = [h for h in _step_hosts(d) if d.runs[h].status == "failed"]
+    given_up = [h for h in failed if d.runs[h].attempt >= MAX_INSTALL_ATTEMPTS]
+    if given_up:
+        why = f"host {given_up[0]} failed {MAX_INSTALL_ATTEMPTS} installs"
+        start_rollback(state, d, why, ORCHESTRATOR, False, facts)
+        return True
+    for host_id in failed:
+        _install(state, d, host_id, d.runs[host_id], facts)
+    return bool(failed)
 
 
 def _restore(
@@ -180,7 +207,8 @@ def _fail(
     timed_out: bool, facts: list[Fact],
 ) -> None:  # fmt: skip
     run.status = "failed"
-    d.failed_in_wave += 1
+    if run.attempt == 1:  # hosts that failed, not failures: a retry may fail again
+        d.failed_in_wave += 1
     facts.append((HostFailed, {
         "deployment_id": d.deployment_id, "service": state.service, "wave": d.wave,
         "region": run.region, "host_id": host_id, "reason": reason, "timed_out": timed_out,

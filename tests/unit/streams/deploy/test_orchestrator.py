@@ -34,6 +34,7 @@ from schemas.deploy.records import (
     WaveCompleted,
     WaveStarted,
 )
+from streams.deploy.rollout import MAX_INSTALL_ATTEMPTS
 from tests.unit.streams.deploy.orchestrator_driver import REGIONS, Driver, artifact
 
 
@@ -113,15 +114,33 @@ def test_a_wave_rolls_back_past_its_failure_threshold_only() -> None:
     assert (restore["version"], restore["artifact"]) == ("", None)
 
 
-def test_a_tolerated_failure_lets_the_deployment_succeed() -> None:
+def test_a_tolerated_failure_is_installed_again_and_the_deployment_succeeds_whole() -> None:
     d = Driver(per_region=4)
     d.release()
     d.start(max_unavailable=4, canary=False, max_failed_percent=25, region_order=list(REGIONS))
-    d.report(d.pending()[0], "started", ok=False, detail="exit 1")
+    first = d.pending()[0]
+    d.report(first, "started", ok=False, detail="exit 1")
     d.settle_all()
     (done,) = d.of(DeploymentSucceeded)
-    assert done["hosts"] == 19
+    assert done["hosts"] == 20  # every host on the new release: no mix at rest
+    assert [p["attempt"] for p in d.of(InstallRelease) if p["host_id"] == first] == [1, 2]
     assert d.of(WaveCompleted)[0]["failed_hosts"] == 1
+
+
+def test_a_host_that_fails_every_install_rolls_the_deployment_back() -> None:
+    d = Driver(per_region=4)
+    d.release()
+    d.start(max_unavailable=4, canary=False, max_failed_percent=25, region_order=list(REGIONS))
+    stubborn, *others = d.pending()
+    for host_id in others:
+        d.succeed(host_id)
+    for _ in range(MAX_INSTALL_ATTEMPTS):
+        assert not d.of(RollbackStarted)
+        d.report(stubborn, "healthy", ok=False, detail="503")
+    (rollback,) = d.of(RollbackStarted)
+    assert rollback["reason"] == f"host {stubborn} failed {MAX_INSTALL_ATTEMPTS} installs"
+    d.settle_all()
+    assert d.of(DeploymentRolledBack) and not d.of(DeploymentSucceeded)
 
 
 def test_a_host_silent_past_its_deadline_fails_by_the_clock() -> None:
