@@ -378,7 +378,8 @@ def _change_hosts(
         if c.host_id not in state.hosts:
             _reject(state, c, "unknown_host", f"no host {c.host_id}", facts)
             return
-        if c.host_id in in_use:
+        stuck = state.active is not None and rollout.restore_pending(state.active, c.host_id)
+        if c.host_id in in_use and not stuck:
             _reject(state, c, "host_in_use", f"{c.host_id} is in the active deployment", facts)
             return
         del state.hosts[c.host_id]
@@ -399,6 +400,8 @@ def _change_hosts(
     facts.append((HostsChanged, {
         "service": state.service, "hosts": hosts, "actor": c.actor, "change": change,
     }))  # fmt: skip
+    if isinstance(c, RetireHost) and state.active is not None and c.host_id in in_use:
+        rollout.forget_stuck_host(state, state.active, c.host_id, facts)
 
 
 def _by_region(item: tuple[str, str]) -> tuple[str, str]:

@@ -60,8 +60,9 @@ class OrchestratorLog:
         if isinstance(cause, CreateRelease | ReleaseBuilt):
             parts.append(RELEASE + cause.release_id)
         elif isinstance(cause, RegisterHost | RetireHost | SetServiceHosts):
+            # Retiring a host a rollback waits for may end that rollback too.
             parts.append(HOSTS)
-        elif facts or isinstance(cause, ClockTicked | HostStepReported):
+        if facts or isinstance(cause, ClockTicked | HostStepReported):
             # A report that decides nothing may still move its host's step.
             parts += [ACTIVE, QUEUE, CURRENT]
             parts += sorted(

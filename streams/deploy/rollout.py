@@ -264,6 +264,19 @@ def _finish_rollback_if_done(state: ServiceState, d: Deployment, facts: list[Fac
     state.active = None
 
 
+def restore_pending(d: Deployment, host_id: str) -> bool:
+    """The host is told to roll back and has not yet said it did."""
+    run = d.runs.get(host_id)
+    return d.phase == "rolling_back" and run is not None and run.status == "restoring"
+
+
+def forget_stuck_host(state: ServiceState, d: Deployment, host_id: str, facts: list[Fact]) -> None:
+    """An operator retired a host the rollback could not reach: the rollback
+    no longer waits for it (the only way out for a host that is gone)."""
+    del d.runs[host_id]
+    _finish_rollback_if_done(state, d, facts)
+
+
 def hosts_of(d: Deployment) -> set[str]:
     """Every host the deployment plans to change or has touched."""
     planned = {ref["host_id"] for wave in d.waves for step in wave["steps"] for ref in step}

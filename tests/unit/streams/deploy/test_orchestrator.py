@@ -98,6 +98,22 @@ def test_a_failing_canary_rolls_back_and_restores_the_previous_version() -> None
     assert d.state.current_version == "1.0"
 
 
+def test_retiring_a_host_the_rollback_cannot_reach_lets_the_rollback_end() -> None:
+    d = Driver()
+    d.release("r1", "1.0", 1)
+    _deployed(d)
+    d.release("r2", "2.0", 2)
+    d.start("d2", "r2")
+    (canary,) = d.pending()
+    d.report(canary, "healthy", ok=False, detail="GET /health: 500")
+    # The host is gone: the restore is sent again and again, never answered.
+    d.tick(d.state.now_ms + 120_000)
+    assert d.pending() == [canary] and not d.of(DeploymentRolledBack)
+    facts = d.send(RetireHost, host_id=canary, actor="operator")
+    assert d.names(facts) == ["HostsChanged", "DeploymentRolledBack"]
+    assert canary not in d.state.hosts
+
+
 def test_a_wave_rolls_back_past_its_failure_threshold_only() -> None:
     d = Driver(per_region=4)
     d.release()
