@@ -32,6 +32,12 @@ def whole_platform(infrastructure: Settings) -> Iterator[Settings]:
             if processes.running_pid(settings.state_dir, name) is None:
                 started.append(name)
             start(settings)
+        # The domains' own processes (the deployment system's origin, region
+        # agents and clock), as `up` starts them after the others.
+        for service in platform.domain_services(settings):
+            if processes.running_pid(settings.state_dir, service.name) is None:
+                started.append(service.name)
+            platform.start_domain_service(settings, service)
         for name, ports in platform.ports(settings, workers=1).items():
             processes.wait_until(
                 lambda n=name, p=ports: _listens_on_its_ports(settings, n, p),  # type: ignore[misc]
@@ -47,7 +53,8 @@ def whole_platform(infrastructure: Settings) -> Iterator[Settings]:
 
 def test_every_listener_of_every_service_is_on_loopback(whole_platform: Settings) -> None:
     expected = platform.ports(whole_platform, workers=1)
-    assert set(expected) == {"kafka-1", "redis", "worker-1", "projector", "gateway"}
+    domains = {service.name for service in platform.domain_services(whole_platform)}
+    assert set(expected) == {"kafka-1", "redis", "worker-1", "projector", "gateway", *domains}
     for name, ports in expected.items():
         pid = processes.running_pid(whole_platform.state_dir, name)
         assert pid is not None, f"{name} runs from another state folder: its pid is unknown"
