@@ -80,6 +80,16 @@ def running_platform(infrastructure: Settings) -> Iterator[Platform]:
         if processes.running_pid(settings.state_dir, name) is None:
             started.append(name)
         start()
+    # `onelog up` (test_up_example) starts the domains' own processes too.
+    domain_services = platform.domain_services(settings)
+    running_before = {
+        s.name for s in domain_services if processes.running_pid(settings.state_dir, s.name)
+    }
     yield Platform(settings, key)
+    for service in reversed(domain_services):
+        if service.name not in running_before:
+            processes.stop(settings.state_dir, service.name)
+            if service.after_stop is not None:
+                service.after_stop()
     for name in reversed(started):
         processes.stop(settings.state_dir, name)

@@ -27,8 +27,6 @@ from onelog import platform
 from onelog.deploy import CLI
 from onelog.deploy.publish import wait_for_sample_releases
 from onelog.deploy.sample_releases import (
-    BAD_RELEASE,
-    GOOD_RELEASE,
     GOOD_VERSION,
     SERVICE,
     sample_hosts,
@@ -189,8 +187,21 @@ def _audit(d: DeployPlatform, deployment_id: str) -> dict[str, Any]:
     return story
 
 
+def _printed_by_up(d: DeployPlatform, label: str) -> str:
+    """Send the curl `onelog up` printed under `label`, as printed; the deployment's id."""
+    up = onelog(d.running, "up")
+    assert up.returncode == 0, up.stderr
+    sent = subprocess.run(
+        ["bash", "-c", json.loads(up.stdout)[label]], capture_output=True, text=True, timeout=30
+    )
+    assert sent.returncode == 0, sent.stderr
+    deployment_id: str = json.loads(sent.stdout)["deployment_id"]
+    return deployment_id
+
+
 def test_a_good_release_reaches_every_host_of_five_regions(deploying: DeployPlatform) -> None:
-    deployment_id = _start(deploying, GOOD_RELEASE, max_unavailable=2)
+    # The curl `up` prints, as printed (canary, then region by region, one host at a time).
+    deployment_id = _printed_by_up(deploying, "deploy_curl")
     ended = _ended(deploying, deployment_id)
     assert ended["status"] == "succeeded", ended
     assert ended["version"] == GOOD_VERSION
@@ -200,7 +211,7 @@ def test_a_good_release_reaches_every_host_of_five_regions(deploying: DeployPlat
 def test_a_release_whose_health_fails_rolls_back_by_itself_at_the_canary(
     deploying: DeployPlatform,
 ) -> None:
-    deployment_id = _start(deploying, BAD_RELEASE)
+    deployment_id = _printed_by_up(deploying, "deploy_rollback_curl")
     ended = _ended(deploying, deployment_id)
     assert ended["status"] == "rolled_back", ended
     # Only the canary was touched, and every host runs the good release.
