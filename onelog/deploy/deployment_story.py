@@ -8,6 +8,8 @@ each in one line. Reading the log is audit_command.py's.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,10 +17,11 @@ from typing import Any
 
 from schemas.deploy import records as r
 from schemas.envelope import Record
+from schemas.ulid import derived_ulid, ulid_millis
 
-# A fact takes its cause's recorded_at: the length of its causation chain
-# orders it after its cause, as `audit order` does.
-_MAX_CHAIN = 64
+# Past this many facts of one cause, a fact's place among its siblings is
+# not searched for (it goes after them).
+_MAX_SIBLINGS = 4096
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ def _time(recorded_at_us: int) -> str:
     return datetime.fromtimestamp(recorded_at_us / 1_000_000, UTC).isoformat(
         timespec="milliseconds"
     )
+
+
+def _when_us(record: Record) -> int:
+    """When it happened: the orchestrator's clock for a fact that carries it
+    (at_ms); otherwise the envelope's time, which a fact or a host report
+    takes from its cause."""
+    at_ms = getattr(record, "at_ms", None)
+    return at_ms * 1000 if isinstance(at_ms, int) else record.envelope.recorded_at
 
 
 def _host(record: Any) -> str:
@@ -135,8 +146,17 @@ def describe(record: Record) -> str:
             return f"{type(record).__name__}" + (f" by {actor}" if actor else "")
 
 
+_FINAL = ("succeeded", "rolled back", "aborted", "dequeued", "refused")
+
+
 def _learn(story: DeploymentStory, record: Record) -> None:
     """What the summary says: who started, who approved, how it ended."""
+    # After an end, only a rollback of the succeeded deployment changes it
+    # (a record decided late, a stale report, does not).
+    if story.outcome in _FINAL and not isinstance(
+        record, (r.RollbackStarted, r.DeploymentRolledBack, r.DeploymentApproved)
+    ):
+        return
     match record:
         case r.StartDeployment():
             story.started_by = story.started_by or record.actor
@@ -161,30 +181,79 @@ def _learn(story: DeploymentStory, record: Record) -> None:
             story.outcome, story.reason = "refused", f"{record.reason}: {record.detail}"
 
 
+def sibling_index(record: Record) -> int:
+    """Which of its cause's records this one is: the stage and the region
+    agents derive the id of a cause's i-th record from the cause's id and i."""
+    envelope = record.envelope
+    if envelope.causation_id is None:
+        return 0
+    millis = ulid_millis(envelope.event_id)
+    for index in range(_MAX_SIBLINGS):
+        if derived_ulid(envelope.causation_id, index, millis) == envelope.event_id:
+            return index
+    return _MAX_SIBLINGS
+
+
+def decided_order(items: list[Logged]) -> list[Logged]:
+    """The records in an order that keeps every one after its cause, after
+    the records before it on its own partition, and after its siblings of
+    lower index; among those free to go, the earliest recorded first.
+
+    recorded_at alone does not order them: a fact and a host report take the
+    time of the record that caused them, and the orchestrator reads several
+    topics in no fixed order (a queued deployment starts on a host report
+    recorded before the StartDeployment that queued it).
+    """
+    by_id = {item.record.envelope.event_id: n for n, item in enumerate(items)}
+    after: dict[int, list[int]] = {n: [] for n in range(len(items))}
+    waiting = [0] * len(items)
+
+    def edge(first: int, then: int) -> None:
+        after[first].append(then)
+        waiting[then] += 1
+
+    partitions: dict[tuple[str, int], list[int]] = {}
+    siblings: dict[str, list[tuple[int, int]]] = {}
+    for n, item in enumerate(items):
+        cause = item.record.envelope.causation_id
+        if cause is not None and cause in by_id:
+            edge(by_id[cause], n)
+        partitions.setdefault((item.topic, item.partition), []).append(n)
+        if cause is not None:
+            siblings.setdefault(cause, []).append((sibling_index(item.record), n))
+    for members in partitions.values():
+        members.sort(key=lambda n: items[n].offset)
+        for first, then in itertools.pairwise(members):
+            edge(first, then)
+    for group in siblings.values():
+        group.sort()
+        for (_, first), (_, then) in itertools.pairwise(group):
+            edge(first, then)
+
+    def priority(n: int) -> tuple[int, str, int, int]:
+        item = items[n]
+        return (item.record.envelope.recorded_at, item.topic, item.partition, item.offset)
+
+    free = [(priority(n), n) for n in range(len(items)) if waiting[n] == 0]
+    heapq.heapify(free)
+    ordered: list[int] = []
+    while free:
+        _, n = heapq.heappop(free)
+        ordered.append(n)
+        for then in after[n]:
+            waiting[then] -= 1
+            if waiting[then] == 0:
+                heapq.heappush(free, (priority(then), then))
+    # The log's records cannot form a cycle (every constraint follows the
+    # order they were written in); should they, the rest still shows.
+    left = sorted(set(range(len(items))) - set(ordered), key=priority)
+    return [items[n] for n in ordered + left]
+
+
 def deployment_story(deployment_id: str, logged: Iterable[Logged]) -> DeploymentStory:
     """Every record naming the deployment, in the order it was decided."""
-    cause_of: dict[str, str | None] = {}
-    mine: list[Logged] = []
-    for item in logged:
-        envelope = item.record.envelope
-        cause_of[envelope.event_id] = envelope.causation_id
-        if getattr(item.record, "deployment_id", None) == deployment_id:
-            mine.append(item)
-
-    def depth(event_id: str) -> int:
-        steps, parent = 0, cause_of.get(event_id)
-        while parent is not None and steps < _MAX_CHAIN:
-            steps, parent = steps + 1, cause_of.get(parent)
-        return steps
-
-    mine.sort(
-        key=lambda i: (
-            i.record.envelope.recorded_at,
-            depth(i.record.envelope.event_id),
-            i.topic,
-            i.partition,
-            i.offset,
-        )
+    mine = decided_order(
+        [item for item in logged if getattr(item.record, "deployment_id", None) == deployment_id]
     )
     story = DeploymentStory(deployment_id)
     for item in mine:
@@ -193,7 +262,7 @@ def deployment_story(deployment_id: str, logged: Iterable[Logged]) -> Deployment
         _learn(story, record)
         story.lines.append(
             StoryLine(
-                time=_time(record.envelope.recorded_at),
+                time=_time(_when_us(record)),
                 recorded_at=record.envelope.recorded_at,
                 record_type=type(record).__name__,
                 topic=item.topic,

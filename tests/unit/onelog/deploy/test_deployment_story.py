@@ -8,6 +8,7 @@ from typing import Any
 from onelog.deploy.deployment_story import Logged, deployment_story, story_text
 from schemas.deploy import records as r
 from schemas.envelope import Record
+from schemas.ulid import derived_ulid
 from streams.sealing import seal_command
 
 D = "dep-1"
@@ -142,3 +143,100 @@ def test_approvals_and_success_are_told() -> None:
 
 def test_a_deployment_nobody_named_has_no_story() -> None:
     assert deployment_story("nope", _a_rolled_back_canary()).lines == []
+
+
+def _caused(
+    model: type[Record], fields: dict[str, Any], at_us: int, cause: str | None, index: int = 0
+) -> Record:
+    """A record as the stage or an agent derives it: its cause's time, an id from the cause."""
+    sealed = seal_command(model, fields, producer="test")
+    event_id = sealed.envelope.event_id
+    if cause is not None:
+        event_id = derived_ulid(cause, index, at_us // 1000)
+    envelope = sealed.envelope.model_copy(
+        update={"event_id": event_id, "causation_id": cause, "recorded_at": at_us}
+    )
+    return sealed.model_copy(update={"envelope": envelope})
+
+
+def test_a_queued_deployment_started_by_an_earlier_report_is_told_in_decided_order() -> None:
+    t0 = 1_800_000_000_000_000
+    common = {"deployment_id": D, "service": "hello"}
+    # The previous deployment's last report (recorded first, read by the
+    # orchestrator after the StartDeployment) is what starts this one.
+    report = _caused(
+        r.HostStepReported,
+        {**HOST, "deployment_id": "dep-0", "action": "install", "attempt": 1, "version": "1"}
+        | {"step": "switched", "ok": True, "duration_ms": 1},
+        t0,
+        None,
+    )
+    cause = report.envelope.event_id
+    start = _caused(
+        r.StartDeployment,
+        {**common, "release_id": "rel-2", "strategy": {}, "actor": "alice"},
+        t0 + 2_000_000,
+        None,
+    )
+    queued = _caused(
+        r.DeploymentQueued,
+        {**common, "release_id": "rel-2", "version": "2", "actor": "alice", "behind": "dep-0"},
+        t0 + 2_000_000,
+        start.envelope.event_id,
+    )
+    started = _caused(
+        r.DeploymentStarted,
+        {
+            **common,
+            "release_id": "rel-2",
+            "version": "2",
+            "previous_release_id": "rel-1",
+            "previous_version": "1",
+            "strategy": {},
+            "actor": "alice",
+            "waves": [],
+            "started_at_ms": 1,
+        },
+        t0,
+        cause,
+        index=1,
+    )
+    install = _caused(
+        r.InstallRelease,
+        {
+            **HOST,
+            "deployment_id": D,
+            "attempt": 1,
+            "release_id": "rel-2",
+            "version": "2",
+            "artifact": ART,
+            "deadline_ms": 9,
+        },
+        t0,
+        cause,
+        index=2,
+    )
+    fetched = _caused(
+        r.HostStepReported,
+        {**HOST, "deployment_id": D, "action": "install", "attempt": 1, "version": "2"}
+        | {"step": "fetched", "ok": True, "duration_ms": 3},
+        t0,
+        install.envelope.event_id,
+    )
+    logged = [
+        Logged("deploy.host-steps", 0, 20, fetched),
+        Logged("deploy.instructions", 1, 5, install),
+        Logged("deploy.facts", 0, 12, started),
+        Logged("deploy.facts", 0, 10, queued),
+        Logged("deploy.commands", 0, 3, start),
+        Logged("deploy.host-steps", 0, 19, report),
+    ]
+    story = deployment_story(D, logged)
+    assert [line.record_type for line in story.lines] == [
+        "StartDeployment",
+        "DeploymentQueued",
+        "DeploymentStarted",
+        "InstallRelease",
+        "HostStepReported",
+    ]
+    assert story.outcome == "running"
