@@ -64,10 +64,13 @@ def _time(recorded_at_us: int) -> str:
 
 
 def _when_us(record: Record) -> int:
-    """When it happened: the orchestrator's clock for a fact that carries it
-    (at_ms); otherwise the envelope's time, which a fact or a host report
-    takes from its cause."""
+    """When it happened, as far as the record says: the orchestrator's clock
+    for a fact that carries it (at_ms, started_at_ms); otherwise the
+    envelope's time, which an instruction or a host report takes from the
+    record that caused it (so it may be earlier than the line before)."""
     at_ms = getattr(record, "at_ms", None)
+    if isinstance(record, r.DeploymentStarted):
+        at_ms = record.started_at_ms
     return at_ms * 1000 if isinstance(at_ms, int) else record.envelope.recorded_at
 
 
@@ -256,13 +259,17 @@ def deployment_story(deployment_id: str, logged: Iterable[Logged]) -> Deployment
         [item for item in logged if getattr(item.record, "deployment_id", None) == deployment_id]
     )
     story = DeploymentStory(deployment_id)
+    # Shown times never go back: a line is known no earlier than the one
+    # before it (a host report carries its instruction's time, not its own).
+    shown_us = 0
     for item in mine:
         record = item.record
         story.service = story.service or str(getattr(record, "service", ""))
         _learn(story, record)
+        shown_us = max(shown_us, _when_us(record))
         story.lines.append(
             StoryLine(
-                time=_time(_when_us(record)),
+                time=_time(shown_us),
                 recorded_at=record.envelope.recorded_at,
                 record_type=type(record).__name__,
                 topic=item.topic,

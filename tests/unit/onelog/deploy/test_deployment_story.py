@@ -240,3 +240,6 @@ def test_a_queued_deployment_started_by_an_earlier_report_is_told_in_decided_ord
         "HostStepReported",
     ]
     assert story.outcome == "running"
+    # Shown times never go back, though the later records carry earlier ones.
+    times = [line.time for line in story.lines]
+    assert times == sorted(times)
