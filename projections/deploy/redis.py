@@ -15,9 +15,11 @@ depend on which topic the projector (or a replay worker) reads first:
   sets commute; a release's status only moves forward by rank
   (requested | building < built | build_failed < created, `hset_ranked`);
 - a host's last step comes from deploy.host-steps and is kept by the
-  latest (recorded_at, event id) of the report (`hset_latest`): the region
-  agent stamps its reports in the order it made them, so a report read late
-  or written twice never hides a later one. The orchestrator's outcome for
+  report's place in the host's story (`hset_latest` on `step_order`: the
+  instruction's attempt, then the step's place in an install or a restore):
+  a report read late or written twice never hides a later one. Not by
+  recorded_at: an agent's reports carry the time of the instruction they
+  answer, so all steps of one attempt tie. The orchestrator's outcome for
   the host (updated, failed, restored) lives in other fields of the hash;
 - set members (services, releases, hosts touched) commute.
 
@@ -511,16 +513,36 @@ def _start_deployment(v: Value, _announce: bool) -> list[Write]:
 # --- what region agents did ----------------------------------------------------
 
 
+# A step's place within one instruction's answer; `failed` ends any of them.
+_STEP_PLACE = {
+    step: place
+    for place, step in enumerate(
+        (
+            "fetched",
+            "verified",
+            "unpacked",
+            "started",
+            "healthy",
+            "switched",
+            "rolled_back",
+            "failed",
+        )
+    )
+}
+
+
 def _host_step_reported(v: Value, _announce: bool) -> list[Write]:
     deployment_id, host_id = v["deployment_id"], v["host_id"]
     envelope = v["envelope"]
     step = [
         "hset_latest",
         keys.host(deployment_id, host_id),
-        "step_at",
-        str(envelope["recorded_at"]),
+        "step_order",
+        str(v["attempt"] * len(_STEP_PLACE) + _STEP_PLACE[v["step"]]),
         "step_event_id",
         envelope["event_id"],
+        "step_at",
+        str(envelope["recorded_at"]),
         "step",
         v["step"],
         "step_ok",

@@ -156,3 +156,24 @@ def test_a_refusal_of_an_unknown_deployment_makes_no_deployment() -> None:
     fold = folded(s)
     assert keys.deployment("nope") not in fold.hashes
     assert len(fold.lists[keys.service_rejections(SERVICE)]) == 1
+
+
+def test_a_hosts_last_step_is_its_latest_whatever_the_order_and_times_of_the_reports() -> None:
+    # Agents stamp every report of one instruction with that instruction's
+    # time, and derive its id from the instruction's (no order among them);
+    # read in reverse, the last step must still be the latest one.
+    records = [r for _, _, r in story().steps]
+    reports = [r for r in records if isinstance(r, dp.HostStepReported)]
+    fold = RedisFold()
+    for record in records:
+        if not isinstance(record, dp.HostStepReported):
+            fold.apply(redis_writes(record))
+    for place, record in reversed(list(enumerate(reports))):
+        same_time = record.envelope.model_copy(
+            update={"recorded_at": 1, "event_id": f"{10**6 - place:08d}"}
+        )
+        fold.apply(redis_writes(record.model_copy(update={"envelope": same_time})))
+    d1, d2 = deployment(fold, did(1)), deployment(fold, did(2))
+    assert all(h["last_step"]["step"] == "switched" for h in d1["hosts"])
+    (h1,) = [h for h in d2["hosts"] if h["host_id"] == "h1"]
+    assert (h1["last_step"]["step"], h1["last_step"]["attempt"]) == ("rolled_back", 2)
