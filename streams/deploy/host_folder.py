@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 from infra import processes
@@ -28,6 +29,18 @@ from streams.deploy.host_plan import HostObservation
 
 # A version names a folder: no separators, no dot files, no `..`.
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
+
+
+# Every release start in this process goes through this lock. exec of a file
+# fails with ETXTBSY ("Text file busy") while any process holds it open for
+# writing, and a child forked by one thread inherits the descriptors every
+# other thread has open at that instant until its own exec closes them
+# (O_CLOEXEC): a `run` still being unpacked by one host's thread stayed open
+# for writing in another host's just-forked child, and starting that `run`
+# failed. Popen returns only once its child has exec'd, so with starts taken
+# one at a time no child is ever between fork and exec when a release is
+# started, and no descriptor from an unpack can be held past its close.
+_STARTS = threading.Lock()
 
 
 def is_valid_version(version: str) -> bool:
@@ -128,13 +141,14 @@ class HostFolder:
         """Start releases/<version>/run on a fresh port (env PORT); the port."""
         release = self.release_dir(version)
         port = free_port()
-        processes.start(
-            self.root,
-            self._name(version),
-            [str(release / "run")],
-            env={"PORT": str(port)},
-            cwd=release,
-        )
+        with _STARTS:
+            processes.start(
+                self.root,
+                self._name(version),
+                [str(release / "run")],
+                env={"PORT": str(port)},
+                cwd=release,
+            )
         port_file = self.root / "run" / f"{self._name(version)}.port"
         port_file.write_text(str(port))
         return port
