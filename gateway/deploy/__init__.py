@@ -1,6 +1,15 @@
 """The deployment system at the gateway: /v1/deploy, its scopes, its principal
 (the services a key deploys), the body limit of an uploaded artifact, its
-live read model."""
+live read model.
+
+Whose is what, as in every domain (gateway/access.py): a key acts for the
+services it names (deploy:operator for all). A route naming another service
+is a 403 naming `service`; a deployment of another service is a 403 naming
+`deployment_id`, as another account's order or another learner's submission
+is; an id nobody issued is a 404 at once. A deployment or release id the
+gateway has just issued is waited for, briefly, until the projector shows it
+(gateway/deploy/issued.py), so a client never gets a 404 for the id its 202
+gave it."""
 
 from __future__ import annotations
 

@@ -4,8 +4,11 @@ deployment's progress as Server-Sent Events.
 
 Every read names a service or a deployment, and a key sees only the services
 it acts for (or all, with deploy:operator): a service it does not act for is
-a 403 naming `service`; a deployment of such a service is the same 404 as an
-unknown one.
+a 403 naming `service`, a deployment of such a service a 403 naming
+`deployment_id` (as another account's order or another learner's
+submission); an unknown one is a 404. A deployment or release id the gateway
+has just issued is waited for until the projector shows it
+(gateway/deploy/issued.py); any other unknown id is a 404 at once.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from starlette.responses import Response
 from gateway.access import acts_for
 from gateway.deploy.commands import READ
 from gateway.deploy.dora import dora_rows
+from gateway.deploy.issued import shown_within
 from gateway.deploy.principal import SERVICE
 from gateway.deploy.progress import is_final, last_event_id, missed
 from gateway.deploy.read_model import (
     DeployReads,
     deploy_read_model,
+    issued_ids,
     keys_deployment,
     unknown_deployment,
 )
@@ -46,7 +51,9 @@ async def deployment(request: Request) -> Response:
     """A deployment: status, release and versions, waves, regions, hosts."""
     services, key = await admitted(request, READ)
     query = parameters(request, DeploymentQuery)
-    found = await keys_deployment(deploy_read_model(services), key, query.deployment_id)
+    found = await keys_deployment(
+        deploy_read_model(services), issued_ids(services), key, query.deployment_id
+    )
     if found is None:
         raise unknown_deployment(query.deployment_id)
     return JSONResponse(found)
@@ -84,7 +91,14 @@ async def release(request: Request) -> Response:
     services, key = await admitted(request, READ)
     query = parameters(request, ReleaseQuery)
     acts_for(key, SERVICE, query.service, field="service", where="path")
-    found = await deploy_read_model(services).release(query.release_id)
+    model = deploy_read_model(services)
+    found = await model.release(query.release_id)
+    if found is None:
+        fresh = await issued_ids(services).issued("release", query.release_id)
+        if fresh is not None and fresh.service == query.service:
+            found = await shown_within(
+                lambda: model.release(query.release_id), None, fresh.wait_left_s
+            )
     if found is None or found.get("service") != query.service:
         raise Problem(
             404, "unknown-release", f"no release {query.release_id!r} of {query.service!r}"
@@ -116,12 +130,12 @@ async def deployment_stream(request: Request) -> Response:
     services, key = await admitted(request, READ)
     query = parameters(request, DeploymentQuery)
     resume_after = last_event_id(request.headers.get("last-event-id"))
-    model = deploy_read_model(services)
+    model, issued = deploy_read_model(services), issued_ids(services)
     pubsub = services.redis.pubsub()
     snapshot = await subscribed_snapshot(
         pubsub,
         model.deployment_channel(query.deployment_id),
-        lambda: keys_deployment(model, key, query.deployment_id),
+        lambda: keys_deployment(model, issued, key, query.deployment_id),
     )
     if snapshot is None:
         raise unknown_deployment(query.deployment_id)

@@ -6,7 +6,9 @@ limit is set for this path: gateway/deploy/__init__.py). The bytes go into the
 blob store the origin serves, named by their sha256 and signed there with the
 platform's ed25519 key (streams/deploy/blob_store.py); only then is the
 release recorded, so a CreateRelease on the log always names a blob the
-origin holds. Storing the same bytes twice is harmless, so a retry (with or
+origin holds. The release id is remembered as issued
+(gateway/deploy/issued.py), so a read of it right after the 202 waits for
+the projector. Storing the same bytes twice is harmless, so a retry (with or
 without an Idempotency-Key) never needs to undo a store.
 
 The private key is loaded (created once if missing) by this process and never
@@ -27,6 +29,7 @@ from gateway.auth import authenticate
 from gateway.deploy.commands import UPLOAD
 from gateway.deploy.principal import SERVICE
 from gateway.deploy.requests import UploadedRelease, UploadQuery
+from gateway.deploy.writes import remember_issued
 from gateway.json_body import check_media_type
 from gateway.parameters import parameters
 from gateway.problems import Problem
@@ -76,6 +79,8 @@ async def upload_release(request: Request) -> Response:
     # What an Idempotency-Key's fingerprint covers: the same bytes for the same release.
     fingerprinted = {"service": query.service, "version": query.version, "digest": artifact.digest}
     resolved = {"actor": key.key_id, "artifact": artifact.model_dump()}
-    return await write_command(
+    response = await write_command(
         request, services, key, UPLOAD, fingerprinted, release, None, resolved
     )
+    await remember_issued(services, UPLOAD, query.service, response)
+    return response
