@@ -100,7 +100,8 @@ UPLOAD = Command(
     "deploy_upload_release",
     "POST",
     "/releases/upload",
-    "Create a release of a service from an uploaded artifact (tar.gz), stored and signed",
+    "Create a release of a service from an uploaded artifact: the body is its tar.gz bytes "
+    "(anything but a gzip stream is a 422), stored and signed",
     rq.UploadedRelease,
     None,
     dr.CreateRelease,

@@ -20,13 +20,21 @@ from gateway.operation import Operation, command_operations
 from gateway.responses import READ_RESPONSES, WRITE_RESPONSES
 
 _DORA_RESPONSES = {**READ_RESPONSES, 503: "ClickHouse or Redis did not answer (Retry-After)"}
+# The upload's body is an artifact's bytes, not JSON: what its refusals mean.
+_UPLOAD_RESPONSES = {
+    **WRITE_RESPONSES,
+    413: "the artifact is larger than the upload limit (256 MiB)",
+    415: "not application/gzip, application/x-gzip or application/octet-stream",
+    422: "the body is not a gzip stream (`invalid-artifact`), or a query parameter is "
+    "invalid (named in `errors`)",
+}
 
 
 def operations() -> list[Operation]:
     return [
         Operation("POST", PREFIX + UPLOAD.path, upload_release, UPLOAD.summary,
                   scope=UPLOAD.scope, body_media_type="application/octet-stream",
-                  parameters=UploadQuery, responses=WRITE_RESPONSES, idempotency_key=True),
+                  parameters=UploadQuery, responses=_UPLOAD_RESPONSES, idempotency_key=True),
         *command_operations(PREFIX, COMMANDS, deploy_command_endpoint),
         Operation("GET", PREFIX + "/deployments/{deployment_id}", reads.deployment,
                   "A deployment: status, release, waves, regions and hosts",
