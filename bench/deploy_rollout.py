@@ -15,7 +15,9 @@ once (no canary, all hosts of the service at a time), and is rolled back:
 
 Needs about 2 x S MB of disk per host (its download and its unpacked copy).
 
-    python -m bench.deploy_rollout [--hosts-per-region 20] [--size-mb 100]
+    python -m bench.deploy_rollout [--hosts-per-region 20] [--size-mb 100] [--timeline]
+
+--timeline prints where each phase's time went (bench.deploy_timeline).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bench.deploy_support import (
     origin_bytes_sent,
     sample_artifact,
 )
+from bench.deploy_timeline import breakdown, read_deployment
 
 TIMEOUT_S = 1800.0
 
@@ -41,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--hosts-per-region", type=int, default=20)
     parser.add_argument("--size-mb", type=int, default=100)
+    parser.add_argument("--timeline", action="store_true", help="where the time went")
     args = parser.parse_args()
     support.stop_on_sigterm()
     settings, _ = deploy_bench_settings()
@@ -62,7 +66,7 @@ def main() -> None:
         big_bytes = sample_artifact("2.0.0", pad_bytes=args.size_mb << 20)
         big = client.upload(service, "2.0.0", big_bytes)
         sent_before = origin_bytes_sent(deploy)
-        began = time.monotonic()
+        began, rollout_ms = time.monotonic(), int(time.time() * 1000)
         second = client.start(service, big, **everywhere)
         outcome = client.wait_final(second, TIMEOUT_S)
         rollout_s = time.monotonic() - began
@@ -70,11 +74,20 @@ def main() -> None:
         if outcome != "succeeded":
             raise SystemExit(f"the big release ended {outcome} ({second})")
 
-        began = time.monotonic()
+        began, rollback_ms = time.monotonic(), int(time.time() * 1000)
         client.roll_back(second)
         # It had succeeded (final): wait for the rollback's own end.
         outcome = client.wait_final(second, TIMEOUT_S, ("rolled_back",))
         rollback_s = time.monotonic() - began
+        if args.timeline:
+            seen = read_deployment(settings.kafka_bootstrap, second, rollout_ms)
+            print(
+                "rollout:\n  " + "\n  ".join(breakdown([s for s in seen if s.at_ms < rollback_ms]))
+            )
+            print(
+                "rollback:\n  "
+                + "\n  ".join(breakdown([s for s in seen if s.at_ms >= rollback_ms]))
+            )
 
     print(f"hosts: {len(hosts)} in {len(deploy.regions)} regions; artifact {len(big_bytes):,} B")
     print(f"rollout until every host healthy and switched: {rollout_s:.1f} s")
