@@ -5,7 +5,8 @@ GET /blobs/<sha256> streams the file `resolve(digest)` names (404 when it
 gives None, 400 for anything not a lowercase hex sha256, 502 when resolving
 failed upstream), GET /healthz answers "ok", GET /stats the counters below
 as JSON. The stdlib's threading server is enough: a handful of hosts per
-region, files streamed in chunks, every listener on loopback.
+region, every listener on loopback. Blobs go out with sendfile(2): the bytes
+go from the page cache to the socket without passing through Python.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from streams.deploy.signing import is_digest
-
-_CHUNK = 1 << 16
 
 
 class UpstreamError(RuntimeError):
@@ -101,11 +100,8 @@ def blob_server(
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(size))
-                self.end_headers()
-                sent = 0
-                while chunk := source.read(_CHUNK):
-                    self.wfile.write(chunk)
-                    sent += len(chunk)
+                self.end_headers()  # written out: wfile is unbuffered
+                sent = self.connection.sendfile(source)
             stats.count(digest, sent)
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from infra.processes import log_tail
 from schemas.deploy.records import Artifact, InstallRelease, RestoreRelease
-from streams.deploy.artifacts import UnsafeArtifact, sha256_hex
+from streams.deploy.artifacts import UnsafeArtifact
 from streams.deploy.host_folder import HostFolder, is_valid_version
 from streams.deploy.host_plan import plan_install
 from streams.deploy.signing import verify_digest
@@ -30,6 +30,11 @@ from streams.deploy.signing import verify_digest
 Report = Callable[[str, bool, int, str], None]
 
 _DETAIL_MAX = 500
+# Health is asked soon after the start and then less often: a release that
+# answers in 60 ms is seen then, not at the next fixed 200 ms tick, and one
+# that takes seconds costs ten asks a second, not a hundred.
+_HEALTH_FIRST_WAIT_S = 0.01
+_HEALTH_MAX_WAIT_S = 0.1
 
 
 class StepFailed(Exception):
@@ -159,28 +164,30 @@ def _verify(folder: HostFolder, tools: HostTools, artifact: Artifact, content: b
         raise StepFailed("signature does not match the digest: refused")
     if not content:
         return "signature ok; release already unpacked from this digest"
-    data = folder.download_path(artifact.digest).read_bytes()
-    actual = sha256_hex(data)
+    # Hashed as it was received (one pass over the bytes), else now.
+    actual = folder.received_sha256(artifact.digest)
     if actual != artifact.digest:
         # Neither this download nor the cache's copy may be used again.
-        folder.download_path(artifact.digest).unlink(missing_ok=True)
+        folder.drop_download(artifact.digest)
         tools.discard(artifact.digest)
         raise StepFailed(f"content sha256 {actual} is not the digest {artifact.digest}: refused")
-    if len(data) != artifact.size_bytes:
-        raise StepFailed(f"size {len(data)} is not the declared {artifact.size_bytes}")
+    size = folder.download_path(artifact.digest).stat().st_size
+    if size != artifact.size_bytes:
+        raise StepFailed(f"size {size} is not the declared {artifact.size_bytes}")
     return "digest and signature ok"
 
 
 def _unpack(folder: HostFolder, version: str, digest: str) -> None:
-    data = folder.download_path(digest).read_bytes()
     try:
-        folder.unpack_release(version, data, digest)
+        # Streamed from the verified download: never the whole artifact in memory.
+        folder.unpack_release(version, folder.download_path(digest), digest)
     except (UnsafeArtifact, OSError, EOFError, ValueError) as exc:
         raise StepFailed(f"unpack failed: {exc}") from exc
     except Exception as exc:  # tarfile errors and the like: a bad artifact, not a bad agent
         raise StepFailed(f"unpack failed: {type(exc).__name__}: {exc}") from exc
     if not (folder.release_dir(version) / "run").is_file():
         raise StepFailed("the release has no `run` to start")
+    folder.drop_download(digest)  # unpacked and marked: a re-run needs it no more
 
 
 def _wait_healthy(folder: HostFolder, version: str, timeout_s: float) -> str:
@@ -189,6 +196,7 @@ def _wait_healthy(folder: HostFolder, version: str, timeout_s: float) -> str:
         raise StepFailed("the release has no port on record")
     deadline = time.monotonic() + timeout_s
     last = "no answer"
+    wait_s = _HEALTH_FIRST_WAIT_S
     while True:
         if not folder.is_running(version):
             tail = log_tail(folder.log_file(version), lines=5)
@@ -204,7 +212,8 @@ def _wait_healthy(folder: HostFolder, version: str, timeout_s: float) -> str:
             last = f"GET /health: {exc}"
         if time.monotonic() >= deadline:
             raise StepFailed(f"not healthy after {timeout_s:.0f}s: {last}")
-        time.sleep(0.2)
+        time.sleep(min(wait_s, max(0.0, deadline - time.monotonic())))
+        wait_s = min(wait_s * 2, _HEALTH_MAX_WAIT_S)
 
 
 def _health_timeout(default_s: float, deadline_ms: int) -> float:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from streams.deploy.artifacts import UnsafeArtifact, pack, sha256_hex, unpack
+from streams.deploy.artifacts import (
+    UnsafeArtifact,
+    pack,
+    sha256_file,
+    sha256_hex,
+    unpack,
+    unpack_file,
+)
 
 
 def _tree(root: Path) -> Path:
@@ -117,3 +124,32 @@ def test_unpack_refuses_duplicate_names(tmp_path: Path) -> None:
 def test_unpack_refuses_garbage(tmp_path: Path) -> None:
     with pytest.raises((tarfile.TarError, OSError, EOFError)):
         unpack(b"not a tar at all", tmp_path / "out")
+
+
+def test_unpack_into_an_existing_folder_removes_only_what_it_wrote_when_refused(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    (out / "keep").mkdir(parents=True)
+    (out / "keep" / "mine.txt").write_text("before")
+    data = _hostile(
+        (_entry("keep/new.txt"), b"1"),
+        (_entry("fresh/deep.txt"), b"2"),
+        (_entry("link", tarfile.SYMTYPE, "/etc"), b""),
+    )
+    with pytest.raises(UnsafeArtifact):
+        unpack(data, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "keep",
+        "keep/mine.txt",
+    ]
+
+
+def test_unpack_file_streams_a_large_artifact_from_disk(tmp_path: Path) -> None:
+    src = _tree(tmp_path / "src")
+    (src / "padding.bin").write_bytes(bytes(range(256)) * 20_000)  # several buffers
+    artifact = tmp_path / "artifact.tar.gz"
+    artifact.write_bytes(pack(src))
+    unpack_file(artifact, tmp_path / "out")
+    assert (tmp_path / "out" / "padding.bin").read_bytes() == (src / "padding.bin").read_bytes()
+    assert sha256_file(artifact) == sha256_hex(artifact.read_bytes())
