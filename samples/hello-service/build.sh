@@ -20,6 +20,14 @@ else
 fi
 cat > "$OUT/run" <<'RUN'
 #!/bin/sh
-cd "$(dirname "$0")" && exec python3 service.py
+# Started on every install and rollback, so it starts fast: -I -S (no site,
+# no user paths: the service needs only the standard library), and a system
+# python3 before the PATH's, which may be a version manager's shim (pyenv's
+# costs a shell and more on every start).
+cd "$(dirname "$0")" || exit 1
+for python in /usr/bin/python3 /usr/local/bin/python3; do
+    if [ -x "$python" ]; then exec "$python" -I -S service.py; fi
+done
+exec python3 -I -S service.py
 RUN
 chmod 755 "$OUT/run"
