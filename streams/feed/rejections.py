@@ -18,6 +18,10 @@ class Rejection(StrEnum):
     TOO_LONG = "too_long"
     BLOCKED = "blocked"
     SELF = "self"
+    ALREADY_BLOCKED = "already_blocked"
+    NOT_BLOCKED = "not_blocked"
+    ALREADY_LIKED = "already_liked"
+    NOT_LIKED = "not_liked"
 
 
 _EXPLANATIONS = {
@@ -29,6 +33,10 @@ _EXPLANATIONS = {
     Rejection.TOO_LONG: "the text is longer than a post may be",
     Rejection.BLOCKED: "one of the two members has blocked the other",
     Rejection.SELF: "a member cannot follow or block themselves",
+    Rejection.ALREADY_BLOCKED: "the member already blocks them",
+    Rejection.NOT_BLOCKED: "the member does not block them",
+    Rejection.ALREADY_LIKED: "the member already likes this post",
+    Rejection.NOT_LIKED: "the member does not like this post",
 }
 
 
