@@ -162,7 +162,10 @@ class SteerRequest(RequestModel):
 
 
 class SetHostsRequest(RequestModel):
-    hosts: Annotated[list[HostRequest], Field(max_length=MAX_HOSTS)]
+    hosts: Annotated[
+        list[HostRequest],
+        Field(max_length=MAX_HOSTS, description="each host_id at most once (else a 422)"),
+    ]
 
     @field_validator("hosts", mode="after")
     @classmethod

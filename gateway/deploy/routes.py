@@ -4,8 +4,10 @@ figures, and a deployment's progress stream."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gateway.deploy import PREFIX, reads
-from gateway.deploy.commands import COMMANDS, READ, UPLOAD
+from gateway.deploy.commands import COMMANDS, ON_A_DEPLOYMENT, READ, UPLOAD
 from gateway.deploy.requests import (
     DeploymentQuery,
     DoraQuery,
@@ -28,6 +30,21 @@ _UPLOAD_RESPONSES = {
     422: "the body is not a gzip stream (`invalid-artifact`), or a query parameter is "
     "invalid (named in `errors`)",
 }
+# A command on a deployment names it in the path: one nobody issued is a 404.
+_ON_A_DEPLOYMENT_RESPONSES = {
+    **WRITE_RESPONSES,
+    403: "the key lacks the scope, or does not act for the deployment's service",
+    404: "unknown deployment",
+}
+
+
+def _command_operations() -> list[Operation]:
+    return [
+        replace(op, responses=_ON_A_DEPLOYMENT_RESPONSES)
+        if op.endpoint.__name__ in ON_A_DEPLOYMENT
+        else op
+        for op in command_operations(PREFIX, COMMANDS, deploy_command_endpoint)
+    ]
 
 
 def operations() -> list[Operation]:
@@ -35,7 +52,7 @@ def operations() -> list[Operation]:
         Operation("POST", PREFIX + UPLOAD.path, upload_release, UPLOAD.summary,
                   scope=UPLOAD.scope, body_media_type="application/octet-stream",
                   parameters=UploadQuery, responses=_UPLOAD_RESPONSES, idempotency_key=True),
-        *command_operations(PREFIX, COMMANDS, deploy_command_endpoint),
+        *_command_operations(),
         Operation("GET", PREFIX + "/deployments/{deployment_id}", reads.deployment,
                   "A deployment: status, release, waves, regions and hosts",
                   scope=READ, parameters=DeploymentQuery, responses=READ_RESPONSES),

@@ -6,10 +6,16 @@ published; /openapi.json cannot say which are, so a schema-valid write may be
 answered the documented 422 `unknown-problem`. The contract test lets these
 operations answer 422 to valid data, and this check holds that 422 to being
 exactly that one, naming `problem_id`, and nothing else.
+
+The same for a deploy host list naming a host twice (`duplicate_host`): no
+JSON Schema says a property is unique across a list's items. And an upload's
+body is a tar.gz: schemathesis's bytes are sent gzipped, so that valid data
+is what the route takes.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 from typing import Any
 
@@ -40,3 +46,37 @@ def only_an_unknown_problem_refuses_a_valid_judge_write(
             f"a valid judge write was refused, and not as an unknown problem: {body}"
         )
     return None
+
+
+_SETS_HOSTS = "/v1/deploy/services/{service}/hosts"
+_UPLOADS = "/v1/deploy/releases/upload"
+
+
+@schemathesis.check
+def only_a_host_named_twice_refuses_a_valid_host_list(
+    ctx: Any, response: Any, case: Any
+) -> bool | None:
+    meta = case.meta
+    if (
+        response.status_code != 422
+        or case.method.upper() != "PUT"
+        or case.operation.path != _SETS_HOSTS
+        or meta is None
+        or not meta.generation.mode.is_positive
+    ):
+        return None
+    body = response.json()
+    codes = [(error.get("field"), error.get("code")) for error in body.get("errors", [])]
+    if codes != [("hosts", "duplicate_host")]:
+        raise AssertionError(f"a valid host list was refused, not for a host named twice: {body}")
+    return None
+
+
+@schemathesis.hook
+def map_body(ctx: Any, body: Any) -> Any:
+    """An upload's bytes, gzipped: the artifact the route takes is a gzip stream."""
+    if ctx.operation is None or ctx.operation.path != _UPLOADS:
+        return body
+    if isinstance(body, str):
+        body = body.encode()
+    return gzip.compress(body) if isinstance(body, bytes) else body
