@@ -11,11 +11,13 @@ Every wait is bounded.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -37,6 +39,15 @@ _HEALTH_FIRST_WAIT_S = 0.01
 _HEALTH_MAX_WAIT_S = 0.1
 
 
+def byte_slots() -> threading.Semaphore:
+    """How many hosts of a region move an artifact's bytes (fetch, hash,
+    unpack) at once: one per core. More only share the same CPUs and disk,
+    and keep more downloads alive (and dirty) at once; each host's byte steps
+    end sooner, its download is dropped sooner, and health checks (waits,
+    not work) are never held back by it."""
+    return threading.Semaphore(max(1, os.cpu_count() or 1))
+
+
 class StepFailed(Exception):
     """A step could not be done; the message says why, for a person."""
 
@@ -49,6 +60,7 @@ class HostTools:
     public_key: Callable[[], Ed25519PublicKey | None]
     discard: Callable[[str], None]  # a cached blob found corrupt
     health_timeout_s: float = 10.0
+    bytes_at_once: threading.Semaphore = field(default_factory=byte_slots)
 
 
 def install(folder: HostFolder, tools: HostTools, order: InstallRelease, report: Report) -> bool:
@@ -61,20 +73,37 @@ def install(folder: HostFolder, tools: HostTools, order: InstallRelease, report:
     observed = folder.observe(version, artifact.digest)
     was_running = observed.running
     timeout_s = _health_timeout(tools.health_timeout_s, order.deadline_ms)
-    for planned in plan_install(observed, artifact.digest):
-        started = time.monotonic()
-        try:
-            if planned.redo:
-                detail = _do(planned.step, folder, tools, version, artifact, timeout_s)
-            else:
-                detail = "already done"
-        except Exception as exc:
-            why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
-            report(planned.step, False, _ms_since(started), _cut(why))
-            if not was_running and folder.current_version() != version:
-                folder.stop(version)  # started for this install, never switched to
-            return False
-        report(planned.step, True, _ms_since(started), detail)
+    plan = plan_install(observed, artifact.digest)
+    moves_bytes = any(p.redo for p in plan if p.step in ("fetched", "unpacked"))
+    holding = False
+    try:
+        for planned in plan:
+            if moves_bytes and not holding and planned.step == "fetched":
+                waited = time.monotonic()
+                tools.bytes_at_once.acquire()  # released after `unpacked`, or below
+                holding, waited_ms = True, _ms_since(waited)
+            started = time.monotonic()
+            try:
+                if planned.redo:
+                    detail = _do(planned.step, folder, tools, version, artifact, timeout_s)
+                else:
+                    detail = "already done"
+                if planned.step == "fetched" and holding and waited_ms:
+                    detail += f" (after {waited_ms} ms for a byte slot)"
+            except Exception as exc:
+                why = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+                report(planned.step, False, _ms_since(started), _cut(why))
+                if not was_running and folder.current_version() != version:
+                    folder.stop(version)  # started for this install, never switched to
+                return False
+            finally:
+                if holding and planned.step == "unpacked":
+                    tools.bytes_at_once.release()
+                    holding = False
+            report(planned.step, True, _ms_since(started), detail)
+    finally:
+        if holding:
+            tools.bytes_at_once.release()
     return True
 
 
@@ -133,9 +162,10 @@ def _restore(folder: HostFolder, tools: HostTools, order: RestoreRelease) -> str
     if folder.unpacked_digest(version) is None:
         if order.artifact is None:
             raise StepFailed(f"release {version} is not on this host and came without artifact")
-        _fetch(folder, tools, order.artifact.digest)
-        _verify(folder, tools, order.artifact, content=True)
-        _unpack(folder, version, order.artifact.digest)
+        with tools.bytes_at_once:
+            _fetch(folder, tools, order.artifact.digest)
+            _verify(folder, tools, order.artifact, content=True)
+            _unpack(folder, version, order.artifact.digest)
     if not folder.is_running(version):
         folder.start(version)
     _wait_healthy(folder, version, tools.health_timeout_s)

@@ -4,13 +4,15 @@ instructions on that region's hosts.
     python -m streams.deploy.region_agent --region us-east
 
 It reads deploy.instructions (group onelog.deploy.agent.<region>,
-read_committed, offsets committed by hand only after a whole batch is done
-and its reports are on the log: a killed agent re-reads what it had not
+read_committed) and starts each instruction as soon as it is read: hosts
+work independently, one instruction per host at a time, and of those that
+came while a host was busy only the last is carried out (agent_work). An
+offset is committed by hand only once it and all before it are done and
+their reports are on the log: a killed agent re-reads what it had not
 finished, and every step checks the disk first, so doing it again is
-harmless). Records for other regions are skipped. Hosts of a batch work in
-parallel; per host only its last instruction of the batch is carried out
-(host_plan.latest_per_host). Each step goes out as HostStepReported on
-deploy.host-steps, enveloped from the instruction like any fact.
+harmless. Records for other regions are skipped. Each step goes out as
+HostStepReported on deploy.host-steps, enveloped from the instruction like
+any fact.
 
 Beside that it serves the region cache over HTTP on region_cache_url(region):
 hosts fetch artifacts from it, and it fetches each from the origin once.
@@ -28,12 +30,12 @@ import signal
 import threading
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from confluent_kafka import Consumer, KafkaException, Message, Producer
+from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from infra.partitioning import LIBRDKAFKA_PARTITIONER
@@ -42,11 +44,12 @@ from schemas.codec import DecodeError
 from schemas.deploy.records import HostStepReported, InstallRelease, RestoreRelease
 from schemas.deploy.topics import DEPLOY_INSTRUCTIONS
 from schemas.registry import registry
+from streams.deploy.agent_work import Position, Task, WorkInFlight
 from streams.deploy.blob_server import BlobStats, blob_server
 from streams.deploy.config import DeploySettings, deploy_settings
 from streams.deploy.host_actions import HostTools, install, restore
 from streams.deploy.host_folder import HostFolder
-from streams.deploy.host_plan import Instruction, latest_per_host
+from streams.deploy.host_plan import Instruction
 from streams.deploy.region_cache import RegionCache
 from streams.deploy.signing import load_public_key
 from streams.records import encoded_fact
@@ -55,6 +58,10 @@ log = logging.getLogger("onelog.deploy.region_agent")
 
 _BATCH_MAX = 200
 _HOST_WORKERS = 16
+# The loop's wait for a record; it returns as soon as one is there.
+_POLL_S = 0.1
+# Reports delivered before an offset is committed; a broker this slow is down.
+_FLUSH_S = 30.0
 _FETCH_BUFFER = 1 << 20
 
 
@@ -170,41 +177,108 @@ class RegionAgent:
         )
         self.pool = ThreadPoolExecutor(_HOST_WORKERS, thread_name_prefix=f"host-{region}")
         self.stopping = threading.Event()
+        self.work = WorkInFlight()
+        self.work_lock = threading.Lock()
+        self.work_changed = threading.Condition(self.work_lock)
+        self.failure: BaseException | None = None
 
     def run(self) -> None:
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
         ).start()
-        self.consumer.subscribe([DEPLOY_INSTRUCTIONS.name])
+        self.consumer.subscribe([DEPLOY_INSTRUCTIONS.name], on_revoke=self._revoked)
         log.info("region %s: cache on %s", self.region, self.deploy.region_cache_url(self.region))
         try:
             while not self.stopping.is_set():
-                messages = self.consumer.consume(num_messages=_BATCH_MAX, timeout=0.5)
+                # One record ends the wait (a batch of many waited its whole
+                # timeout), then whatever else is already there.
+                messages = self.consumer.consume(num_messages=1, timeout=_POLL_S)
                 if messages:
-                    self.handle_batch(messages)
+                    messages += self.consumer.consume(num_messages=_BATCH_MAX, timeout=0)
+                self.handle(messages)
+                self.commit_done()
         finally:
             self.close()
 
-    def handle_batch(self, messages: list[Message]) -> None:
-        instructions: list[Instruction] = []
+    def handle(self, messages: list[Message]) -> None:
+        """Note each record read; start what a free host can do now."""
         for message in messages:
             if message.error():
                 log.warning("consume error: %s", message.error())
                 continue
-            value = message.value()
-            try:
-                record = registry().decode(value) if value is not None else None
-            except DecodeError as exc:
-                log.warning("skipped an undecodable record at offset %s: %s", message.offset(), exc)
-                continue
-            if isinstance(record, (InstallRelease, RestoreRelease)):
-                instructions.append(record)
-        work = latest_per_host(instructions, self.region)
-        for done in [self.pool.submit(self.carry_out, order) for order in work]:
-            done.result()  # re-raises an agent bug: better to die than commit past it
-        if self.producer.flush(30) != 0:
-            raise KafkaException("host step reports not delivered within 30 s")
-        self.consumer.commit(asynchronous=False)
+            with self.work_lock:
+                task = self.work.read(
+                    Position(message.partition() or 0, message.offset() or 0),
+                    self._instruction(message),
+                )
+            if task is not None:
+                self._submit(task)
+
+    def _instruction(self, message: Message) -> Instruction | None:
+        value = message.value()
+        try:
+            record = registry().decode(value) if value is not None else None
+        except DecodeError as exc:
+            log.warning("skipped an undecodable record at offset %s: %s", message.offset(), exc)
+            return None
+        if isinstance(record, (InstallRelease, RestoreRelease)) and record.region == self.region:
+            return record
+        return None
+
+    def _submit(self, task: Task) -> None:
+        try:
+            running = self.pool.submit(self.carry_out, task.instruction)
+        except RuntimeError:  # the pool closed meanwhile: read again after a restart
+            return
+        running.add_done_callback(lambda done: self._finished(task, done))
+
+    def _finished(self, task: Task, done: Future[None]) -> None:
+        """In the worker's thread: the host's next task, if one waits."""
+        error = done.exception()
+        with self.work_lock:
+            if error is not None:
+                # An agent bug: nothing past it may be committed; the loop dies of it.
+                self.failure = self.failure or error
+                self.work_changed.notify_all()
+                return
+            following = self.work.finished(task)
+            self.work_changed.notify_all()
+        if following is not None and not self.stopping.is_set():
+            self._submit(following)
+
+    def commit_done(self) -> None:
+        """Commit every partition's done prefix, its reports delivered first."""
+        with self.work_lock:
+            if self.failure is not None:
+                raise self.failure
+            advanced = self.work.committable()
+        if not advanced:
+            return
+        if self.producer.flush(_FLUSH_S) != 0:
+            raise KafkaException(f"host step reports not delivered within {_FLUSH_S:.0f} s")
+        self.consumer.commit(
+            offsets=[
+                TopicPartition(DEPLOY_INSTRUCTIONS.name, partition, offset)
+                for partition, offset in advanced.items()
+            ],
+            asynchronous=False,
+        )
+
+    def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Partitions taken away (another agent of the region came): the
+        hosts' work in flight ends first (each step is bounded), what is done
+        is committed, the rest is read again by whoever gets them. Closing
+        has done that already (close)."""
+        if not self.stopping.is_set():
+            self._wait_idle()
+            self.commit_done()
+        with self.work_lock:
+            self.work.forget()
+
+    def _wait_idle(self) -> None:
+        with self.work_lock:
+            while not self.work.idle and self.failure is None:
+                self.work_changed.wait(timeout=1.0)
 
     def carry_out(self, order: Instruction) -> None:
         folder = HostFolder(self.deploy.host_dir(self.region, order.host_id))
@@ -250,8 +324,14 @@ class RegionAgent:
             restore(folder, self.tools, order, report)
 
     def close(self) -> None:
+        self.stopping.set()  # no waiting task is started any more
         self.pool.shutdown(wait=True)
-        self.producer.flush(30)
+        if self.failure is None:
+            try:
+                self.commit_done()
+            except KafkaException as exc:
+                log.warning("region %s: last commit failed (read again): %s", self.region, exc)
+        self.producer.flush(_FLUSH_S)
         self.consumer.close()
         self.server.shutdown()
         self.server.server_close()
