@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from infra.processes import log_tail
 from schemas.deploy.records import Artifact, InstallRelease, RestoreRelease
 from streams.deploy.artifacts import UnsafeArtifact
+from streams.deploy.download import Download
 from streams.deploy.host_folder import HostFolder, is_valid_version
 from streams.deploy.host_plan import plan_install
 from streams.deploy.signing import verify_digest
@@ -56,7 +57,9 @@ class StepFailed(Exception):
 class HostTools:
     """What a host needs from its region: the cache and the public key."""
 
-    fetch: Callable[[str, HostFolder], None]  # (digest, folder): into folder.download_path
+    # (digest, declared size, folder): the artifact from the region cache,
+    # hashed as it came (download.receive).
+    fetch: Callable[[str, int, HostFolder], Download]
     public_key: Callable[[], Ed25519PublicKey | None]
     discard: Callable[[str], None]  # a cached blob found corrupt
     health_timeout_s: float = 10.0
@@ -74,6 +77,7 @@ def install(folder: HostFolder, tools: HostTools, order: InstallRelease, report:
     was_running = observed.running
     timeout_s = _health_timeout(tools.health_timeout_s, order.deadline_ms)
     plan = plan_install(observed, artifact.digest)
+    held = _Held()  # the download, from `fetched` to `unpacked`
     moves_bytes = any(p.redo for p in plan if p.step in ("fetched", "unpacked"))
     holding = False
     try:
@@ -85,7 +89,7 @@ def install(folder: HostFolder, tools: HostTools, order: InstallRelease, report:
             started = time.monotonic()
             try:
                 if planned.redo:
-                    detail = _do(planned.step, folder, tools, version, artifact, timeout_s)
+                    detail = _do(planned.step, folder, tools, version, artifact, timeout_s, held)
                 else:
                     detail = "already done"
                 if planned.step == "fetched" and holding and waited_ms:
@@ -114,16 +118,22 @@ def _do(
     version: str,
     artifact: Artifact,
     timeout_s: float,
+    held: _Held,
 ) -> str:
     if step == "fetched":
-        _fetch(folder, tools, artifact.digest)
-        return f"{folder.download_path(artifact.digest).stat().st_size} bytes"
+        held.download = _fetch(folder, tools, artifact)
+        where = "in memory" if held.download.in_memory else "on disk"
+        return f"{held.download.size} bytes, {where}"
     if step == "verified":
         return _verify(
-            folder, tools, artifact, content=folder.unpacked_digest(version) != artifact.digest
+            folder,
+            tools,
+            artifact,
+            held,
+            content=folder.unpacked_digest(version) != artifact.digest,
         )
     if step == "unpacked":
-        _unpack(folder, version, artifact.digest)
+        _unpack(folder, version, artifact.digest, held)
         return str(folder.release_dir(version))
     if step == "started":
         return f"port {folder.start(version)}"
@@ -163,9 +173,9 @@ def _restore(folder: HostFolder, tools: HostTools, order: RestoreRelease) -> str
         if order.artifact is None:
             raise StepFailed(f"release {version} is not on this host and came without artifact")
         with tools.bytes_at_once:
-            _fetch(folder, tools, order.artifact.digest)
-            _verify(folder, tools, order.artifact, content=True)
-            _unpack(folder, version, order.artifact.digest)
+            held = _Held(_fetch(folder, tools, order.artifact))
+            _verify(folder, tools, order.artifact, held, content=True)
+            _unpack(folder, version, order.artifact.digest, held)
     if not folder.is_running(version):
         folder.start(version)
     _wait_healthy(folder, version, tools.health_timeout_s)
@@ -177,16 +187,31 @@ def _restore(folder: HostFolder, tools: HostTools, order: RestoreRelease) -> str
 # --- the steps ---------------------------------------------------------------
 
 
-def _fetch(folder: HostFolder, tools: HostTools, digest: str) -> None:
-    if folder.download_path(digest).is_file():
-        return
+@dataclass
+class _Held:
+    download: Download | None = None
+
+    def take(self, folder: HostFolder, digest: str) -> Download:
+        """The download fetched now, else one a restarted agent finds on disk."""
+        if self.download is None:
+            if not folder.download_path(digest).is_file():
+                raise StepFailed("no download to verify or unpack")
+            self.download = Download.on_disk(folder.download_path(digest))
+        return self.download
+
+
+def _fetch(folder: HostFolder, tools: HostTools, artifact: Artifact) -> Download:
+    if folder.download_path(artifact.digest).is_file():  # spilled before a restart
+        return Download.on_disk(folder.download_path(artifact.digest))
     try:
-        tools.fetch(digest, folder)
+        return tools.fetch(artifact.digest, artifact.size_bytes, folder)
     except (OSError, urllib.error.URLError) as exc:
         raise StepFailed(f"fetch from the region cache failed: {exc}") from exc
 
 
-def _verify(folder: HostFolder, tools: HostTools, artifact: Artifact, content: bool) -> str:
+def _verify(
+    folder: HostFolder, tools: HostTools, artifact: Artifact, held: _Held, content: bool
+) -> str:
     public_key = tools.public_key()
     if public_key is None:
         raise StepFailed("no public key to verify with")
@@ -194,30 +219,33 @@ def _verify(folder: HostFolder, tools: HostTools, artifact: Artifact, content: b
         raise StepFailed("signature does not match the digest: refused")
     if not content:
         return "signature ok; release already unpacked from this digest"
-    # Hashed as it was received (one pass over the bytes), else now.
-    actual = folder.received_sha256(artifact.digest)
+    download = held.take(folder, artifact.digest)
+    actual = download.sha256()  # hashed as it was received: no byte read again
     if actual != artifact.digest:
         # Neither this download nor the cache's copy may be used again.
-        folder.drop_download(artifact.digest)
+        download.drop()
+        held.download = None
         tools.discard(artifact.digest)
         raise StepFailed(f"content sha256 {actual} is not the digest {artifact.digest}: refused")
-    size = folder.download_path(artifact.digest).stat().st_size
+    size = download.size
     if size != artifact.size_bytes:
         raise StepFailed(f"size {size} is not the declared {artifact.size_bytes}")
     return "digest and signature ok"
 
 
-def _unpack(folder: HostFolder, version: str, digest: str) -> None:
+def _unpack(folder: HostFolder, version: str, digest: str, held: _Held) -> None:
+    download = held.take(folder, digest)
     try:
-        # Streamed from the verified download: never the whole artifact in memory.
-        folder.unpack_release(version, folder.download_path(digest), digest)
+        with download.open() as verified:
+            folder.unpack_release(version, verified, digest)
     except (UnsafeArtifact, OSError, EOFError, ValueError) as exc:
         raise StepFailed(f"unpack failed: {exc}") from exc
     except Exception as exc:  # tarfile errors and the like: a bad artifact, not a bad agent
         raise StepFailed(f"unpack failed: {type(exc).__name__}: {exc}") from exc
     if not (folder.release_dir(version) / "run").is_file():
         raise StepFailed("the release has no `run` to start")
-    folder.drop_download(digest)  # unpacked and marked: a re-run needs it no more
+    download.drop()  # unpacked and marked: a re-run needs it no more
+    held.download = None
 
 
 def _wait_healthy(folder: HostFolder, version: str, timeout_s: float) -> str:

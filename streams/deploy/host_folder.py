@@ -3,10 +3,8 @@
     <host_dir>/releases/<version>/        an unpacked release (`run` starts it)
     <host_dir>/releases/.<version>.digest the artifact it was unpacked from
     <host_dir>/current -> releases/<version>
-    <host_dir>/downloads/<sha256>         an artifact fetched from the region cache,
-                                          until it is unpacked
-    <host_dir>/downloads/<sha256>.sha256  the sha256 of the bytes as they were
-                                          received (hashed while downloading)
+    <host_dir>/downloads/<sha256>         an artifact too big to hold in memory
+                                          (streams.deploy.download), until unpacked
     <host_dir>/run/release-<version>.pid  "<pid> <kernel start time>" (infra.processes)
     <host_dir>/run/release-<version>.port the port it was started on
     <host_dir>/logs/release-<version>.log its stdout and stderr
@@ -25,9 +23,10 @@ import shutil
 import socket
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 from infra import processes
-from streams.deploy.artifacts import sha256_file, unpack, unpack_file
+from streams.deploy.artifacts import unpack, unpack_file, unpack_stream
 from streams.deploy.host_plan import HostObservation
 
 # A version names a folder: no separators, no dot files, no `..`.
@@ -74,32 +73,6 @@ class HostFolder:
     def download_path(self, digest: str) -> Path:
         return self.downloads / digest
 
-    def _received_sha256_path(self, digest: str) -> Path:
-        return self.downloads / f"{digest}.sha256"
-
-    def note_received_sha256(self, digest: str, actual: str) -> None:
-        """Called by a fetch before it renames downloads/<digest> into place:
-        the download's content hash, so verifying it reads no byte again."""
-        tmp = self.downloads / f".{digest}.sha256.tmp"
-        tmp.write_text(actual)
-        os.replace(tmp, self._received_sha256_path(digest))
-
-    def received_sha256(self, digest: str) -> str:
-        """The sha256 of downloads/<digest>: as noted while it was received,
-        else (a download from before such notes) hashed now."""
-        try:
-            noted = self._received_sha256_path(digest).read_text().strip()
-        except FileNotFoundError:
-            noted = ""
-        return noted or sha256_file(self.download_path(digest))
-
-    def drop_download(self, digest: str) -> None:
-        """Remove the download (and its note): unpacked, or found wrong. An
-        unpacked release needs it no more, and a dropped download's pages
-        need never reach the disk."""
-        self.download_path(digest).unlink(missing_ok=True)
-        self._received_sha256_path(digest).unlink(missing_ok=True)
-
     def unpacked_digest(self, version: str) -> str | None:
         marker = self.releases / f".{version}.digest"
         try:
@@ -125,8 +98,8 @@ class HostFolder:
 
     # --- changing it ------------------------------------------------------
 
-    def unpack_release(self, version: str, artifact: bytes | Path, digest: str) -> None:
-        """Unpack (the artifact's bytes, or its file) into a temporary folder
+    def unpack_release(self, version: str, artifact: bytes | Path | BinaryIO, digest: str) -> None:
+        """Unpack (the artifact's bytes, file or stream) into a temporary folder
         and rename it into place, then write the digest marker: a crash
         leaves either no release or a whole one."""
         final = self.release_dir(version)
@@ -135,8 +108,10 @@ class HostFolder:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(artifact, Path):
             unpack_file(artifact, staging)
-        else:
+        elif isinstance(artifact, bytes):
             unpack(artifact, staging)
+        else:
+            unpack_stream(artifact, staging)
         if final.exists():
             # Unpacked before from another artifact (or half-marked): replace it.
             if self.is_running(version):

@@ -23,9 +23,7 @@ agent's); a restarted agent adopts them from their pid files.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
-import os
 import signal
 import threading
 import urllib.request
@@ -47,6 +45,7 @@ from schemas.registry import registry
 from streams.deploy.agent_work import Position, Task, WorkInFlight
 from streams.deploy.blob_server import BlobStats, blob_server
 from streams.deploy.config import DeploySettings, deploy_settings
+from streams.deploy.download import Download, receive
 from streams.deploy.host_actions import HostTools, install, restore
 from streams.deploy.host_folder import HostFolder
 from streams.deploy.host_plan import Instruction
@@ -106,30 +105,16 @@ class PublicKeySource:
             return self._key
 
 
-def fetch_from_cache(cache_url: str, timeout_s: float = 30.0) -> Callable[[str, HostFolder], None]:
-    """A fetch for HostTools: GET cache_url/blobs/<digest> into the host's
-    downloads, under a temporary name renamed into place, hashed as it comes
-    (the `verified` step then reads no byte again)."""
+def fetch_from_cache(
+    cache_url: str, timeout_s: float = 30.0
+) -> Callable[[str, int, HostFolder], Download]:
+    """A fetch for HostTools: GET cache_url/blobs/<digest>, hashed as it comes,
+    held in memory (or, too big for that, in the host's downloads)."""
 
-    def fetch(digest: str, folder: HostFolder) -> None:
-        folder.downloads.mkdir(parents=True, exist_ok=True)
-        final = folder.download_path(digest)
-        tmp = folder.downloads / f".{digest}.{threading.get_ident()}.part"
-        received = hashlib.sha256()
-        buffer = bytearray(_FETCH_BUFFER)
-        view = memoryview(buffer)
-        try:
-            with (
-                urllib.request.urlopen(f"{cache_url}/blobs/{digest}", timeout=timeout_s) as resp,
-                open(tmp, "wb") as out,
-            ):
-                while size := resp.readinto(buffer):
-                    received.update(view[:size])
-                    out.write(view[:size])
-            folder.note_received_sha256(digest, received.hexdigest())
-            os.replace(tmp, final)
-        finally:
-            tmp.unlink(missing_ok=True)
+    def fetch(digest: str, declared_size: int, folder: HostFolder) -> Download:
+        url = f"{cache_url}/blobs/{digest}"
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            return receive(response.readinto, declared_size, folder.download_path(digest))
 
     return fetch
 
