@@ -80,16 +80,35 @@ def running_platform(infrastructure: Settings) -> Iterator[Platform]:
         if processes.running_pid(settings.state_dir, name) is None:
             started.append(name)
         start()
-    # `onelog up` (test_up_example) starts the domains' own processes too.
-    domain_services = platform.domain_services(settings)
-    running_before = {
-        s.name for s in domain_services if processes.running_pid(settings.state_dir, s.name)
-    }
+    running_before = running_domain_services(settings)
     yield Platform(settings, key)
-    for service in reversed(domain_services):
-        if service.name not in running_before:
+    stop_domain_services_but(settings, running_before)
+    for name in reversed(started):
+        processes.stop(settings.state_dir, name)
+
+
+def running_domain_services(settings: Settings) -> set[str]:
+    return {
+        s.name
+        for s in platform.domain_services(settings)
+        if processes.running_pid(settings.state_dir, s.name)
+    }
+
+
+def stop_domain_services_but(settings: Settings, keep: set[str]) -> None:
+    for service in reversed(platform.domain_services(settings)):
+        if service.name not in keep:
             processes.stop(settings.state_dir, service.name)
             if service.after_stop is not None:
                 service.after_stop()
-    for name in reversed(started):
-        processes.stop(settings.state_dir, name)
+
+
+@pytest.fixture
+def domain_services_stopped_after(running_platform: Platform) -> Iterator[None]:
+    """For a test that runs `onelog up`, which starts the domains' own
+    processes (the deploy origin, agents, clock): they stop when the test
+    ends, so later tests on the suite's ports (a region agent's own origin,
+    an orchestrator fed by test-written reports) do not meet them."""
+    before = running_domain_services(running_platform.settings)
+    yield
+    stop_domain_services_but(running_platform.settings, before)

@@ -14,6 +14,7 @@ from tests.e2e.conftest import Platform, eventually, onelog
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.usefixtures("domain_services_stopped_after")
 def test_the_judge_example_that_up_prints_is_accepted(running_platform: Platform) -> None:
     # `up` on the running platform starts nothing new; it publishes the
     # problems, waits until all is ready and prints its curls.
