@@ -35,7 +35,7 @@ The writes vocabulary: projections/redis_sink.py. Keys: keys.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from projections.deploy import keys
 from projections.json_text import compact_json
@@ -513,22 +513,9 @@ def _start_deployment(v: Value, _announce: bool) -> list[Write]:
 # --- what region agents did ----------------------------------------------------
 
 
-# A step's place within one instruction's answer; `failed` ends any of them.
-_STEP_PLACE = {
-    step: place
-    for place, step in enumerate(
-        (
-            "fetched",
-            "verified",
-            "unpacked",
-            "started",
-            "healthy",
-            "switched",
-            "rolled_back",
-            "failed",
-        )
-    )
-}
+# A step's place within one instruction's answer (the records list the steps
+# in the order an agent takes them; `failed` ends any of them).
+_STEP_PLACE = {step: place for place, step in enumerate(get_args(dp.HostStep))}
 
 
 def _host_step_reported(v: Value, _announce: bool) -> list[Write]:
