@@ -20,7 +20,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import threading
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +27,7 @@ from typing import BinaryIO
 from infra import processes
 from streams.deploy.artifacts import unpack, unpack_file, unpack_stream
 from streams.deploy.host_plan import HostObservation
+from streams.deploy.host_ports import PortPicker
 
 # A version names a folder: no separators, no dot files, no `..`.
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
@@ -49,16 +49,14 @@ def is_valid_version(version: str) -> bool:
     return _VERSION.fullmatch(version) is not None
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port free right now (the kernel's pick); the release binds it soon after."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+# Hosts not given a picker (tests, tools) share one over the whole range.
+_ANY_PORT = PortPicker()
 
 
 class HostFolder:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, ports: PortPicker = _ANY_PORT) -> None:
         self.root = Path(root)
+        self.ports = ports
         self.releases = self.root / "releases"
         self.downloads = self.root / "downloads"
         self.current_link = self.root / "current"
@@ -148,7 +146,7 @@ class HostFolder:
     def start(self, version: str) -> int:
         """Start releases/<version>/run on a fresh port (env PORT); the port."""
         release = self.release_dir(version)
-        port = free_port()
+        port = self.ports.pick()
         with _STARTS:
             processes.start(
                 self.root,

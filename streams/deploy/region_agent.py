@@ -49,6 +49,7 @@ from streams.deploy.download import Download, receive
 from streams.deploy.host_actions import HostTools, install, restore
 from streams.deploy.host_folder import HostFolder
 from streams.deploy.host_plan import Instruction
+from streams.deploy.host_ports import PortPicker
 from streams.deploy.region_cache import RegionCache
 from streams.deploy.signing import load_public_key
 from streams.records import encoded_fact
@@ -126,6 +127,7 @@ class RegionAgent:
         self.deploy = deploy
         self.region = region
         self.producer_name = f"deploy.agent.{region}"
+        self.ports = PortPicker.slice_of(deploy.regions.index(region), len(deploy.regions))
         self.cache = RegionCache(deploy.region_dir(region) / "cache", deploy.origin_url)
         cache_url = deploy.region_cache_url(region)
         address = urlsplit(cache_url)
@@ -266,7 +268,7 @@ class RegionAgent:
                 self.work_changed.wait(timeout=1.0)
 
     def carry_out(self, order: Instruction) -> None:
-        folder = HostFolder(self.deploy.host_dir(self.region, order.host_id))
+        folder = HostFolder(self.deploy.host_dir(self.region, order.host_id), self.ports)
         index = 0
 
         def report(step: str, ok: bool, duration_ms: int, detail: str) -> None:
