@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,13 +22,26 @@ from streams.deploy.blob_server import UpstreamError
 from streams.deploy.signing import is_digest
 
 _BUFFER = 1 << 20  # one reused buffer per fetch: few Python-level copies
+# An origin that cannot be reached, or answers 5xx, is asked again for this
+# long: it restarts (onelog up, a crash) in a few seconds, and an agent that
+# came back sooner would otherwise fail the hosts it fetches for.
+_ORIGIN_PATIENCE_S = 15.0
+_FIRST_RETRY_S = 0.1
+_MAX_RETRY_S = 1.0
 
 
 class RegionCache:
-    def __init__(self, directory: Path, origin_url: str, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        origin_url: str,
+        timeout_s: float = 30.0,
+        patience_s: float = _ORIGIN_PATIENCE_S,
+    ) -> None:
         self.directory = Path(directory)
         self._origin_url = origin_url.rstrip("/")
         self._timeout_s = timeout_s
+        self._patience_s = patience_s
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._counts_lock = threading.Lock()
@@ -49,7 +63,19 @@ class RegionCache:
         with self._lock_for(digest):
             if cached.is_file():  # another request fetched it while we waited
                 return cached
-            return cached if self._fetch(digest, cached) else None
+            return cached if self._fetch_patiently(digest, cached) else None
+
+    def _fetch_patiently(self, digest: str, cached: Path) -> bool:
+        deadline = time.monotonic() + self._patience_s
+        wait_s = _FIRST_RETRY_S
+        while True:
+            try:
+                return self._fetch(digest, cached)
+            except UpstreamError:
+                if time.monotonic() + wait_s > deadline:
+                    raise
+            time.sleep(wait_s)
+            wait_s = min(wait_s * 2, _MAX_RETRY_S)
 
     def _fetch(self, digest: str, cached: Path) -> bool:
         self.directory.mkdir(parents=True, exist_ok=True)
