@@ -6,8 +6,7 @@ Hosts work independently: a host's long health check never holds another
 host's instruction (the agent used to finish a whole batch before reading
 on). One host does one instruction at a time, in log order; of those read
 while it is busy only the last one waits (the orchestrator ignores reports
-on a host's earlier instructions, so they are skipped, as
-host_plan.latest_per_host skips them within a batch). An offset may be
+on a host's earlier instructions, so they are skipped). An offset may be
 committed only once it and every offset before it on its partition are
 done: a killed agent re-reads everything not yet done.
 

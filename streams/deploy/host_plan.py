@@ -1,18 +1,14 @@
 """What a region agent still has to do, decided from what it reads and what
 is on disk: pure, so a restarted agent's choices can be tested without hosts.
 
-Two decisions live here. `latest_per_host`: of a batch of instructions, only
-the last one for each host of this region matters (the orchestrator waits
-only for its latest instruction to a host and ignores reports on earlier
-ones, so doing an install a restore already overrides is wasted work).
 `plan_install`: the steps of an install, each either done now or, found
 already done on disk (an agent restarted mid-way re-reads its instructions),
-reported again without redoing it.
+reported again without redoing it. (Which instruction a host carries out
+next: agent_work.py.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,18 +24,6 @@ INSTALL_STEPS: tuple[InstallStep, ...] = (
     "healthy",
     "switched",
 )
-
-
-def latest_per_host(instructions: Iterable[Instruction], region: str) -> list[Instruction]:
-    """This region's instructions, the last one per host, in the order of
-    those last ones (other regions' records share the topic: skipped)."""
-    last: dict[str, Instruction] = {}
-    for instruction in instructions:
-        if instruction.region != region:
-            continue
-        last.pop(instruction.host_id, None)  # re-insert: keeps the log order of the last ones
-        last[instruction.host_id] = instruction
-    return list(last.values())
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.deploy.records import Artifact, InstallRelease, RestoreRelease
-from streams.deploy.host_plan import HostObservation, Instruction, latest_per_host, plan_install
+from streams.deploy.host_plan import HostObservation, Instruction, plan_install
 from tests.support.log import command
 
 DIGEST = "a" * 64
@@ -35,13 +35,6 @@ def _restore(host: str, region: str = "us-east") -> Instruction:
         attempt=2,
         version="v1",
     )
-
-
-def test_latest_per_host_keeps_the_last_one_of_each_host_of_the_region() -> None:
-    a1, b1, other, a2 = _install("a"), _install("b"), _install("c", "eu-west"), _restore("a")
-    assert latest_per_host([a1, b1, other, a2], "us-east") == [b1, a2]
-    assert latest_per_host([a1, b1, other, a2], "eu-west") == [other]
-    assert latest_per_host([], "us-east") == []
 
 
 def _redo(observed: HostObservation) -> dict[str, bool]:
