@@ -2,39 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.deploy.records import Artifact, InstallRelease, RestoreRelease
-from streams.deploy.host_plan import HostObservation, Instruction, plan_install
-from tests.support.log import command
+from schemas.deploy.records import Artifact
+from streams.deploy.host_plan import HostObservation, plan_install
 
 DIGEST = "a" * 64
 ARTIFACT = Artifact(digest=DIGEST, signature="00", size_bytes=1)
-
-
-def _install(host: str, region: str = "us-east", attempt: int = 1) -> Instruction:
-    return command(  # type: ignore[return-value]
-        InstallRelease,
-        deployment_id="d1",
-        service="svc",
-        region=region,
-        host_id=host,
-        attempt=attempt,
-        release_id="r1",
-        version="v2",
-        artifact=ARTIFACT,
-        deadline_ms=10**13,
-    )
-
-
-def _restore(host: str, region: str = "us-east") -> Instruction:
-    return command(  # type: ignore[return-value]
-        RestoreRelease,
-        deployment_id="d1",
-        service="svc",
-        region=region,
-        host_id=host,
-        attempt=2,
-        version="v1",
-    )
 
 
 def _redo(observed: HostObservation) -> dict[str, bool]:
