@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.deploy.records import Artifact
 from streams.deploy.host_plan import HostObservation, plan_install
 
 DIGEST = "a" * 64
-ARTIFACT = Artifact(digest=DIGEST, signature="00", size_bytes=1)
 
 
 def _redo(observed: HostObservation) -> dict[str, bool]:
