@@ -271,6 +271,40 @@ def test_a_deployment_survives_kill_9_of_a_region_agent_and_the_worker(
     _every_host_runs(deploying, version)
 
 
+def test_a_deployment_survives_a_restart_of_every_process(
+    deploying: DeployPlatform, tmp_path: Path
+) -> None:
+    settings = deploying.running.settings
+    version = f"4.0.{uuid.uuid4().hex[:6]}"
+    release = _upload(deploying, _variant(tmp_path, version), version)
+    deployment_id = _start(deploying, release["release_id"], host_timeout_ms=300_000)
+
+    def past_the_canary() -> dict[str, Any] | None:
+        found = _deployment(deploying, deployment_id) or {}
+        if found.get("status") in FINAL:
+            raise AssertionError(f"ended before anything was killed: {found}")
+        return found if any(h["wave"] and h["last_step"] for h in found.get("hosts", [])) else None
+
+    eventually(past_the_canary, timeout=ROLLOUT_S, what="a host past the canary touched")
+    # Every process of the platform but Kafka and Redis, at once, with SIGKILL.
+    deploy_services = list(CLI.services(settings))
+    everyone = [s.name for s in deploy_services]
+    everyone += [platform.GATEWAY, platform.PROJECTOR, platform.worker_name(1)]
+    for name in everyone:
+        assert processes.kill(settings.state_dir, name), name
+
+    worker = platform.start_worker(settings, 1)
+    platform.start_projector(settings)
+    platform.start_gateway(settings)
+    for service in deploy_services:
+        platform.start_domain_service(settings, service)
+    platform.wait_for_worker(settings, worker, 1)
+
+    ended = _ended(deploying, deployment_id)
+    assert ended["status"] == "succeeded", ended
+    _every_host_runs(deploying, version)
+
+
 def test_a_tampered_artifact_is_refused_and_reported(
     deploying: DeployPlatform, tmp_path: Path
 ) -> None:
