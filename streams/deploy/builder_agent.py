@@ -33,6 +33,7 @@ from streams.deploy.signing import load_or_create_signing_key, write_public_key
 from streams.domain import Plugs
 from streams.faust_fixes import commit_gate
 from streams.input_transaction import InputTransaction, Outgoing
+from streams.judge.judge_dir import judge_dir
 from streams.judge.sandbox import Sandbox
 from streams.records import encoded_facts
 
@@ -109,7 +110,9 @@ def register(app: faust.App, plugs: Plugs) -> None:
     key = load_or_create_signing_key(deploy.signing_key_path)
     if not deploy.public_key_path.exists():
         write_public_key(key, deploy.public_key_path)
-    builder = Builder(Sandbox(), BlobStore(deploy.blob_dir, key), deploy.deploy_dir / "builds")
+    # Boxes in the judge's folder, not the deploy folder: the checkout (and
+    # its .onelog/) may sit where no sandbox uid can enter.
+    builder = Builder(Sandbox(), BlobStore(deploy.blob_dir, key), judge_dir().builds)
     shell = BuilderShell(app, builder)
     # Read as bytes: the shell decodes (Avro, DLQ on failure).
     builds = app.topic(

@@ -9,6 +9,8 @@ which `onelog/toolchains.py` creates root-owned and 0755:
     toolchains/      registry-fetched toolchains, one folder per language id
     compile-cache/   compiled entries (`toolchain.py`): each run's /box; a
                      custom checker's box is made here too
+    builds/          the deployment system's release builds, one box each
+                     (streams/deploy/builder.py), in the same sandbox
 
 Harness files and problem files reach a run only as files of a compile-cache
 entry, written there by the worker.
@@ -36,6 +38,10 @@ class JudgeDir:
     @property
     def compile_cache(self) -> Path:
         return self.root / "compile-cache"
+
+    @property
+    def builds(self) -> Path:
+        return self.root / "builds"
 
 
 def judge_dir() -> JudgeDir:
