@@ -18,7 +18,7 @@ from typing import Any, cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas import deploy, exchange, judge
+from schemas import deploy, exchange, feed, judge
 from schemas.envelope import Record
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts, progress_facts
@@ -33,6 +33,8 @@ STREAMS = Path(__file__).resolve().parents[3] / "streams"
 RECORDS: dict[str, type[Record]] = {m.__name__: m for m in (*exchange.ALL, *judge.ALL)}
 # deploy's records share names with the exchange's (CommandRejected): by folder.
 DEPLOY_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in deploy.ALL}
+FEED_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in feed.ALL}
+BY_FOLDER = {"deploy": DEPLOY_RECORDS, "feed": FEED_RECORDS}
 
 
 def _fields(model: type[Record]) -> set[str]:
@@ -44,7 +46,7 @@ def _literal_facts() -> list[tuple[str, int, type[Record], list[str | None]]]:
     `(RecordType, {...})` written in streams/."""
     found = []
     for path in sorted(STREAMS.rglob("*.py")):
-        known = DEPLOY_RECORDS if path.parent.name == "deploy" else RECORDS
+        known = BY_FOLDER.get(path.parent.name, RECORDS)
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
                 continue
