@@ -179,9 +179,17 @@ def _unfollow(state: MemberState, c: Unfollow, facts: list[Fact]) -> None:
 
 def _drop_out_edge(state: MemberState, followee: str, cause: str, facts: list[Fact]) -> None:
     """Stop following `followee`, or cancel a follow asked of them. A pending
-    follow's answer, if it accepts, is undone when it arrives (_follow_answered)."""
-    if state.pending.pop(followee, None) is not None:
-        facts.append((Unfollowed, {"member": state.member, "other": followee, "cause": cause}))
+    follow's answer, if it accepts, is undone when it arrives (_follow_answered).
+    A pending follow a block cancels never was: it is refused, as `blocked`."""
+    command_id = state.pending.pop(followee, None)
+    if command_id is not None:
+        if cause == "block":
+            facts.append((CommandRejected, {
+                "member": state.member, "command_id": command_id, "command": "Follow",
+                "reason": Rejection.BLOCKED.value,
+            }))  # fmt: skip
+        else:
+            facts.append((Unfollowed, {"member": state.member, "other": followee, "cause": cause}))
         return
     if followee not in state.followees:
         return
