@@ -11,7 +11,7 @@ lists them as an enum, as the judge lists its languages.
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -34,6 +34,7 @@ from gateway.fields import (
     RequestModel,
     Ulid,
     encodable,
+    one_of_known,
 )
 from schemas.deploy.records import Artifact
 
@@ -52,20 +53,7 @@ def region_names() -> tuple[str, ...]:
     return deploy_settings(load_settings()).regions
 
 
-def _known_region(region: str) -> str:
-    known = region_names()
-    if region not in known:
-        raise PydanticCustomError(
-            "unknown_region",
-            "unknown region '{region}'; known: {known}",
-            {"region": region, "known": ", ".join(known)},
-        )
-    return region
-
-
-def _region_enum(schema: dict[str, Any]) -> None:
-    schema["enum"] = list(region_names())
-
+_known_region, _region_enum = one_of_known("region", region_names)
 
 ServiceName = Annotated[
     str,

@@ -44,6 +44,7 @@ from gateway.fields import (
     Ulid,
     encodable,
     forbidden,
+    one_of_known,
 )
 from gateway.problems import Problem
 from schemas.judge import CheckerKind, Difficulty, ProblemKind, ProgressStatus
@@ -65,19 +66,7 @@ def language_ids() -> tuple[str, ...]:
     return tuple(sorted(languages()))
 
 
-def _known_language(language: str) -> str:
-    known = language_ids()
-    if language not in known:
-        raise PydanticCustomError(
-            "unknown_language",
-            "unknown language '{language}'; known: {known}",
-            {"language": language, "known": ", ".join(known)},
-        )
-    return language
-
-
-def _language_enum(schema: dict[str, Any]) -> None:
-    schema["enum"] = list(language_ids())
+_known_language, _language_enum = one_of_known("language", language_ids)
 
 
 def _one_starter_per_language(schema: dict[str, Any]) -> None:
