@@ -13,9 +13,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from projections.deploy import keys
+from projections.namespaced_reads import NamespacedReads
 
 _DEPLOYMENT_INTS = (
     "seq",
@@ -195,16 +194,8 @@ def first_of_each(ids: Sequence[Any]) -> list[str]:
     return list(seen)
 
 
-class DeployReadModel:
+class DeployReadModel(NamespacedReads):
     """Reads one namespace's deploy models. The client is opened by the caller."""
-
-    def __init__(self, redis: aioredis.Redis, namespace: str) -> None:
-        self._redis = redis
-        self.namespace = namespace
-        self._prefix = f"{namespace}:"
-
-    def _key(self, relative: str) -> str:
-        return self._prefix + relative
 
     def deployment_channel(self, deployment_id: str) -> str:
         """The pub/sub channel of one deployment's facts: JSON messages with

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from projections.exchange import keys
+from projections.namespaced_reads import NamespacedReads
 
 _ORDER_INTS = (
     "quantity",
@@ -38,16 +37,8 @@ def _hash(raw: dict[Any, Any]) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in raw.items()}
 
 
-class ExchangeReadModel:
+class ExchangeReadModel(NamespacedReads):
     """Reads one namespace's exchange models. The client is opened by the caller."""
-
-    def __init__(self, redis: aioredis.Redis, namespace: str) -> None:
-        self._redis = redis
-        self.namespace = namespace
-        self._prefix = f"{namespace}:"
-
-    def _key(self, relative: str) -> str:
-        return self._prefix + relative
 
     def market_channel(self, symbol: str) -> str:
         """The pub/sub channel of a symbol's market facts: JSON messages with

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from projections.judge import keys
+from projections.namespaced_reads import NamespacedReads
 
 VERDICT_LABELS = {
     "accepted": "Accepted",
@@ -165,16 +164,8 @@ def progress_view(
     }
 
 
-class JudgeReadModel:
+class JudgeReadModel(NamespacedReads):
     """Reads one namespace's judge models. The client is opened by the caller."""
-
-    def __init__(self, redis: aioredis.Redis, namespace: str) -> None:
-        self._redis = redis
-        self.namespace = namespace
-        self._prefix = f"{namespace}:"
-
-    def _key(self, relative: str) -> str:
-        return self._prefix + relative
 
     def updates_channel(self, submission_id: str) -> str:
         """The pub/sub channel of a submission's changes: JSON messages with
