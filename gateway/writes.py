@@ -119,7 +119,7 @@ def prepare(
     ids = ids if ids is not None else assign_ids(command)
     recorded_at = now_micros()
     payload = command.payload(request_model, path_model, ids)
-    partition_key = str(payload[command.topic.key])
+    partition_key = command.topic.key_of(payload)
     record = build_record(
         command.record,
         payload,

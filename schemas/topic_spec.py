@@ -8,7 +8,9 @@ ground, so that both can use it without schemas importing infra.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from schemas.envelope import Record
 
@@ -29,6 +31,16 @@ class TopicSpec:
     @property
     def dlq(self) -> str:
         return f"{self.name}.dlq"
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The fields the key is made of: one, or several joined by `/` (the
+        feed's `author/bucket` spreads one author over several partitions)."""
+        return tuple(self.key.split("/"))
+
+    def key_of(self, fields: Mapping[str, Any]) -> str:
+        """A record's key on this topic, from its payload's fields."""
+        return "/".join(str(fields[name]) for name in self.key_fields)
 
 
 def changelog(stage: str, domain: str, state_key: str) -> TopicSpec:

@@ -21,17 +21,18 @@ def admitted(
 ) -> tuple[Record, str] | str:
     """(the record, its key), or the reason it goes to the dead-letter topic.
 
-    `key` and `value` are the Kafka record's; `takes`: the record types the
-    processor accepts, None for any that has `key_field`.
+    `key` and `value` are the Kafka record's; `key_field`: the input topic's
+    key (TopicSpec.key: a field, or fields joined by `/`); `takes`: the record
+    types the processor accepts, None for any that has `key_field`.
     """
     try:
         record = registry().decode(value or b"")
     except DecodeError as exc:
         return exc.reason
-    state_key = getattr(record, key_field, None)
-    if state_key is None or (takes is not None and not isinstance(record, takes)):
+    parts = [getattr(record, name, None) for name in key_field.split("/")]
+    if None in parts or (takes is not None and not isinstance(record, takes)):
         return f"{processor} takes no {type(record).__name__} records"
-    state_key = str(state_key)
+    state_key = "/".join(str(part) for part in parts)
     if key is not None and key.decode(errors="replace") != state_key:
         return f"key {key!r} does not match {key_field}={state_key!r}"
     return record, state_key

@@ -57,7 +57,7 @@ def _envelope(fact: Fact, cause: Record, index: int, producer: str) -> dict[str,
         "occurred_at": cause_env.occurred_at,
         "recorded_at": cause_env.recorded_at,
         "producer": producer,
-        "key": str(payload[spec.key]),
+        "key": spec.key_of(payload),
         "correlation_id": cause_env.correlation_id,
         "causation_id": cause_env.event_id,
     }

@@ -92,7 +92,7 @@ def seal_command(model: type[Record], payload: Mapping[str, Any], producer: str)
         model,
         payload,
         event_id=new_event_id(now),
-        key=str(payload[spec.key]),
+        key=spec.key_of(payload),
         producer=producer,
         correlation_id=None,
         occurred_at=None,

@@ -27,7 +27,6 @@ ORCHESTRATOR_STAGE = Stage(
     name="deploy.orchestrator",
     inputs=(DEPLOY_COMMANDS, DEPLOY_BUILDS, DEPLOY_CLOCK, DEPLOY_HOST_STEPS),
     changelog=DEPLOY_ORCHESTRATOR_CHANGELOG,
-    key_field="service",
     takes=COMMANDS + BUILDS + CLOCK + HOST_STEPS,
     new_state=orchestrator.new_state,
     decide=orchestrator.decide,

@@ -59,6 +59,10 @@ class BatchDecider:
         self.partitions = partitions
         self.failed = failed
         self._dead_letter_topics = {spec.name: spec.dlq for spec in stage.inputs}
+        # Each input is read by its own key: a stage's inputs may name the
+        # state's key differently (the feed's member is `member` on commands
+        # and `other` on the hops between members).
+        self._key_fields = {spec.name: spec.key for spec in stage.inputs}
 
     def decide(
         self, states: States, messages: Sequence[Message], send: Send
@@ -72,7 +76,7 @@ class BatchDecider:
             assert topic is not None and partition is not None and offset is not None
             next_offsets[(topic, partition)] = offset + 1
             admission = admitted(
-                message.key(), message.value(), stage.name, stage.key_field, stage.takes
+                message.key(), message.value(), stage.name, self._key_fields[topic], stage.takes
             )
             if isinstance(admission, str):
                 self._dead_letter(message, admission, send)

@@ -16,15 +16,15 @@ from streams.state_log import StateLog
 class Stage:
     """A deciding processor: its inputs, its state and its pure `decide`.
 
-    Every input is keyed by `key_field` and all have one partition count, so
-    partition p of each holds the same keys, and the state of those keys
-    lives in partition p of `changelog`.
+    Every input is keyed by the state's key (each input names it by its own
+    TopicSpec.key, a field or fields joined by `/`) and all have one
+    partition count, so partition p of each holds the same keys, and the
+    state of those keys lives in partition p of `changelog`.
     """
 
     name: str  # names its consumer group, its producers and the facts' producer
     inputs: tuple[TopicSpec, ...]
     changelog: TopicSpec
-    key_field: str
     takes: tuple[type[Record], ...]
     new_state: Callable[[str], Any]
     # Applies the record to the state and returns its facts; deterministic.

@@ -48,7 +48,6 @@ ACCOUNT_STAGE = Stage(
     name="exchange.account-stage",
     inputs=(EXCHANGE_COMMANDS, EXCHANGE_FILLS),
     changelog=EXCHANGE_ACCOUNT_CHANGELOG,
-    key_field="account_id",
     takes=(
         DepositCash,
         WithdrawCash,
@@ -66,7 +65,6 @@ MATCHING_STAGE = Stage(
     name="exchange.matching-stage",
     inputs=(EXCHANGE_ADMIN, EXCHANGE_ORDERS),
     changelog=EXCHANGE_MATCHING_CHANGELOG,
-    key_field="symbol",
     takes=(ListInstrument, HaltSymbol, ResumeSymbol, OrderAccepted, CancelRequested),
     new_state=matching.SymbolState,
     decide=matching.decide,

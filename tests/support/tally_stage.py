@@ -78,7 +78,6 @@ def tally_stage(name: str, inputs: tuple[TopicSpec, ...], changelog: TopicSpec) 
         name=name,
         inputs=inputs,
         changelog=changelog,
-        key_field="account_id",
         takes=(DepositCash, WithdrawCash),
         new_state=Tally,
         decide=decide,

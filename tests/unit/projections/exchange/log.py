@@ -86,7 +86,7 @@ class ExchangeLog:
             occurred_at=self._clock,
             recorded_at=self._clock,
             producer="trader",
-            key=str(fields[spec.key]),
+            key=spec.key_of(fields),
             correlation_id=event_id,
         )
         record = model(envelope=envelope, **fields)
