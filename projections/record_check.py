@@ -3,7 +3,8 @@
 A record's Avro schema is generated from its model (schemas/avro.py), so a
 body that decodes already has every field, no other field, and the right
 primitive types. What the schema cannot say, pydantic checks: the choices of
-a Literal and numeric bounds such as `gt=0`. `check_for(model)` returns a
+a Literal, numeric bounds such as `gt=0`, lengths (`max_length`) and anchored
+patterns of strings. `check_for(model)` returns a
 function that tests only those, or None when the model has anything it does
 not understand (validators, other constraints): then the caller runs
 pydantic itself.
@@ -15,6 +16,7 @@ asks pydantic, so a dead letter's reason is pydantic's own words.
 from __future__ import annotations
 
 import operator
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -79,14 +81,38 @@ def _field_checks(model: type[BaseModel]) -> list[tuple[str, Check]]:
     checks: list[tuple[str, Check]] = []
     for name, info in model.model_fields.items():
         check = _type_check(info.annotation)
-        bounds = [_bound_check(meta) for meta in info.metadata]
-        if bounds:
-            if info.annotation is not int:
-                raise _Unsupported(f"{model.__name__}.{name}: bounds on {info.annotation}")
-            check = _all_of(check, bounds)
+        constraints = [_constraint_check(meta, info.annotation) for meta in info.metadata]
+        if constraints:
+            check = _all_of(check, constraints)
         if check is not None:
             checks.append((name, check))
     return checks
+
+
+def _constraint_check(meta: Any, annotation: Any) -> Check:
+    sized = annotation is str or typing.get_origin(annotation) is list
+    if type(meta) in _BOUNDS and annotation is int:
+        return _bound_check(meta)
+    if isinstance(meta, annotated_types.MaxLen) and sized:
+        limit = meta.max_length
+        return lambda value: len(value) <= limit
+    if isinstance(meta, annotated_types.MinLen) and sized:
+        least = meta.min_length
+        return lambda value: len(value) >= least
+    pattern = getattr(meta, "pattern", None)
+    if isinstance(pattern, str) and annotation is str and _only_pattern(meta):
+        # Anchored at both ends, pydantic's search and fullmatch agree (and
+        # fullmatch refuses a trailing newline that Python's `$` would allow).
+        if not (pattern.startswith("^") and pattern.endswith("$")):
+            raise _Unsupported(f"unanchored pattern {pattern!r}")
+        compiled = re.compile(pattern)
+        return lambda value: compiled.fullmatch(value) is not None
+    raise _Unsupported(f"{meta!r} on {annotation!r}")
+
+
+def _only_pattern(meta: Any) -> bool:
+    """pydantic's general metadata carries every Field constraint it set."""
+    return {k for k, v in vars(meta).items() if v is not None} == {"pattern"}
 
 
 def _type_check(annotation: Any) -> Check | None:
@@ -122,10 +148,7 @@ def _type_check(annotation: Any) -> Check | None:
 
 
 def _bound_check(meta: Any) -> Check:
-    bound = _BOUNDS.get(type(meta))
-    if bound is None:
-        raise _Unsupported(repr(meta))
-    attribute, compare = bound
+    attribute, compare = _BOUNDS[type(meta)]
     limit = getattr(meta, attribute)
     return lambda value: bool(compare(value, limit))
 

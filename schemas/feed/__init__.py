@@ -1,12 +1,6 @@
-"""The social news feed on the log: its records (records.py) and its topics
-(topics.py), declared as SCHEMA_DOMAIN. The design: docs/feed.md.
-
-Not yet a registered domain: "feed" is not in schemas/domains.py, so the
-registry and the topic catalog do not walk it, and `history/` (every version
-of each schema, which tests/unit/schemas/test_schema_history.py insists on)
-does not exist yet. Both are added when the domain is registered, with the
-stages that write these records; until then a record's fields may change
-without a version bump.
+"""The social news feed on the log: its records (records.py), its topics
+(topics.py) and every version of each schema (history/), declared as
+SCHEMA_DOMAIN. The design: docs/feed.md.
 """
 
 from __future__ import annotations

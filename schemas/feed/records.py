@@ -290,7 +290,7 @@ class BucketBackfilled(Record):
     readers: list[str]
 
 
-# --- reactions: feed.engagement, key post_id ----------------------------------
+# --- reactions: feed.engagement (asked) and feed.reactions (decided), key post_id
 
 
 class PostOpened(Record):
@@ -507,6 +507,8 @@ ENGAGEMENT: tuple[type[Record], ...] = (
     PostOpened,
     PostClosed,
     ReactionRequested,
+)
+REACTIONS: tuple[type[Record], ...] = (
     PostLiked,
     PostUnliked,
     PostShared,
@@ -527,4 +529,6 @@ FACTS: tuple[type[Record], ...] = (
     TimelinePurged,
     CommandRejected,
 )
-ALL: tuple[type[Record], ...] = COMMANDS + GRAPH + FANOUT + TIMELINES + ENGAGEMENT + FACTS
+ALL: tuple[type[Record], ...] = (
+    COMMANDS + GRAPH + FANOUT + TIMELINES + ENGAGEMENT + REACTIONS + FACTS
+)

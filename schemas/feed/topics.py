@@ -12,7 +12,7 @@ partitions: no author makes one partition hot forever. Reactions are keyed by
 
 from __future__ import annotations
 
-from schemas.feed.records import COMMANDS, ENGAGEMENT, FACTS, FANOUT, GRAPH, TIMELINES
+from schemas.feed.records import COMMANDS, ENGAGEMENT, FACTS, FANOUT, GRAPH, REACTIONS, TIMELINES
 from schemas.topic_spec import TopicSpec, changelog, schema_names
 
 # Members' commands (the gateway's): the actor, or the author a post's route names.
@@ -29,9 +29,14 @@ FEED_FANOUT = TopicSpec(
 FEED_TIMELINES = TopicSpec(
     "feed.timelines", "feed", key="author/bucket", record_types=schema_names(TIMELINES)
 )
-# Reactions, decided where the post's counters are.
+# Reactions asked of a post (and its opening and closing by the author's
+# partition), decided where the post's counters are...
 FEED_ENGAGEMENT = TopicSpec(
     "feed.engagement", "feed", key="post_id", record_types=schema_names(ENGAGEMENT)
+)
+# ...and what that decided: a topic of its own, as a stage never reads its output.
+FEED_REACTIONS = TopicSpec(
+    "feed.reactions", "feed", key="post_id", record_types=schema_names(REACTIONS)
 )
 # The member stage's facts.
 FEED_FACTS = TopicSpec("feed.facts", "feed", key="member", record_types=schema_names(FACTS))
@@ -40,5 +45,13 @@ FEED_MEMBER_CHANGELOG = changelog("feed.member-stage", "feed", "member")
 FEED_FANOUT_CHANGELOG = changelog("feed.fanout-stage", "feed", "author/bucket")
 FEED_ENGAGEMENT_CHANGELOG = changelog("feed.engagement-stage", "feed", "post_id")
 
-FEED_TOPICS = (FEED_COMMANDS, FEED_GRAPH, FEED_FANOUT, FEED_TIMELINES, FEED_ENGAGEMENT, FEED_FACTS)
+FEED_TOPICS = (
+    FEED_COMMANDS,
+    FEED_GRAPH,
+    FEED_FANOUT,
+    FEED_TIMELINES,
+    FEED_ENGAGEMENT,
+    FEED_REACTIONS,
+    FEED_FACTS,
+)
 FEED_CHANGELOGS = (FEED_MEMBER_CHANGELOG, FEED_FANOUT_CHANGELOG, FEED_ENGAGEMENT_CHANGELOG)

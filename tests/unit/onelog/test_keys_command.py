@@ -45,6 +45,8 @@ def test_a_traders_key_acts_for_the_accounts_given(
         "deploy:read",
         "deploy:write",
         "deploy:approve",
+        "feed:read",
+        "feed:write",
     }
     assert note == ""
 

@@ -116,3 +116,36 @@ def test_partitions_are_shared_by_record_count() -> None:
     assert loads == [110, 110]
     assert sorted(s for share in shares for s in share) == sorted(sizes)
     assert share_streams({("a", 0): 5}, 4) == [[("a", 0)]]
+
+
+def _an_envelope() -> dict[str, Any]:
+    envelope: dict[str, Any] = _examples()[0][1]["envelope"]
+    return envelope
+
+
+@pytest.mark.parametrize(
+    ("handle", "valid"),
+    [("alice_1", True), ("", False), ("Alice", False), ("alice\n", False), ("a" * 31, False)],
+)
+def test_a_strings_pattern_is_checked_as_pydantic_checks_it(handle: str, valid: bool) -> None:
+    from schemas.feed.records import CreateMember
+
+    value = {"envelope": _an_envelope(), "member": "m1", "handle": handle}
+    check = check_for(CreateMember)
+    assert check is not None
+    assert bool(check(value)) is valid
+    assert _pydantic_accepts(CreateMember, value) is valid
+
+
+@pytest.mark.parametrize(("length", "valid"), [(5_000, True), (5_001, False)])
+def test_a_strings_length_is_checked_as_pydantic_checks_it(length: int, valid: bool) -> None:
+    from schemas.feed.records import PostPublished
+
+    value = {
+        "envelope": _an_envelope(), "member": "m1", "post_id": "p1", "published_at_ms": 1,
+        "text": "x" * length, "links": [], "media": [], "delivery": "push",
+    }  # fmt: skip
+    check = check_for(PostPublished)
+    assert check is not None
+    assert bool(check(value)) is valid
+    assert _pydantic_accepts(PostPublished, value) is valid
