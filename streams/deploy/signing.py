@@ -18,34 +18,26 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from infra.secret_file import read_or_create_secret
+
 
 def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     """The private key at `path` (PEM, PKCS#8), created once if missing.
 
-    Creation is atomic (O_EXCL): two processes starting together end with one
-    key; the loser reads the winner's.
+    Created as infra/secret_file.py creates a secret: two processes starting
+    together end with one key.
     """
-    key_path = Path(path)
-    key_path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(key_path.parent, 0o700)
-    if not key_path.exists():
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
+
+    def new_key() -> bytes:
+        return Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        tmp = key_path.with_name(f".{key_path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-        try:
-            os.link(tmp, key_path)  # fails if another process won the race
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+
+    key_path = Path(path)
+    pem = read_or_create_secret(key_path, new_key)
+    loaded = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{key_path} is not an ed25519 private key")
     return loaded
