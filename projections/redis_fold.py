@@ -23,6 +23,7 @@ fold and the script equal, op by op and on whole sessions.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -84,6 +85,31 @@ class SortedLevels:
         return self._high[1]
 
 
+class CappedScores:
+    """A sorted set kept to its `cap` highest (score, member), as zadd_capped
+    leaves it: ascending (score, member) pairs, ties by member as Redis orders
+    them (str order is UTF-8 byte order)."""
+
+    __slots__ = ("ascending", "scores")
+
+    def __init__(self) -> None:
+        self.scores: dict[str, float] = {}
+        self.ascending: list[tuple[float, str]] = []
+
+    def add(self, member: str, score: float, cap: int) -> None:
+        old = self.scores.get(member)
+        if old != score:
+            if old is not None:
+                del self.ascending[bisect_left(self.ascending, (old, member))]
+            insort(self.ascending, (score, member))
+            self.scores[member] = score
+        excess = len(self.ascending) - cap
+        if excess > 0:
+            for _, gone in self.ascending[:excess]:
+                del self.scores[gone]
+            del self.ascending[:excess]
+
+
 class RedisFold:
     """The writes vocabulary of redis_sink.py applied in memory, keys relative
     to the namespace. Apply each record's writes in its partition's order."""
@@ -93,6 +119,7 @@ class RedisFold:
         self.sets: dict[str, set[str]] = {}
         self.lists: dict[str, deque[str]] = {}
         self.levels: dict[str, SortedLevels] = {}
+        self.capped: dict[str, CappedScores] = {}
         self.offsets: dict[str, int] = {}
         self._ops: dict[str, Callable[[Write], bool | None]] = {
             "hset": self._hset,
@@ -101,6 +128,8 @@ class RedisFold:
             "sadd": self._sadd,
             "srem": self._srem,
             "lpush_capped": self._lpush_capped,
+            "zadd_capped": self._zadd_capped,
+            "xadd_capped": _nothing,  # live only: a rebuild is not announced
             "publish": _nothing,  # nobody listens to a rebuild
             "publish_seq": _nothing,
             "guard_seq": self._guard_seq,
@@ -189,6 +218,12 @@ class RedisFold:
         cap = int(w[3])
         while len(items) > cap:
             items.pop()
+
+    def _zadd_capped(self, w: Write) -> None:
+        scores = self.capped.get(w[1])
+        if scores is None:
+            scores = self.capped[w[1]] = CappedScores()
+        scores.add(w[3], float(w[2]), int(w[4]))
 
     def _guard_seq(self, w: Write) -> bool:
         stored = self._field(w[1], w[2])
@@ -331,6 +366,10 @@ class RedisFold:
         for key, level_set in self.levels.items():
             scores = [x for m, score in level_set.scores.items() for x in (repr(score), m)]
             for some in _pieces(scores, 2 * ITEMS_PER_COMMAND):
+                yield ("ZADD", prefix + key, *some)
+        for key, capped in self.capped.items():
+            flat = [x for score, m in capped.ascending for x in (repr(score), m)]
+            for some in _pieces(flat, 2 * ITEMS_PER_COMMAND):
                 yield ("ZADD", prefix + key, *some)
         if self.offsets:
             offsets = [x for stream, at in self.offsets.items() for x in (stream, str(at))]

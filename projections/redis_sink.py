@@ -12,6 +12,18 @@ number in exponent form. The vocabulary:
     ["hincrby", key, field, delta]          add to a hash field
     ["sadd", key, member] / ["srem", key, member]
     ["lpush_capped", key, value, cap]       newest first, keep `cap` items
+    ["zadd_capped", key, score, member, cap]
+                                            add to a sorted set, then keep the
+                                            `cap` highest (score, member): adds
+                                            and this trim commute as long as a
+                                            member's score never changes (a
+                                            post's time), so writers on many
+                                            partitions agree in any order
+    ["xadd_capped", key, cap, field, value, ...]
+                                            append to a stream (XADD * MAXLEN
+                                            ~ cap): live only, like publish
+                                            (writes_of leaves it out when not
+                                            announcing; a rebuild ignores it)
     ["publish", channel, message]           pub/sub, channel prefixed too
     ["publish_seq", channel, key, field, message]
                                             publish a JSON object message with
@@ -122,6 +134,17 @@ ops.srem = function(w) redis.call('SREM', prefix .. w[2], w[3]) end
 ops.lpush_capped = function(w)
   redis.call('LPUSH', prefix .. w[2], w[3])
   redis.call('LTRIM', prefix .. w[2], 0, tonumber(w[4]) - 1)
+end
+ops.zadd_capped = function(w)
+  local key = prefix .. w[2]
+  local cap = tonumber(w[5])
+  redis.call('ZADD', key, w[3], w[4])
+  if redis.call('ZCARD', key) > cap then redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1) end
+end
+ops.xadd_capped = function(w)
+  local args = {'XADD', prefix .. w[2], 'MAXLEN', '~', w[3], '*'}
+  for i = 4, #w do args[#args + 1] = w[i] end
+  redis.call(unpack(args))
 end
 ops.publish = function(w) redis.call('PUBLISH', prefix .. w[2], w[3]) end
 ops.publish_seq = function(w)

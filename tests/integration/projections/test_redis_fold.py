@@ -93,6 +93,9 @@ _writes: st.SearchStrategy[Write] = st.one_of(
     st.tuples(_hash, _number).map(lambda t: ["hincrby", t[0], "n", t[1]]),
     st.tuples(st.sampled_from(("sadd", "srem")), _set, _text).map(list),
     st.tuples(_text, st.integers(1, 3)).map(lambda t: ["lpush_capped", "l0", t[0], str(t[1])]),
+    st.tuples(_number, _text, st.integers(0, 3)).map(
+        lambda t: ["zadd_capped", "z0", t[0], t[1], str(t[2])]
+    ),
     _text.map(lambda m: ["publish", "channel", m]),
     _text.map(lambda m: ["publish_seq", "channel", "h0", "n", '{"m":"' + m + '"}']),
     st.tuples(_hash, _number).map(lambda t: ["guard_seq", t[0], "seq", t[1]]),
