@@ -85,6 +85,7 @@ def new_state(member: str) -> MemberState:
 def decide(state: MemberState, record: Record, rules: MemberRules = DEFAULT_RULES) -> list[Fact]:
     """The facts `record` leads to for this member; applies them to `state`."""
     facts: list[Fact] = []
+    state.forgotten.clear()
     if isinstance(record, CreateMember):
         _create(state, record, facts)
     elif isinstance(record, Follow):
@@ -392,6 +393,7 @@ def _forget_beyond_cap(state: MemberState, cap: int) -> None:
     oldest_first = sorted(state.posts.values(), key=lambda p: (p.published_at_ms, p.post_id))
     for post in oldest_first[: len(state.posts) - cap]:
         del state.posts[post.post_id]
+        state.forgotten.append(post.post_id)
 
 
 def _post_refusal(state: MemberState, c: EditPost | DeletePost) -> Rejection | None:

@@ -64,6 +64,9 @@ class MemberState:
     # When the member was last made pulled: a return to push backfills since.
     pulled_since_ms: int = 0
     posts: dict[str, RecentPost] = field(default_factory=dict)
+    # The posts the last decide forgot (beyond the cap): not part of what the
+    # member is, only what its changelog must tombstone (streams/feed/member_log.py).
+    forgotten: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def exists(self) -> bool:
