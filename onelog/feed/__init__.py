@@ -1,13 +1,15 @@
 """The social news feed in the `onelog` command: the members a key acts for
-(`keys --member`)."""
+(`keys --member`) and the post audit (`audit post`)."""
 
 from __future__ import annotations
 
 from gateway.feed.principal import MEMBER
 from onelog.domain import CliDomain, KeyOption
+from onelog.feed.audit_command import AUDIT_POST
 
 CLI = CliDomain(
     "feed",
     key_options=(KeyOption(MEMBER, "a member the key acts for (repeat for more)"),),
     default_key_scopes=("feed:read", "feed:write"),
+    audits=(AUDIT_POST,),
 )
