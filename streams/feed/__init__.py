@@ -10,5 +10,8 @@ pulled authors' posts), and the member stage's `member_state.py` and
 from __future__ import annotations
 
 from streams.domain import StreamsDomain
+from streams.feed.engagement_stage import ENGAGEMENT_STAGE
+from streams.feed.fanout_stage import FANOUT_STAGE
+from streams.feed.member_stage import MEMBER_STAGE
 
-STREAMS = StreamsDomain(name="feed", stages=())
+STREAMS = StreamsDomain(name="feed", stages=(MEMBER_STAGE, FANOUT_STAGE, ENGAGEMENT_STAGE))
