@@ -244,6 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
         command.arguments(audited)
         audited.set_defaults(run=command.run)
 
+    for domain in (d for d in cli_domains() if d.commands):
+        own = sub.add_parser(domain.name, help=f"the {domain.name}'s own commands")
+        own_sub = own.add_subparsers(dest="what", required=True)
+        for own_command in domain.commands:
+            parsed = own_sub.add_parser(own_command.name, parents=[common], help=own_command.help)
+            own_command.arguments(parsed)
+            parsed.set_defaults(run=own_command.run)
+
     bench = sub.add_parser("bench", help="run a benchmark from bench/")
     bench.add_argument("name")
     bench.set_defaults(run=cmd_bench)

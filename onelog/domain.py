@@ -28,6 +28,18 @@ class AuditCommand:
 
 
 @dataclass(frozen=True)
+class DomainCommand:
+    """`onelog <domain> <name> ...`: a command of the domain's own (the feed's
+    `load-graph`)."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    # Given the parsed arguments (with --json), prints and returns the exit status.
+    run: Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
 class KeyOption:
     """An option of `onelog keys`: the principals of one kind a key acts for
     (`--<kind>`, repeated when a key may act for several)."""
@@ -81,6 +93,8 @@ class CliDomain:
     key_options: tuple[KeyOption, ...] = ()
     default_key_scopes: tuple[str, ...] = ()
     audits: tuple[AuditCommand, ...] = ()
+    # Its own commands, under `onelog <name>`.
+    commands: tuple[DomainCommand, ...] = ()
     # What `infra/onelog up` and `test` install first (`python -m onelog.toolchains`):
     # a main taking that command's arguments and returning its exit status.
     install: Callable[[Sequence[str]], int] | None = None

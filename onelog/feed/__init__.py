@@ -1,15 +1,18 @@
 """The social news feed in the `onelog` command: the members a key acts for
-(`keys --member`) and the post audit (`audit post`)."""
+(`keys --member`), the post audit (`audit post`) and the social graph's
+loader (`feed load-graph`)."""
 
 from __future__ import annotations
 
 from gateway.feed.principal import MEMBER
 from onelog.domain import CliDomain, KeyOption
 from onelog.feed.audit_command import AUDIT_POST
+from onelog.feed.load_command import LOAD_GRAPH
 
 CLI = CliDomain(
     "feed",
     key_options=(KeyOption(MEMBER, "a member the key acts for (repeat for more)"),),
     default_key_scopes=("feed:read", "feed:write"),
     audits=(AUDIT_POST,),
+    commands=(LOAD_GRAPH,),
 )
