@@ -149,7 +149,7 @@ class FeedReadModel(NamespacedReads):
         out = []
         for item in raw:
             try:
-                value = json.loads(item)
+                value = json.loads(_text(item))
             except ValueError:
                 continue
             if isinstance(value, dict):
