@@ -4,7 +4,7 @@ cost in ClickHouse."""
 
 from __future__ import annotations
 
-from projections.feed import keys
+from projections.feed import clickhouse, keys, redis
 from projections.projection import Projection
 from schemas.feed import topics
 
@@ -12,8 +12,8 @@ PROJECTION = Projection(
     name="feed",
     topics=tuple(spec.name for spec in topics.FEED_TOPICS),
     redis_keys=keys.READ_MODEL,
-    ddl=(),
-    columns={},
-    writes_of=lambda model, value, announce: [],
-    rows_of=lambda model, value, message: [],
+    ddl=clickhouse.DDL,
+    columns=clickhouse.COLUMNS,
+    writes_of=redis.writes_of,
+    rows_of=clickhouse.rows_of,
 )

@@ -15,12 +15,21 @@ add `<ns>:`.
                                  pulled author, the backfill)
     feed:post:<id>               hash: author, published_at_ms, version, text,
                                  links (JSON), media (JSON), delivery, deleted
-                                 ("1" once deleted: the body is cleared)
+                                 ("1" once deleted: the body is cleared),
+                                 edited_at_ms, deleted_at_ms, rank (the
+                                 writer's: published 1, an edit its version,
+                                 deletion above all, so a body never goes back)
     feed:counts:<id>             hash: likes, shares, comments
-    feed:comments:<id>           list of comment JSON, newest first, capped
+    feed:comments:<id>           list of comment JSON {comment_id, member, text,
+                                 at_ms}, newest first, capped
     feed:affinity:<reader>       hash author -> interactions of reader with
                                  the author's posts (likes, shares, comments)
-    feed:rejections:<m>          list of CommandRejected JSON, newest first, capped
+    feed:rejections:<m>          sorted set: rejection JSON {command_id, command,
+                                 reason, at_ms, post_id (reactions only)} ->
+                                 at_ms, the newest REJECTIONS_KEPT (ZREVRANGE
+                                 for newest first). Not a list: CommandRejected
+                                 (the member's partition) and ReactionRejected
+                                 (each post's) interleave in no fixed order
 
 Why timelines only grow (then are trimmed to the cap): writes to one reader's
 timeline come from many partitions (every followee's buckets, the reader's
