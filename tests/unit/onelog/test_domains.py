@@ -3,6 +3,8 @@ prints the sample requests under the labels its --json has always had."""
 
 from __future__ import annotations
 
+import shlex
+
 from infra.domains import DOMAINS
 from onelog.cli import build_parser
 from onelog.domain import cli_domains
@@ -23,8 +25,16 @@ def test_up_prints_a_sample_request_of_each_domain_under_its_label() -> None:
         "judge_curl",
         "deploy_curl",
         "deploy_rollback_curl",
+        "feed_member_curl",
+        "feed_second_member_curl",
+        "feed_follow_curl",
+        "feed_post_curl",
+        "feed_timeline_curl",
     ]
-    assert all(curl.startswith("curl -s -X POST http://gw/v1/") for _, curl in samples)
+    for _, curl in samples:
+        command, _s, _x, method, url = shlex.split(curl)[:5]
+        assert (command, method) in {("curl", "POST"), ("curl", "PUT"), ("curl", "GET")}
+        assert url.startswith("http://gw/v1/")
 
 
 def test_the_order_audit_is_a_subcommand() -> None:
