@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from gateway.config import GatewayConfig
 from gateway.domain import GatewayDomain
 from gateway.feed.principal import MEMBER
 from gateway.operation import Operation
@@ -19,10 +22,16 @@ def _operations() -> list[Operation]:
     return operations()
 
 
+def _body_limits(config: GatewayConfig) -> Mapping[str, int]:
+    # The batch carries many lines (a social graph is loaded through it).
+    return {PREFIX + "/batch": config.max_batch_body_bytes}
+
+
 GATEWAY = GatewayDomain(
     name="feed",
     operations=_operations,
     scopes=("feed:read", "feed:write", MEMBER.operator_scope),
     principals=(MEMBER,),
+    body_limits=_body_limits,
     read_model=FeedReadModel,
 )
