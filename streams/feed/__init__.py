@@ -4,7 +4,10 @@ Pure cores: `ranking.py` (EdgeRank-style score), `fanout_policy.py` (push or
 pull by follower count), `cursor.py` (opaque page cursors), `visibility.py`
 (block rules), `timeline.py` (a page merged from the pushed timeline and
 pulled authors' posts), and the member stage's `member_state.py` and
-`member_decide.py`. Its stages on the engine are listed in STREAMS.
+`member_decide.py`, the fan-out stage's `fanout_decide.py` (a bucket's
+followers, each post's readers) and the engagement stage's
+`engagement_decide.py` (a post's likers and counters). Its stages on the
+engine are listed in STREAMS.
 """
 
 from __future__ import annotations
