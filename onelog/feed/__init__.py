@@ -9,6 +9,7 @@ from gateway.feed.principal import MEMBER
 from onelog.domain import CliDomain, KeyOption
 from onelog.feed.audit_command import AUDIT_POST
 from onelog.feed.load_command import LOAD_GRAPH
+from onelog.feed.sample_members import publish_sample_members, wait_for_sample_members
 from onelog.feed.samples import feed_samples
 
 CLI = CliDomain(
@@ -18,4 +19,6 @@ CLI = CliDomain(
     default_key_scopes=("feed:read", "feed:write"),
     audits=(AUDIT_POST,),
     commands=(LOAD_GRAPH,),
+    publish=publish_sample_members,
+    wait_published=wait_for_sample_members,
 )

@@ -208,7 +208,7 @@ def load_graph(
     key: str,
     shape: GraphShape,
     *,
-    batch_lines: int = 2000,
+    batch_lines: int = 500,
     parallel: int = 2,
     members_wait_s: float = 300.0,
     progress: Callable[[str, int], None] = lambda phase, lines: None,

@@ -79,3 +79,10 @@ def test_a_hundred_thousand_members_have_authors_past_the_push_limit() -> None:
 def test_a_prefix_that_would_make_a_bad_handle_is_refused(prefix: str) -> None:
     with pytest.raises(ValueError):
         GraphShape(members=10, prefix=prefix)
+
+
+def test_every_line_names_a_command_the_batch_route_takes() -> None:
+    from gateway.feed.commands import BATCHED
+
+    taken = {c.name for c in BATCHED}
+    assert {line["command"] for line in batch_lines(GraphShape(members=10))} <= taken
