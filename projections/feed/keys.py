@@ -47,7 +47,12 @@ Live only (written with announce, never by replay, not compared by verify):
 
 from __future__ import annotations
 
-TIMELINE_CAP = 1_000
+import os
+
+# ONELOG_FEED_TIMELINE_CAP, as the member stage reads it (streams/feed/config.py,
+# which projections may not import). Read once: the live projector and a
+# replay of one deployment see the same environment, so they trim alike.
+TIMELINE_CAP = int(os.environ.get("ONELOG_FEED_TIMELINE_CAP") or 1_000)
 AUTHOR_POSTS_KEPT = 1_000
 COMMENTS_KEPT = 100
 REJECTIONS_KEPT = 100

@@ -7,7 +7,9 @@ cursors stay valid across gateway restarts and between gateways).
     ONELOG_FEED_PUSH_LIMIT        K: authors with at most K followers are pushed (10000)
     ONELOG_FEED_RETURN_AT         a pulled author is pushed again at or below it (K)
     ONELOG_FEED_FOLLOWER_BUCKETS  parts of a follower set (16; fixed for a log's life)
-    ONELOG_FEED_TIMELINE_CAP      entries a timeline keeps in Redis (1000)
+    ONELOG_FEED_TIMELINE_CAP      entries a timeline keeps in Redis, and an author's
+                                  posts the stage keeps (1000; projections/feed/keys.py
+                                  reads it too)
     ONELOG_FEED_BACKFILL_POSTS    a followee's posts a follow brings (20)
     ONELOG_FEED_POST_MAX_CHARS    the longest post (500; at most 5000)
     ONELOG_FEED_RANK_<WEIGHT>     each of ranking.RankingWeights' fields, upper-case
