@@ -86,7 +86,7 @@ class LiveReader:
         return may_see(blocks_of(self.member, graph), self.member, author, Route.LIVE)
 
     async def ends(self, names: Mapping[str, str]) -> dict[str, tuple[str, str | None]]:
-        """(last id, newest id deleted by the cap) by short name."""
+        """(last id, oldest id kept if the cap trimmed any) by short name."""
         states = await self.model.stream_states(list(names))
         return {names[key]: state for key, state in states.items()}
 
@@ -102,12 +102,12 @@ async def start_position(reader: LiveReader, resume: str | None) -> tuple[LivePo
     except BadPosition:
         return LivePosition(0, fresh), "unknown_position"
     ids: dict[str, str] = {}
-    for name, (last, deleted) in ends.items():
+    for name, (last, oldest_kept) in ends.items():
         at = given.ids.get(name)
         if at is None:
             # A stream the last connection did not read (a newly pulled author).
             ids[name] = last
-        elif lost_entries(at, deleted):
+        elif lost_entries(at, oldest_kept):
             return LivePosition(given.seq, fresh), "position_expired"
         else:
             ids[name] = at

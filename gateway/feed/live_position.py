@@ -82,9 +82,12 @@ def decode_position(text: str) -> LivePosition:
     return LivePosition(seq, dict(ids))
 
 
-def lost_entries(position_id: str, max_deleted_id: str | None) -> bool:
-    """Whether entries after `position_id` may have been trimmed: the stream
-    deleted (by its cap) an entry newer than the position."""
-    if max_deleted_id is None:
+def lost_entries(position_id: str, oldest_kept_id: str | None) -> bool:
+    """Whether entries after `position_id` may have been trimmed by the
+    stream's cap: it trimmed some (`oldest_kept_id` is then the oldest it
+    still holds) and the position is older than what it kept. Conservative:
+    a position that was exactly the last entry trimmed is answered with a
+    reset too, never with a silent gap."""
+    if oldest_kept_id is None:
         return False
-    return stream_id_key(max_deleted_id) > stream_id_key(position_id)
+    return stream_id_key(position_id) < stream_id_key(oldest_kept_id)

@@ -277,8 +277,12 @@ class FeedReadModel(NamespacedReads):
         return self._key(keys.live_author(author))
 
     async def stream_states(self, stream_keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
-        """Each stream's (last id written, newest id its cap deleted or None);
-        a stream never written is ("0-0", None)."""
+        """Each stream's (last id written, oldest id kept if its cap has
+        trimmed any entry, else None); a stream never written is ("0-0", None).
+
+        Redis 7.0 does not count a trim in max-deleted-entry-id (only XDEL),
+        so a trim shows as more entries added than the stream holds.
+        """
         if not stream_keys:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -291,9 +295,10 @@ class FeedReadModel(NamespacedReads):
                 out[key] = ("0-0", None)
                 continue
             last = _text(info.get("last-generated-id", "0-0"))
-            deleted = info.get("max-deleted-entry-id")
-            deleted_text = None if deleted is None else _text(deleted)
-            out[key] = (last, None if deleted_text in (None, "0-0") else deleted_text)
+            first = info.get("first-entry")
+            trimmed = int(info.get("entries-added", 0)) > int(info.get("length", 0))
+            oldest = _text(first[0]) if trimmed and first else None
+            out[key] = (last, oldest)
         return out
 
     async def read_streams(
