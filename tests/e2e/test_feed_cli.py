@@ -1,11 +1,12 @@
 """The feed's part of the `onelog` command on the whole platform: the audit
 of a real post (published, fanned out, edited, liked, deleted) read from the
-log, the graph loader through the batch route, and the sample members `up`
-publishes."""
+log, the graph loader through the batch route, the sample members `up`
+publishes and the curls it prints."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -143,3 +144,28 @@ def test_up_publishes_the_sample_members_once(running_platform: Platform) -> Non
     # Once shown, a second `up` writes nothing (members_shown is its check).
     publish_sample_members(settings)
     assert members_shown(settings)
+
+
+@pytest.mark.usefixtures("domain_services_stopped_after")
+def test_the_feed_curls_up_prints_work_as_printed(running_platform: Platform) -> None:
+    up = onelog(running_platform, "up")
+    assert up.returncode == 0, up.stderr
+    printed = json.loads(up.stdout)
+
+    def run(label: str) -> dict[str, Any]:
+        sent = subprocess.run(
+            ["bash", "-c", printed[label]], capture_output=True, text=True, timeout=30
+        )
+        assert sent.returncode == 0, sent.stderr
+        answer: dict[str, Any] = json.loads(sent.stdout)
+        return answer
+
+    # Run back to back, as a script would: up has created both members.
+    for label in ("feed_member_curl", "feed_second_member_curl", "feed_follow_curl"):
+        assert "event_id" in run(label), label
+    post_id = run("feed_post_curl")["post_id"]
+
+    def in_bobs_timeline() -> bool:
+        return any(item["post_id"] == post_id for item in run("feed_timeline_curl")["items"])
+
+    eventually(in_bobs_timeline, what="alice's post in bob's timeline, by the printed curl")
