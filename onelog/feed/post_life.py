@@ -19,6 +19,9 @@ from typing import Any
 from schemas.envelope import Record
 from schemas.feed import records as r
 
+# Past this many backfills, the text counts them (--json lists them all).
+BACKFILLS_LISTED = 10
+
 
 @dataclass(frozen=True)
 class Logged:
@@ -254,11 +257,24 @@ def post_life(post_id: str, logged: Iterable[Logged]) -> PostLife:
     mine += [item for command_id, item in rejections if command_id in command_ids]
 
     cause_of = {item.record.envelope.event_id: item.record.envelope.causation_id for item in mine}
+    published = next((i.record for i in mine if isinstance(i.record, r.PostPublished)), None)
+    published_us = published.envelope.recorded_at if published is not None else 0
 
-    def order(item: Logged) -> tuple[int, int, str, int, int]:
+    def recorded_us(record: Record) -> int:
+        """When it happened, as far as the log tells: a record that carries
+        the post without naming it (a follow's backfill, a purge) has the
+        time of the follow or unfollow that caused it, which may be older
+        than the post; it happened after the post existed."""
+        if getattr(record, "post_id", None) == post_id:
+            return record.envelope.recorded_at
+        return max(record.envelope.recorded_at, published_us)
+
+    def order(item: Logged) -> tuple[int, bool, int, str, int, int]:
         envelope = item.record.envelope
+        shown_us = recorded_us(item.record)
         return (
-            envelope.recorded_at,
+            shown_us,
+            shown_us != envelope.recorded_at,  # lifted to the post's time: after it
             _depth(envelope.event_id, cause_of),
             item.topic,
             item.partition,
@@ -268,7 +284,7 @@ def post_life(post_id: str, logged: Iterable[Logged]) -> PostLife:
     life = PostLife(post_id)
     for item in sorted(mine, key=order):
         record = item.record
-        when = _time_us(record.envelope.recorded_at)
+        when = _time_us(recorded_us(record))
         _learn(life, record, when)
         life.lines.append(
             LifeLine(
@@ -282,10 +298,20 @@ def post_life(post_id: str, logged: Iterable[Logged]) -> PostLife:
                 fields=record.model_dump(mode="json", exclude={"envelope"}),
             )
         )
-    published = next((i.record for i in mine if isinstance(i.record, r.PostPublished)), None)
     if published is not None and published.delivery == "pull":
         life.pulled_followers = followers.count_at(published.member, published.envelope.recorded_at)
     return life
+
+
+def _backfill_text(backfills: list[str]) -> list[str]:
+    """A few backfills one by one; many (a popular author's post, followed
+    by thousands while it was new) as a count with the first and last."""
+    if len(backfills) <= BACKFILLS_LISTED:
+        return [f"backfill:   {line}" for line in backfills]
+    return [
+        f"backfill:   {len(backfills)} backfills, first {backfills[0]}",
+        f"            last {backfills[-1]}",
+    ]
 
 
 def life_text(life: PostLife) -> str:
@@ -307,7 +333,7 @@ def life_text(life: PostLife) -> str:
             + ", ".join(f"{b}: {n}" for b, n in sorted(life.fanned_out.items()))
             + ")"
         )
-    head += [f"backfill:   {line}" for line in life.backfills]
+    head += _backfill_text(life.backfills)
     reactions = life.reactions
     head.append(
         f"reactions:  {reactions.likes} likes, {reactions.unlikes} unlikes, {reactions.shares} "

@@ -163,3 +163,23 @@ def test_a_post_nobody_published_has_no_life() -> None:
     log = Log()
     _post(log, "alice")
     assert post_life("unknown", log.items).lines == []
+
+
+def test_a_backfill_with_its_follows_older_time_comes_after_the_post_and_many_are_counted() -> None:
+    log = Log()
+    _post(log, "alice")
+    entry = {"post_id": P, "published_at_ms": T0}
+    for n in range(12):
+        # The follow was asked before the post; its answer carried the post.
+        fields = {"member": f"reader{n}", "author": "alice", "entries": [entry]}
+        log.add(r.TimelineBackfilled, fields, T0 - 100 + n)
+
+    life = post_life(P, log.items)
+
+    types = [line.record_type for line in life.lines]
+    assert types[:2] == ["PublishPost", "PostPublished"]
+    assert all(line.recorded_at < T0 * 1000 for line in life.lines[2:])
+    assert all(line.time >= life.lines[1].time for line in life.lines[2:])
+    assert len(life.backfills) == 12
+    text = life_text(life)
+    assert "12 backfills" in text and text.count("reader") == 2 + 12  # head: first, last
