@@ -29,9 +29,12 @@ from schemas.feed.records import (
 # alphabet is looked up (and is a 404 when unknown), nothing else is.
 POST_ID_PATTERN = MEMBER_ID_PATTERN
 PAGE_MAX = 100
-# An http(s) URL without whitespace or control characters.
-URL_PATTERN = r"^https?://[^\s\x00-\x1F\x7F]+$"
-_MEDIA_ID = r"^[^\s\x00-\x1F\x7F]+$"
+# No control character and no whitespace, spelled out: `\s` differs between
+# JSON Schema's regexes (ECMA), Python's and pydantic's (Rust), e.g. on U+0085.
+_VISIBLE = r"[^\x00-\x20\x7F-\x9F\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]"
+# An http(s) URL of visible characters.
+URL_PATTERN = r"^https?://" + _VISIBLE + "+$"
+_MEDIA_ID = "^" + _VISIBLE + "+$"
 
 MemberId = Annotated[
     str,
