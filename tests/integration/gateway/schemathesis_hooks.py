@@ -10,7 +10,8 @@ exactly that one, naming `problem_id`, and nothing else.
 The same for a deploy host list naming a host twice (`duplicate_host`): no
 JSON Schema says a property is unique across a list's items. And an upload's
 body is a tar.gz: schemathesis's bytes are sent gzipped, so that valid data
-is what the route takes.
+is what the route takes. And a feed timeline's cursor is opaque: one the
+feed did not issue is the documented 400 `invalid-cursor`.
 """
 
 from __future__ import annotations
@@ -69,6 +70,24 @@ def only_a_host_named_twice_refuses_a_valid_host_list(
     codes = [(error.get("field"), error.get("code")) for error in body.get("errors", [])]
     if codes != [("hosts", "duplicate_host")]:
         raise AssertionError(f"a valid host list was refused, not for a host named twice: {body}")
+    return None
+
+
+_FEED_TIMELINE = "/v1/feed/members/{member}/timeline"
+
+
+@schemathesis.check
+def only_a_foreign_cursor_refuses_a_valid_timeline_read(
+    ctx: Any, response: Any, case: Any
+) -> bool | None:
+    """A feed cursor is opaque and MAC'd: a string the feed did not issue is
+    the documented 400 `invalid-cursor` naming `cursor`, and nothing else."""
+    if response.status_code != 400 or case.operation.path != _FEED_TIMELINE:
+        return None
+    body = response.json()
+    fields = [error.get("field") for error in body.get("errors", [])]
+    if not str(body.get("type", "")).endswith("/invalid-cursor") or fields != ["cursor"]:
+        raise AssertionError(f"a timeline read was refused, not for its cursor: {body}")
     return None
 
 
