@@ -24,14 +24,15 @@ def archive_sql(reader: str, after: ChronoKey, snapshot_ms: int, window: int) ->
     """The reader's newest `window` entries strictly older than `after`
     (published at or before `snapshot_ms`), each post once, newest first."""
     published_at_ms, post_id = after
+    # DISTINCT: a post may reach a reader by two sources (fan-out, backfill),
+    # and the projector may insert a row twice; author and time never change.
     return (
-        "SELECT post_id, any(author) AS author, max(published_at_ms) AS published_at_ms "
+        "SELECT DISTINCT post_id, author, published_at_ms "
         "FROM feed_timeline_entries "
         f"WHERE reader = {sql_string(reader)} "
         f"AND published_at_ms <= {int(snapshot_ms)} "
         f"AND (published_at_ms < {int(published_at_ms)} OR (published_at_ms = "
         f"{int(published_at_ms)} AND post_id < {sql_string(post_id)})) "
-        "GROUP BY post_id "
         f"ORDER BY published_at_ms DESC, post_id DESC LIMIT {int(window)}"
     )
 
