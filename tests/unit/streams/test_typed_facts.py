@@ -18,7 +18,7 @@ from typing import Any, cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas import deploy, exchange, feed, judge
+from schemas import deploy, exchange, feed, judge, music
 from schemas.envelope import Record
 from streams.facts import Fact
 from streams.judge.answer import evaluation_facts, progress_facts
@@ -34,7 +34,8 @@ RECORDS: dict[str, type[Record]] = {m.__name__: m for m in (*exchange.ALL, *judg
 # deploy's records share names with the exchange's (CommandRejected): by folder.
 DEPLOY_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in deploy.ALL}
 FEED_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in feed.ALL}
-BY_FOLDER = {"deploy": DEPLOY_RECORDS, "feed": FEED_RECORDS}
+MUSIC_RECORDS: dict[str, type[Record]] = {m.__name__: m for m in music.ALL}
+BY_FOLDER = {"deploy": DEPLOY_RECORDS, "feed": FEED_RECORDS, "music": MUSIC_RECORDS}
 
 
 def _fields(model: type[Record]) -> set[str]:
