@@ -13,9 +13,10 @@ gateway), so one track may be in a playlist twice.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.envelope import Record
 
@@ -26,7 +27,11 @@ NAME_MAX_CHARS = 100
 DESCRIPTION_MAX_CHARS = 300
 ITEMS_PER_EDIT_MAX = 100
 
+# An id field. Optional ids and lists of ids spell the pattern out on the
+# field (`str | None = Field(pattern=...)`) or check it (`_ItemIds`): the Avro
+# mapping (schemas/avro.py) reads a plain type inside a union or a list.
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+_ID = re.compile(ID_PATTERN)
 Visibility = Literal["public", "private"]
 # Why a command was refused, one word each; the sentence a person reads is
 # streams/music/playlist_rejections.py's `explain` (a unit test holds the two equal).
@@ -50,6 +55,18 @@ class PlaylistItem(BaseModel):
 
     item_id: Id = Field(description="assigned by the gateway (a ULID)")
     track_id: Id
+
+
+class _ItemIds(Record):
+    """A record naming items by id: each must be an id."""
+
+    @field_validator("item_ids", check_fields=False)
+    @classmethod
+    def _each_an_id(cls, ids: list[str]) -> list[str]:
+        bad = [i for i in ids if not _ID.match(i)]
+        if bad:
+            raise ValueError(f"not an id (pattern {ID_PATTERN}): {bad[0]!r}")
+        return ids
 
 
 # --- listeners' commands: music.playlist-commands, key playlist_id ------------
@@ -91,26 +108,30 @@ class AddTracks(Record):
     playlist_id: Id
     actor: Id
     items: list[PlaylistItem] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
-    after_item: Id | None = Field(default=None, description="the item they follow; None: first")
+    after_item: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="the item they follow; None: first"
+    )
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class RemoveTracks(Record):
+class RemoveTracks(_ItemIds):
     schema_name = _NS + "RemoveTracks"
     playlist_id: Id
     actor: Id
-    item_ids: list[Id] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
+    item_ids: list[str] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class MoveTracks(Record):
+class MoveTracks(_ItemIds):
     """Move items, as one run in the order given, after `after_item`."""
 
     schema_name = _NS + "MoveTracks"
     playlist_id: Id
     actor: Id
-    item_ids: list[Id] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
-    after_item: Id | None = Field(default=None, description="the item they follow; None: first")
+    item_ids: list[str] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
+    after_item: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="the item they follow; None: first"
+    )
     expected_version: int | None = Field(default=None, ge=0)
 
 
@@ -137,7 +158,9 @@ class FollowPlaylist(Record):
     playlist_id: Id
     actor: Id
     listener: Id = Field(description="who follows: the actor themselves")
-    token_id: Id | None = Field(default=None, description="a share link's, for a private playlist")
+    token_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="a share link's, for a private playlist"
+    )
     expected_version: int | None = Field(default=None, ge=0)
 
 
@@ -202,30 +225,30 @@ class TracksAdded(Record):
     schema_name = _NS + "TracksAdded"
     playlist_id: Id
     actor: Id
-    items: list[PlaylistItem] = Field(max_length=ITEMS_PER_EDIT_MAX)
-    after_item: Id | None
+    items: list[PlaylistItem] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
+    after_item: str | None = Field(pattern=ID_PATTERN)
     version: int = Field(ge=1)
 
 
-class TracksRemoved(Record):
+class TracksRemoved(_ItemIds):
     """Items taken out; only those that were still in the playlist."""
 
     schema_name = _NS + "TracksRemoved"
     playlist_id: Id
     actor: Id
-    item_ids: list[Id] = Field(max_length=ITEMS_PER_EDIT_MAX)
+    item_ids: list[str] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
     version: int = Field(ge=1)
 
 
-class TracksMoved(Record):
+class TracksMoved(_ItemIds):
     """Items taken from where they were and placed, as one run in this order,
     right after `after_item` (resolved as TracksAdded's)."""
 
     schema_name = _NS + "TracksMoved"
     playlist_id: Id
     actor: Id
-    item_ids: list[Id] = Field(max_length=ITEMS_PER_EDIT_MAX)
-    after_item: Id | None
+    item_ids: list[str] = Field(min_length=1, max_length=ITEMS_PER_EDIT_MAX)
+    after_item: str | None = Field(pattern=ID_PATTERN)
     version: int = Field(ge=1)
 
 
