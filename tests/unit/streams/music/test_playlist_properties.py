@@ -6,7 +6,8 @@ side's list, rebuilt from the facts alone, is the stage's after every step.
 
 Each editor anchors on, removes and moves the playlist's first items and
 its own: what two people editing one shared playlist at once do, each
-unaware of the other's edits meanwhile.
+unaware of the other's edits meanwhile (so an anchor the other removed, or
+moved, is met often).
 """
 
 from __future__ import annotations
@@ -30,41 +31,39 @@ from streams.facts import Fact
 from tests.unit.streams.music.playlist_driver import Playlist, command, items
 
 SEEDS = [f"s{n}" for n in range(6)]
-OWN = 6  # how many of an editor's own item ids its edits may name
 
-
-def _refs(editor: str) -> st.SearchStrategy[str]:
-    return st.sampled_from(SEEDS + [f"{editor}{n}" for n in range(OWN)])
-
-
-def _anchor(editor: str) -> st.SearchStrategy[str | None]:
-    return st.none() | _refs(editor)
-
-
-def _edit(editor: str) -> st.SearchStrategy[tuple[Any, ...]]:
-    return st.one_of(
-        st.tuples(st.just("add"), st.integers(1, 3), _anchor(editor)),
-        st.tuples(st.just("remove"), st.lists(_refs(editor), min_size=1, max_size=3)),
-        st.tuples(
-            st.just("move"), st.lists(_refs(editor), min_size=1, max_size=3), _anchor(editor)
-        ),
-    )
+# An edit as drawn: its kind, and which items it names as picks among the
+# items its editor knows of then (the seeds and its own added so far, removed
+# or not), so every id it names exists when the editor sends it.
+_pick = st.integers(0, 63)
+_anchor = st.none() | _pick
+_picks = st.lists(_pick, min_size=1, max_size=3)
+_edit = st.one_of(
+    st.tuples(st.just("add"), st.integers(1, 3), _anchor),
+    st.tuples(st.just("remove"), _picks),
+    st.tuples(st.just("move"), _picks, _anchor),
+)
 
 
 def _commands(editor: str, edits: list[tuple[Any, ...]]) -> list[Record]:
     """The editor's edits as commands, its new items numbered in its own order."""
-    made, added = [], 0
+    made: list[Record] = []
+    known = list(SEEDS)
+
+    def named(pick: int | None) -> str | None:
+        return None if pick is None else known[pick % len(known)]
+
     for edit in edits:
+        common = {"playlist_id": "pl", "actor": editor}
         if edit[0] == "add":
-            ids = [f"{editor}{added + n}" for n in range(edit[1])]
-            added += edit[1]
-            made.append(command(AddTracks, playlist_id="pl", actor=editor, items=items(*ids),
-                                after_item=edit[2]))  # fmt: skip
+            ids = [f"{editor}{len(known) - len(SEEDS) + n}" for n in range(edit[1])]
+            made.append(command(AddTracks, **common, items=items(*ids), after_item=named(edit[2])))
+            known.extend(ids)
         elif edit[0] == "remove":
-            made.append(command(RemoveTracks, playlist_id="pl", actor=editor, item_ids=edit[1]))
+            made.append(command(RemoveTracks, **common, item_ids=[named(i) for i in edit[1]]))
         else:
-            made.append(command(MoveTracks, playlist_id="pl", actor=editor, item_ids=edit[1],
-                                after_item=edit[2]))  # fmt: skip
+            made.append(command(MoveTracks, **common, item_ids=[named(i) for i in edit[1]],
+                                after_item=named(edit[2])))  # fmt: skip
     return made
 
 
@@ -97,8 +96,8 @@ def _named(record: Record) -> set[str]:
 
 
 two_editors = st.tuples(
-    st.lists(_edit("ann"), max_size=12),
-    st.lists(_edit("ben"), max_size=12),
+    st.lists(_edit, max_size=12),
+    st.lists(_edit, max_size=12),
     st.lists(st.booleans(), max_size=24),
 )
 _settings = settings(max_examples=300, deadline=None, database=None, derandomize=True)
