@@ -14,13 +14,13 @@ gateway), so one track may be in a playlist twice.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.envelope import Record
+from schemas.music.ids import ID_PATTERN, NAMESPACE, MusicId
 
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 # Spotify's bounds: a name of 100 characters, a description of 300, and at
 # most 100 items added, removed or moved by one request.
 NAME_MAX_CHARS = 100
@@ -30,7 +30,7 @@ ITEMS_PER_EDIT_MAX = 100
 # An id field. Optional ids and lists of ids spell the pattern out on the
 # field (`str | None = Field(pattern=...)`) or check it (`_ItemIds`): the Avro
 # mapping (schemas/avro.py) reads a plain type inside a union or a list.
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Id = MusicId
 _ID = re.compile(ID_PATTERN)
 Visibility = Literal["public", "private"]
 # Why a command was refused, one word each; the sentence a person reads is
@@ -45,7 +45,7 @@ PlaylistRejectReason = Literal[
     "already_exists",
 ]
 
-_NS = "onelog.music."
+_NS = NAMESPACE
 
 
 class PlaylistItem(BaseModel):
