@@ -316,3 +316,13 @@ def test_a_record_of_another_stage_is_a_type_error() -> None:
     )  # fmt: skip
     with pytest.raises(TypeError, match="TrackPublished"):
         decide(d.state, record, d.catalog)
+
+
+def test_a_key_kept_past_the_window_until_the_next_pass_is_still_too_old() -> None:
+    d = _listener("t1")
+    play = {"track_id": "t1", "started_at_ms": T0, "ms_played": 60_000}
+    d.send(PlayEnded, T0, **play)
+    d.send(PlayStarted, T0 + DEDUPE_WINDOW_MS - 20 * MINUTE, track_id="t1", started_at_ms=T0 + 1)
+    retried = d.send(PlayEnded, T0 + DEDUPE_WINDOW_MS + 5 * MINUTE, **play)
+    assert "t1@" + str(T0) in d.state.counted  # not forgotten yet: passes are hourly
+    assert reasons(retried) == ["too_old"]

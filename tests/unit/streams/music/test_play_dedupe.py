@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.envelope import Record
 from schemas.music.plays import PlayCounted, PlayEnded, PlayNotCounted, PlaySkipped, PlayStarted
 from streams.facts import Fact
+from streams.music import play_state
 from streams.music.play_rules import counts_as_stream
-from tests.unit.streams.music.play_driver import DAY, T0, Listener
+from tests.unit.streams.music.play_driver import DAY, HOUR, MINUTE, T0, Listener
+
+WEEK = 7 * DAY
 
 # t0-t2 three minutes long, t3 a 20-second jingle, t4 not in the catalog.
 DURATIONS = {"t0": 180_000, "t1": 180_000, "t2": 180_000, "t3": 20_000}
@@ -91,3 +95,50 @@ def test_every_play_is_counted_exactly_once_if_a_stream_and_never_otherwise(
 def test_the_same_records_give_the_same_facts(sent: list[tuple[type[Record], Play]]) -> None:
     first = [facts for _, facts in _run(sent)]
     assert [facts for _, facts in _run(sent)] == first
+
+
+@st.composite
+def spread_deliveries(draw: st.DrawFn) -> list[tuple[type[Record], Play, int]]:
+    """Deliveries as above, each recorded a moment to a week after the one
+    before: plays fall out of the window, some of them between two of the
+    stage's hourly passes that forget them."""
+    sent = draw(deliveries())
+    step = st.sampled_from([0, 1_000, 10 * MINUTE, 25 * MINUTE, 3 * HOUR, DAY, WEEK - HOUR])
+    gaps = draw(st.lists(step, min_size=len(sent), max_size=len(sent)))
+    at, timed = T0, []
+    for (model, play), gap in zip(sent, gaps, strict=True):
+        at += gap
+        timed.append((model, play, at))
+    return timed
+
+
+def _run_timed(sent: list[tuple[type[Record], Play, int]]) -> list[list[Fact]]:
+    listener = Listener()
+    for track, duration in DURATIONS.items():
+        listener.track(track, duration_ms=duration)
+    decided = []
+    for model, (track, start, ms), at in sent:
+        payload: dict[str, Any] = {"track_id": track, "started_at_ms": start}
+        if model is not PlayStarted:
+            payload["ms_played"] = ms
+        decided.append(listener.send(model, at, **payload))
+    return decided
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(spread_deliveries())
+def test_over_days_a_play_counts_at_most_once_and_pruning_changes_no_decision(
+    sent: list[tuple[type[Record], Play, int]],
+) -> None:
+    hourly = _run_timed(sent)
+    counted = Counter(
+        (p["track_id"], p["started_at_ms"])
+        for facts in hourly
+        for m, p in facts
+        if m is PlayCounted
+    )
+    assert all(n == 1 for n in counted.values())
+    # The simple twin: a state that forgets on every record decides the same.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(play_state, "PRUNE_EVERY_MS", 0)
+        assert _run_timed(sent) == hourly
