@@ -73,15 +73,23 @@ def shown_rule(
 ) -> Callable[[Entry], bool]:
     """Whether an entry is shown: a body, not deleted, a followee's, no block."""
     blocks = blocks_of(reader, graph)
+    following = graph.following
+    seen: dict[str, bool] = {}  # by author: the rule asks of each post's author
 
     def shown(entry: Entry) -> bool:
         head = heads.get(entry.post_id)
         if head is None or head[1]:
             return False
         author = head[0]
-        if author == reader or author not in graph.following:
-            return False
-        return may_see(blocks, reader, author, Route.TIMELINE)
+        verdict = seen.get(author)
+        if verdict is None:
+            verdict = (
+                author != reader
+                and author in following
+                and may_see(blocks, reader, author, Route.TIMELINE)
+            )
+            seen[author] = verdict
+        return verdict
 
     return shown
 
@@ -161,7 +169,8 @@ class FeedPages:
                 archived = await self._archive(reader, after, snapshot, window)
             ids = [p for refs in by_author.values() for p, _ in refs]
             ids += [e.post_id for e in archived] if in_archive else [p for p, _ in graph.timeline]
-            heads = await self._model.post_heads(sorted(set(ids)))
+            facts = await self._model.post_facts(sorted(set(ids)))
+            heads = {p: (f.author, f.deleted) for p, f in facts.items()}
             sources = [
                 Source("archive", archived, more_below=len(archived) >= window)
                 if in_archive
@@ -210,20 +219,26 @@ class FeedPages:
         refs = list(graph.timeline) + [
             (p, ts) for r in by_author.values() for p, ts in r if floor is None or (ts, p) >= floor
         ]
-        heads = await self._model.post_heads(sorted({p for p, _ in refs}))
+        facts = await self._model.post_facts(sorted({p for p, _ in refs}))
+        heads = {p: (f.author, f.deleted) for p, f in facts.items()}
         shown = shown_rule(reader, graph, heads)
-        visible = {
-            p: Entry(p, heads[p][0], ts)
-            for p, ts in refs
-            if p in heads and ts <= snapshot and shown(Entry(p, heads[p][0], ts))
-        }
-        counts = await self._model.counts(sorted(visible))
-        candidates = [
-            Candidate(e.post_id, e.author, e.published_at_ms, Engagement(
-                likes=counts[p]["likes"], comments=counts[p]["comments"],
-                shares=counts[p]["shares"]))
-            for p, e in visible.items()
-        ]  # fmt: skip
+        visible: dict[str, Entry] = {}
+        for p, ts in refs:
+            if p in heads and ts <= snapshot:
+                entry = Entry(p, heads[p][0], ts)
+                if shown(entry):
+                    visible[p] = entry
+        # Most posts share their counts (none yet): one Engagement per distinct
+        # triple, as building a frozen dataclass per candidate was a third of a page.
+        engagements: dict[tuple[int, int, int], Engagement] = {}
+        candidates = []
+        for p, e in visible.items():
+            f = facts[p]
+            counts = (f.likes, f.comments, f.shares)
+            engagement = engagements.get(counts)
+            if engagement is None:
+                engagement = engagements[counts] = Engagement(*counts)
+            candidates.append(Candidate(p, e.author, e.published_at_ms, engagement))
         ranked = rank(candidates, graph.affinity, snapshot, self._weights)
         anchor = cursor.ranked_anchor if cursor is not None else None
         chosen = page_after(ranked, anchor, limit)
