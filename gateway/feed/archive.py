@@ -7,12 +7,16 @@ a wall. The read-time filters (body, following, blocks) apply as for Redis.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
 
 from gateway.analytics import AnalyticsEndpoint
+from gateway.problems import Problem
 from streams.feed.timeline import ChronoKey, Entry
+
+log = logging.getLogger(__name__)
 
 
 def sql_string(text: str) -> str:
@@ -47,6 +51,17 @@ def archive_entries(rows: list[dict[str, Any]]) -> tuple[Entry, ...]:
 async def archived_entries(
     endpoint: AnalyticsEndpoint, reader: str, after: ChronoKey, snapshot_ms: int, window: int
 ) -> tuple[Entry, ...]:
-    """The archive's entries below `after` (a 503 problem if ClickHouse is away)."""
-    answer = orjson.loads(await endpoint.rows(archive_sql(reader, after, snapshot_ms, window)))
-    return archive_entries(answer.get("rows", []))
+    """The archive's entries below `after` (a 503 problem if ClickHouse is away).
+
+    The endpoint names `query` in a refusal, as an analyst sent it; here the
+    gateway wrote the query, so a refusal is the gateway's fault (a 500),
+    never the reader's: the reader's request names no query.
+    """
+    try:
+        text = await endpoint.rows(archive_sql(reader, after, snapshot_ms, window))
+    except Problem as problem:
+        if problem.status == 503:
+            raise
+        log.error("the archive refused the timeline's query: %s", problem.detail)
+        raise Problem(500, "internal", "the gateway failed to read the archive") from None
+    return archive_entries(orjson.loads(text).get("rows", []))
