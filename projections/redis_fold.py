@@ -120,6 +120,8 @@ class RedisFold:
         self.lists: dict[str, deque[str]] = {}
         self.levels: dict[str, SortedLevels] = {}
         self.capped: dict[str, CappedScores] = {}
+        # Sorted sets of sums (zincrby): member -> score, none at 0 or below.
+        self.sums: dict[str, dict[str, float]] = {}
         self.offsets: dict[str, int] = {}
         self._ops: dict[str, Callable[[Write], bool | None]] = {
             "hset": self._hset,
@@ -129,6 +131,10 @@ class RedisFold:
             "srem": self._srem,
             "lpush_capped": self._lpush_capped,
             "zadd_capped": self._zadd_capped,
+            "zincrby": self._zincrby,
+            "zrem_below": self._zrem_below,
+            "linsert_run": self._linsert_run,
+            "lrem": self._lrem,
             "xadd_capped": _nothing,  # live only: a rebuild is not announced
             "publish": _nothing,  # nobody listens to a rebuild
             "publish_seq": _nothing,
@@ -224,6 +230,47 @@ class RedisFold:
         if scores is None:
             scores = self.capped[w[1]] = CappedScores()
         scores.add(w[3], float(w[2]), int(w[4]))
+
+    def _zincrby(self, w: Write) -> None:
+        scores = self.sums.get(w[1])
+        if scores is None:
+            scores = self.sums[w[1]] = {}
+        score = scores.get(w[2], 0.0) + float(w[3])
+        if score <= 0:
+            scores.pop(w[2], None)
+        else:
+            scores[w[2]] = score
+
+    def _zrem_below(self, w: Write) -> None:
+        bound = float(w[2])
+        sums = self.sums.get(w[1])
+        if sums is not None:
+            for member in [m for m, score in sums.items() if score < bound]:
+                del sums[member]
+        capped = self.capped.get(w[1])
+        if capped is not None:
+            kept = bisect_left(capped.ascending, (bound, ""))
+            for _, gone in capped.ascending[:kept]:
+                del capped.scores[gone]
+            del capped.ascending[:kept]
+
+    def _linsert_run(self, w: Write) -> None:
+        if len(w) < 4:
+            return
+        items = self.lists.get(w[1])
+        if items is None:
+            items = self.lists[w[1]] = deque()
+        at = 0
+        if w[2] and w[2] in items:
+            at = items.index(w[2]) + 1
+        for n, value in enumerate(w[3:]):
+            items.insert(at + n, value)
+
+    def _lrem(self, w: Write) -> None:
+        items = self.lists.get(w[1])
+        if items is not None:
+            gone = set(w[2:])
+            self.lists[w[1]] = deque(v for v in items if v not in gone)
 
     def _guard_seq(self, w: Write) -> bool:
         stored = self._field(w[1], w[2])
@@ -369,6 +416,10 @@ class RedisFold:
                 yield ("ZADD", prefix + key, *some)
         for key, capped in self.capped.items():
             flat = [x for score, m in capped.ascending for x in (repr(score), m)]
+            for some in _pieces(flat, 2 * ITEMS_PER_COMMAND):
+                yield ("ZADD", prefix + key, *some)
+        for key, sums in self.sums.items():
+            flat = [x for m, score in sums.items() for x in (repr(score), m)]
             for some in _pieces(flat, 2 * ITEMS_PER_COMMAND):
                 yield ("ZADD", prefix + key, *some)
         if self.offsets:

@@ -19,6 +19,19 @@ number in exponent form. The vocabulary:
                                             member's score never changes (a
                                             post's time), so writers on many
                                             partitions agree in any order
+    ["zincrby", key, member, delta]         add delta to a member's score; a
+                                            member at 0 or below is removed, so
+                                            sums that never go negative (a
+                                            count taken back only after it was
+                                            added) commute and a zero is absent
+    ["zrem_below", key, bound]              remove the members scored below
+                                            bound (ZREMRANGEBYSCORE -inf (bound)
+    ["linsert_run", key, anchor, value, ...]
+                                            insert the values as one run right
+                                            after the first `anchor` in a list
+                                            ("" or not there: at the head);
+                                            values are unique in the list
+    ["lrem", key, value, ...]               remove every occurrence of each value
     ["xadd_capped", key, cap, field, value, ...]
                                             append to a stream (XADD * MAXLEN
                                             ~ cap): live only, like publish
@@ -140,6 +153,25 @@ ops.zadd_capped = function(w)
   local cap = tonumber(w[5])
   redis.call('ZADD', key, w[3], w[4])
   if redis.call('ZCARD', key) > cap then redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1) end
+end
+ops.zincrby = function(w)
+  local key = prefix .. w[2]
+  local score = tonumber(redis.call('ZINCRBY', key, w[4], w[3]))
+  if score <= 0 then redis.call('ZREM', key, w[3]) end
+end
+ops.zrem_below = function(w)
+  redis.call('ZREMRANGEBYSCORE', prefix .. w[2], '-inf', '(' .. w[3])
+end
+ops.linsert_run = function(w)
+  local key = prefix .. w[2]
+  if #w < 4 then return end
+  local placed = false
+  if w[3] ~= '' then placed = redis.call('LINSERT', key, 'AFTER', w[3], w[4]) > 0 end
+  if not placed then redis.call('LPUSH', key, w[4]) end
+  for i = 5, #w do redis.call('LINSERT', key, 'AFTER', w[i - 1], w[i]) end
+end
+ops.lrem = function(w)
+  for i = 3, #w do redis.call('LREM', prefix .. w[2], 0, w[i]) end
 end
 ops.xadd_capped = function(w)
   local args = {'XADD', prefix .. w[2], 'MAXLEN', '~', w[3], '*'}

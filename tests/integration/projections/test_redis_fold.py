@@ -96,6 +96,8 @@ _writes: st.SearchStrategy[Write] = st.one_of(
     st.tuples(_number, _text, st.integers(0, 3)).map(
         lambda t: ["zadd_capped", "z0", t[0], t[1], str(t[2])]
     ),
+    st.tuples(_text, _number).map(lambda t: ["zincrby", "z1", t[0], t[1]]),
+    st.tuples(st.sampled_from(("z0", "z1")), _number).map(lambda t: ["zrem_below", t[0], t[1]]),
     _text.map(lambda m: ["publish", "channel", m]),
     _text.map(lambda m: ["publish_seq", "channel", "h0", "n", '{"m":"' + m + '"}']),
     st.tuples(_hash, _number).map(lambda t: ["guard_seq", t[0], "seq", t[1]]),
