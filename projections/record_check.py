@@ -90,6 +90,11 @@ def _field_checks(model: type[BaseModel]) -> list[tuple[str, Check]]:
 
 
 def _constraint_check(meta: Any, annotation: Any) -> Check:
+    inner = _optional_of(annotation)
+    if inner is not None:
+        # pydantic applies a constraint on `X | None` to an X only.
+        check = _constraint_check(meta, inner)
+        return lambda value: value is None or check(value)
     sized = annotation is str or typing.get_origin(annotation) is list
     if type(meta) in _BOUNDS and annotation is int:
         return _bound_check(meta)
@@ -108,6 +113,17 @@ def _constraint_check(meta: Any, annotation: Any) -> Check:
         compiled = re.compile(pattern)
         return lambda value: compiled.fullmatch(value) is not None
     raise _Unsupported(f"{meta!r} on {annotation!r}")
+
+
+def _optional_of(annotation: Any) -> Any:
+    """X for `X | None` (int or str), else None."""
+    if typing.get_origin(annotation) not in (Union, types.UnionType):
+        return None
+    args = typing.get_args(annotation)
+    inner = [a for a in args if a is not type(None)]
+    if len(args) == 2 and len(inner) == 1 and inner[0] in (int, str):
+        return inner[0]
+    return None
 
 
 def _only_pattern(meta: Any) -> bool:

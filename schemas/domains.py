@@ -10,4 +10,4 @@ above it. Adding a domain is its own folders in each layer plus one name here.
 
 from __future__ import annotations
 
-DOMAINS: tuple[str, ...] = ("exchange", "judge", "deploy", "feed")
+DOMAINS: tuple[str, ...] = ("exchange", "judge", "deploy", "feed", "music")

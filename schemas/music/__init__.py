@@ -1,7 +1,7 @@
 """The music service on the log: its records (catalog.py, plays.py,
 playlists.py, gathered in records.py), its topics (topics.py) and every
-version of each schema (history/, once the domain is registered), declared
-as SCHEMA_DOMAIN. The design: docs/music.md. Not in schemas/domains.py yet.
+version of each schema (history/), declared as SCHEMA_DOMAIN. The design:
+docs/music.md.
 """
 
 from __future__ import annotations

@@ -55,6 +55,10 @@ class PlaylistItem(BaseModel):
 
     item_id: Id = Field(description="assigned by the gateway (a ULID)")
     track_id: Id
+    # Stamped by the gateway from its catalog read model on AddTracks (None
+    # when it lacks the track: the stage then refuses unknown_track), so the
+    # stage decides from the record alone and replay gives the same facts.
+    duration_ms: int | None = Field(default=None, ge=1, description="the track's, from the catalog")
 
 
 class _ItemIds(Record):

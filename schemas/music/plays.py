@@ -17,7 +17,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.envelope import Record
-from schemas.music.ids import COUNTRY_PATTERN, NAMESPACE, UNKNOWN_COUNTRY, Country, MusicId
+from schemas.music.ids import (
+    COUNTRY_PATTERN,
+    ID_PATTERN,
+    NAMESPACE,
+    UNKNOWN_COUNTRY,
+    Country,
+    MusicId,
+)
 
 # Where the listener started the track from; `context_id` names that album,
 # playlist or artist ("" for none, as for a search).
@@ -69,7 +76,11 @@ class PlayStarted(Record):
 
 class PlayEnded(Record):
     """A play stopped after `ms_played`; the play stage decides whether it
-    counts. Context, device and country left out (None) are the PlayStarted's."""
+    counts. Context, device and country left out (None) are the PlayStarted's.
+    The gateway stamps the track's duration and artist from its catalog read
+    model (None when it lacks the track: the stage then decides
+    unknown_track), so the stage decides from the record alone and replay
+    gives the same facts."""
 
     schema_name = NAMESPACE + "PlayEnded"
     listener: MusicId
@@ -81,6 +92,12 @@ class PlayEnded(Record):
     device: Device | None = None
     country: str | None = Field(
         default=None, pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2"
+    )
+    duration_ms: int | None = Field(
+        default=None, ge=1, description="the track's, stamped by the gateway from its catalog"
+    )
+    artist_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="the track's artist, stamped by the gateway"
     )
 
 
@@ -98,6 +115,12 @@ class PlaySkipped(Record):
     device: Device | None = None
     country: str | None = Field(
         default=None, pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2"
+    )
+    duration_ms: int | None = Field(
+        default=None, ge=1, description="the track's, stamped by the gateway from its catalog"
+    )
+    artist_id: str | None = Field(
+        default=None, pattern=ID_PATTERN, description="the track's artist, stamped by the gateway"
     )
 
 

@@ -2,8 +2,15 @@
 
 Pure cores: the play stage's `play_rules.py` (the 30-second rule, the dedupe
 window, the session gap), `play_state.py` and `play_decide.py` (a listener's
-plays counted once, sessions, deleting history), with the catalog it is
-given as a port (`play_catalog.py`); the playlist stage's `playlist_state.py`
-and `playlist_decide.py` (an ordered item list under concurrent edits). Not
-registered yet: no stage runs on the engine.
+plays counted once, sessions, deleting history), each play decided from
+the record alone (the gateway stamps the catalog's duration and
+artist on it); the playlist stage's `playlist_state.py` and
+`playlist_decide.py` (an ordered item list under concurrent edits). Its
+stages on the engine are listed in STREAMS.
 """
+
+from __future__ import annotations
+
+from streams.domain import StreamsDomain
+
+STREAMS = StreamsDomain(name="music", stages=())

@@ -1,4 +1,4 @@
-"""The play stage, pure: `decide(state, record, catalog) -> facts` for one listener.
+"""The play stage, pure: `decide(state, record) -> facts` for one listener.
 
 It takes the listener's records on music.plays and answers on music.listens
 (docs/music.md, Plays). A play's end (PlayEnded, or PlaySkipped: a skip is an
@@ -9,7 +9,8 @@ end too) is decided once, in this order:
    whatever retried it;
 3. `history_deleted`: it started before the cut of a deletion the listener
    asked for, so no figure may hold it, the live charts included;
-4. `unknown_track`: the catalog has no such track;
+4. `unknown_track`: the end carries no duration or artist: the gateway,
+   which stamps them from its catalog read model, did not know the track;
 5. `short`: under the 30-second rule (play_rules.counts_as_stream);
 
 and otherwise it is counted, in the listener's session. Only counted plays
@@ -36,7 +37,6 @@ from schemas.music.plays import (
     SessionEnded,
 )
 from streams.facts import Fact
-from streams.music.play_catalog import Catalog
 from streams.music.play_rules import continues_session, counts_as_stream, is_too_old
 from streams.music.play_state import (
     CountedPlay,
@@ -62,14 +62,14 @@ def new_state(listener: str) -> PlayState:
     return PlayState(listener)
 
 
-def decide(state: PlayState, record: Record, catalog: Catalog) -> list[Fact]:
+def decide(state: PlayState, record: Record) -> list[Fact]:
     """The facts `record` leads to for this listener; applies them to `state`."""
     state.advance(record.envelope.recorded_at // 1000)
     if isinstance(record, PlayStarted):
         _start(state, record)
         return []
     if isinstance(record, PlayEnded | PlaySkipped):
-        return _end(state, record, catalog)
+        return _end(state, record)
     if isinstance(record, DeleteListeningHistory):
         return _delete(state, record)
     raise TypeError(f"the play stage takes no {type(record).__name__}")
@@ -102,9 +102,11 @@ def _played_from(c: PlayEnded | PlaySkipped, opened: OpenPlay | None) -> PlayedF
     )
 
 
-def _track(catalog: Catalog, track_id: str) -> tuple[int, str] | None:
-    """The track's duration and artist, or None if the catalog lacks either."""
-    duration, artist = catalog.duration_ms(track_id), catalog.artist_of(track_id)
+def _track(c: PlayEnded | PlaySkipped) -> tuple[int, str] | None:
+    """The track's duration and artist as the gateway stamped them from its
+    catalog, or None if it lacked either. Never looked up here: the record
+    alone decides, so a replay gives the same facts."""
+    duration, artist = c.duration_ms, c.artist_id
     return None if duration is None or artist is None else (duration, artist)
 
 
@@ -124,7 +126,7 @@ def _refusal(
     return None
 
 
-def _end(state: PlayState, c: PlayEnded | PlaySkipped, catalog: Catalog) -> list[Fact]:
+def _end(state: PlayState, c: PlayEnded | PlaySkipped) -> list[Fact]:
     key = play_key(c.track_id, c.started_at_ms)
     where = _played_from(c, state.open.pop(key, None))
     played = {
@@ -133,7 +135,7 @@ def _end(state: PlayState, c: PlayEnded | PlaySkipped, catalog: Catalog) -> list
         "context": where.context, "context_id": where.context_id,
         "device": where.device, "country": where.country,
     }  # fmt: skip
-    track = _track(catalog, c.track_id)
+    track = _track(c)
     reason = _refusal(state, c, key, track)
     if reason is not None or track is None:
         reason = reason or NotCounted.UNKNOWN_TRACK

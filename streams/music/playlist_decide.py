@@ -1,5 +1,5 @@
-"""The playlist stage, pure: `decide(state, command, tracks_known) -> facts`
-for one playlist.
+"""The playlist stage, pure: `decide(state, command) -> facts` for one
+playlist.
 
 Concurrent edits resolve by the log's order on the playlist's partition
 (docs/music.md, Playlists): each command is decided against the state every
@@ -33,7 +33,7 @@ or take out and insert as one run. Follows do not move the version.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from schemas.envelope import Record
 from schemas.music.playlists import (
@@ -70,19 +70,11 @@ from streams.music.playlist_state import MAX_ITEMS, MAX_TOMBSTONES, Entry, Playl
 R = PlaylistRejection
 
 
-class TracksKnown(Protocol):
-    """The catalog as the stage sees it (a copy folded from music.catalog,
-    replayable): whether a track id names a published, not withdrawn, track.
-    Must answer alike on every replay of the same log."""
-
-    def __call__(self, track_id: str) -> bool: ...
-
-
 def new_state(playlist_id: str) -> PlaylistState:
     return PlaylistState(playlist_id)
 
 
-def decide(state: PlaylistState, record: Record, tracks_known: TracksKnown) -> list[Fact]:
+def decide(state: PlaylistState, record: Record) -> list[Fact]:
     """The facts `record` leads to for this playlist; applies them to `state`."""
     state.forgotten.clear()
     if isinstance(record, CreatePlaylist):
@@ -98,7 +90,7 @@ def decide(state: PlaylistState, record: Record, tracks_known: TracksKnown) -> l
     if expected is not None and expected != state.version:
         return _reject(state, record, R.VERSION_CONFLICT)
     if isinstance(record, AddTracks):
-        return _add(state, record, tracks_known)
+        return _add(state, record)
     if isinstance(record, RemoveTracks):
         return _remove(state, record)
     if isinstance(record, MoveTracks):
@@ -265,14 +257,16 @@ def _collaborate(state: PlaylistState, c: AddCollaborator | RemoveCollaborator) 
 # --- the items ---------------------------------------------------------------------
 
 
-def _add(state: PlaylistState, c: AddTracks, tracks_known: TracksKnown) -> list[Fact]:
+def _add(state: PlaylistState, c: AddTracks) -> list[Fact]:
     at = state.positions()
     if c.after_item is not None and c.after_item not in at:
         return _reject(state, c, R.UNKNOWN_ITEM)
     new_ids = [item.item_id for item in c.items]
     if len(set(new_ids)) < len(new_ids) or any(i in at for i in new_ids):
         return _reject(state, c, R.ALREADY_EXISTS)
-    if not all(tracks_known(item.track_id) for item in c.items):
+    # A track is known when the gateway, which looked it up in its catalog
+    # read model, stamped its duration on the item.
+    if not all(item.duration_ms is not None for item in c.items):
         return _reject(state, c, R.UNKNOWN_TRACK)
     if state.live_count() + len(c.items) > MAX_ITEMS:
         return _reject(state, c, R.TOO_MANY_ITEMS)

@@ -47,6 +47,8 @@ def test_a_traders_key_acts_for_the_accounts_given(
         "deploy:approve",
         "feed:read",
         "feed:write",
+        "music:read",
+        "music:write",
     }
     assert note == ""
 

@@ -45,8 +45,44 @@ def _examples() -> list[tuple[type[Record], dict[str, Any]]]:
     return [(type(r), r.model_dump()) for _, _, r in session]
 
 
+# Models with a validator of their own (a catalog key agreeing with its id, a
+# list of ids each checked): pydantic alone can run it, so replay validates
+# them with pydantic. Named one by one, so a model that loses its pre-check
+# by accident still fails here.
+_VALIDATED_BY_PYDANTIC = {
+    "ArtistPublished", "AlbumPublished", "TrackPublished", "CatalogEntryWithdrawn",
+    "RemoveTracks", "MoveTracks", "TracksRemoved", "TracksMoved",
+}  # fmt: skip
+
+
 def test_every_model_has_a_pre_check() -> None:
-    assert [m.__name__ for m in registry().models() if check_for(m) is None] == []
+    unchecked = {m.__name__ for m in registry().models() if check_for(m) is None}
+    assert unchecked == _VALIDATED_BY_PYDANTIC
+
+
+@pytest.mark.parametrize(
+    ("change", "valid"),
+    [
+        ({}, True),
+        ({"duration_ms": 1, "artist_id": "a1"}, True),
+        ({"duration_ms": 0}, False),
+        ({"artist_id": "not an id"}, False),
+        ({"context_id": "x" * 65}, False),
+    ],
+)
+def test_a_constraint_on_an_optional_field_holds_for_a_value_only(
+    change: dict[str, Any], valid: bool
+) -> None:
+    from schemas.music.plays import PlayEnded
+
+    value = {
+        "envelope": _an_envelope(), "listener": "l1", "track_id": "t1", "started_at_ms": 1,
+        "ms_played": 1, "context": None, "context_id": None, "device": None, "country": None,
+        "duration_ms": None, "artist_id": None,
+    } | change  # fmt: skip
+    check = check_for(PlayEnded)
+    assert check is not None
+    assert check(value) is valid is _pydantic_accepts(PlayEnded, value)
 
 
 def test_the_pre_check_agrees_with_pydantic_on_mutated_records() -> None:

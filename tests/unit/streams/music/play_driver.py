@@ -1,7 +1,7 @@
 """One listener's play stage fed as the engine would feed it: records sealed
-with the gateway's time, a catalog folded from TrackPublished records, and
-every fact checked against its model (music is not registered yet, so the
-facts are not enveloped by streams/records.py)."""
+with the gateway's time, each play's end stamped with the track's duration
+and artist from the gateway's catalog as the gateway does (None for a track
+it lacks), and every fact checked against its model."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import itertools
 from typing import Any
 
 from schemas.envelope import Record
-from schemas.music.catalog import CatalogEntryWithdrawn, TrackPublished
-from schemas.music.ids import catalog_id
+from schemas.music.plays import PlayEnded, PlaySkipped
 from streams.facts import Fact
-from streams.music.play_catalog import FoldedCatalog
 from streams.music.play_decide import decide, new_state
 from streams.music.play_state import PlayState
 from streams.sealing import build_record
@@ -48,45 +46,29 @@ def holds_to_its_model(fact: Fact) -> Record:
 
 
 class Listener:
-    """A listener's partition of the play stage, and the catalog it is given."""
+    """A listener's partition of the play stage, and the gateway's catalog
+    (track -> duration, artist) that stamps the ends sent to it."""
 
     def __init__(self, listener: str = "l1") -> None:
         self.listener = listener
         self.state: PlayState = new_state(listener)
-        self.catalog = FoldedCatalog()
+        self.catalog: dict[str, tuple[int, str]] = {}
         self.now_ms = T0
 
     def track(self, track_id: str, duration_ms: int = THREE_MINUTES, artist: str = "a1") -> None:
-        self.catalog.apply(
-            sealed(
-                TrackPublished,
-                T0,
-                catalog_id=catalog_id("track", track_id),
-                track_id=track_id,
-                album_id="al1",
-                artist_id=artist,
-                title="A Song",
-                duration_ms=duration_ms,
-                release_date="2023",
-            )
-        )
+        self.catalog[track_id] = (duration_ms, artist)
 
     def withdraw(self, track_id: str) -> None:
-        self.catalog.apply(
-            sealed(
-                CatalogEntryWithdrawn,
-                T0,
-                catalog_id=catalog_id("track", track_id),
-                kind="track",
-                entry_id=track_id,
-            )
-        )
+        self.catalog.pop(track_id, None)
 
     def send(self, model: type[Record], at_ms: int | None = None, **payload: Any) -> list[Fact]:
         """Decide `model` recorded at `at_ms` (default: the last time used)."""
         self.now_ms = self.now_ms if at_ms is None else at_ms
+        if model in (PlayEnded, PlaySkipped):
+            duration, artist = self.catalog.get(payload["track_id"], (None, None))
+            payload = {"duration_ms": duration, "artist_id": artist, **payload}
         record = sealed(model, self.now_ms, listener=self.listener, **payload)
-        facts = decide(self.state, record, self.catalog)
+        facts = decide(self.state, record)
         for fact in facts:
             holds_to_its_model(fact)
         return facts

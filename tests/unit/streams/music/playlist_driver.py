@@ -16,6 +16,7 @@ from typing import Any
 from schemas.envelope import Envelope, Record
 from schemas.music.playlists import (
     PLAYLIST_FACTS,
+    AddTracks,
     PlaylistCommandRejected,
     TracksAdded,
     TracksMoved,
@@ -27,6 +28,7 @@ from streams.music.playlist_state import PlaylistState, visible_items
 from streams.sealing import build_record
 
 _ids = itertools.count(1)
+TRACK_MS = 180_000  # every known track's duration, as the gateway stamps it
 _FACT_ENVELOPE = Envelope(
     event_id="01JDQ3Z8M4X7K2N5P9R1T3V6W8", type="t", schema_version=1, occurred_at=0,
     recorded_at=0, producer="test", key="k", correlation_id="c",
@@ -85,10 +87,17 @@ class Playlist:
         return self.tracks is None or track_id in self.tracks
 
     def send(self, model: type[Record], **payload: Any) -> list[Fact]:
+        if model is AddTracks:
+            payload["items"] = [self.stamped(item) for item in payload["items"]]
         return self.decide(command(model, playlist_id=self.playlist_id, **payload))
 
+    def stamped(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The item as the gateway sends it: the track's duration from its
+        catalog, None for a track the catalog lacks."""
+        return {**item, "duration_ms": TRACK_MS if self.known(item["track_id"]) else None}
+
     def decide(self, record: Record) -> list[Fact]:
-        facts = decide(self.state, record, self.known)
+        facts = decide(self.state, record)
         for fact in facts:
             holds_to_its_model(fact)
             apply_to_read(self.read, fact)
@@ -109,6 +118,7 @@ def reasons(facts: list[Fact]) -> list[str]:
     return [p["reason"] for model, p in facts if model is PlaylistCommandRejected]
 
 
-def items(*ids: str) -> list[dict[str, str]]:
-    """AddTracks' items: each item id playing the track "t-<id>"."""
-    return [{"item_id": i, "track_id": f"t-{i}"} for i in ids]
+def items(*ids: str) -> list[dict[str, Any]]:
+    """AddTracks' items: each item id playing the track "t-<id>", known to
+    the gateway's catalog (a duration stamped)."""
+    return [{"item_id": i, "track_id": f"t-{i}", "duration_ms": TRACK_MS} for i in ids]

@@ -129,6 +129,20 @@ def test_a_track_never_published_or_withdrawn_is_an_unknown_track() -> None:
     assert names(facts) == ["PlayCounted"]
 
 
+def test_the_end_alone_decides_with_the_duration_and_artist_the_gateway_stamped() -> None:
+    d = _listener()  # the driver's catalog knows nothing: only the records speak
+    play = {"track_id": "t1", "ms_played": 20_000}
+    whole = d.send(PlayEnded, T0, started_at_ms=T0, duration_ms=20_000, artist_id="a7", **play)
+    counted = of(PlayCounted, whole)[0]
+    assert (counted["duration_ms"], counted["artist_id"]) == (20_000, "a7")
+    no_artist = d.send(PlayEnded, T0, started_at_ms=T0 + 1, duration_ms=20_000, **play)
+    assert reasons(no_artist) == ["unknown_track"]
+    longer = d.send(
+        PlaySkipped, T0, started_at_ms=T0 + 2, duration_ms=180_000, artist_id="a7", **play
+    )
+    assert reasons(longer) == ["short"]
+
+
 def test_a_play_from_before_the_window_is_too_old_and_its_first_day_is_in() -> None:
     d = _listener("t1")
     now = T0 + DEDUPE_WINDOW_MS
@@ -315,7 +329,7 @@ def test_a_record_of_another_stage_is_a_type_error() -> None:
         artist_id="b", title="T", duration_ms=1, release_date="2020",
     )  # fmt: skip
     with pytest.raises(TypeError, match="TrackPublished"):
-        decide(d.state, record, d.catalog)
+        decide(d.state, record)
 
 
 def test_a_key_kept_past_the_window_until_the_next_pass_is_still_too_old() -> None:

@@ -367,7 +367,7 @@ def test_a_listener_follows_and_unfollows_only_for_themselves() -> None:
 def test_the_rejection_names_the_command_and_its_event_id() -> None:
     state = new_state("pl")
     record = command(RenamePlaylist, playlist_id="pl", actor="olive", name="x")
-    ((model, payload),) = decide(state, record, lambda _: True)
+    ((model, payload),) = decide(state, record)
     assert model is PlaylistCommandRejected
     assert payload == {
         "playlist_id": "pl", "actor": "olive", "command_id": record.envelope.event_id,
@@ -379,4 +379,4 @@ def test_a_record_the_stage_does_not_take_is_a_type_error() -> None:
     record = command(PlaylistCreated, playlist_id="pl", owner="o", name="n", description="",
                      visibility="public", version=1)  # fmt: skip
     with pytest.raises(TypeError):
-        decide(new_state("pl"), record, lambda _: True)
+        decide(new_state("pl"), record)

@@ -1,0 +1,13 @@
+"""The music service in the `onelog` command: the listeners a key acts for
+(`keys --listener`)."""
+
+from __future__ import annotations
+
+from gateway.music.principal import LISTENER
+from onelog.domain import CliDomain, KeyOption
+
+CLI = CliDomain(
+    "music",
+    key_options=(KeyOption(LISTENER, "a listener the key acts for (repeat for more)"),),
+    default_key_scopes=("music:read", "music:write"),
+)
