@@ -305,6 +305,10 @@ class SearchIndex:
                 return hits
             wanted = min(wanted * 4, CANDIDATES_MAX)
 
+    def count(self) -> int:
+        """How many documents the last commit holds."""
+        return int(self._index.searcher().num_docs)
+
     def document(self, key: str) -> SearchDocument | None:
         searcher = self._index.searcher()
         query = tantivy.Query.term_query(SCHEMA, "key", key)

@@ -7,6 +7,9 @@ from music.catalog and music.playlists, in its own folder
     python -m projections.music.search_indexer                  follow the log
     python -m projections.music.search_indexer rebuild --into D a fresh index in D
                                                                 from offset 0 to the end
+    --no-popularity     do not ask ClickHouse for popularity
+    --folder D          follow into D instead (tests)
+    --topic-prefix P    read P.music.catalog and P.music.playlists (tests' own topics)
 
 Following: reads every partition from the positions kept in the folder
 (projections/music/search_positions.py; offset 0 for a fresh folder),
@@ -170,11 +173,13 @@ def decode(value: bytes | None, where: str) -> Record | None:
         return None
 
 
-def _assignment(consumer: Consumer, positions: dict[Stream, int]) -> list[TopicPartition]:
+def _assignment(
+    consumer: Consumer, topics: Sequence[str], positions: dict[Stream, int]
+) -> list[TopicPartition]:
     deadline = time.monotonic() + METADATA_TIMEOUT_S
     while True:
         metadata = consumer.list_topics(timeout=METADATA_TIMEOUT_S)
-        missing = [t for t in TOPICS if t not in metadata.topics or metadata.topics[t].error]
+        missing = [t for t in topics if t not in metadata.topics or metadata.topics[t].error]
         if not missing:
             break
         if time.monotonic() > deadline:
@@ -182,7 +187,7 @@ def _assignment(consumer: Consumer, positions: dict[Stream, int]) -> list[TopicP
         time.sleep(0.5)
     return [
         TopicPartition(topic, partition, positions.get((topic, partition), OFFSET_BEGINNING))
-        for topic in TOPICS
+        for topic in topics
         for partition in sorted(metadata.topics[topic].partitions)
     ]
 
@@ -192,6 +197,7 @@ def follow(
     folder: Path,
     stop: threading.Event,
     popularity_source: PopularitySource | None = None,
+    topics: Sequence[str] = TOPICS,
 ) -> None:
     """Index the log as it grows until `stop` is set, then commit and return."""
     indexer = SearchIndexer(folder)
@@ -205,8 +211,8 @@ def follow(
         }
     )
     try:
-        consumer.assign(_assignment(consumer, indexer.positions))
-        log.info("search: indexing %s into %s", ", ".join(TOPICS), folder)
+        consumer.assign(_assignment(consumer, topics, indexer.positions))
+        log.info("search: indexing %s into %s", ", ".join(topics), folder)
         last_commit = time.monotonic()
         next_refresh = time.monotonic() if popularity_source else float("inf")
         while not stop.is_set():
@@ -250,7 +256,7 @@ def _refresh(indexer: SearchIndexer, popularity_source: PopularitySource) -> Non
     log.info("search: popularity refreshed, %d documents changed", updated)
 
 
-def rebuild(settings: Settings, into: Path) -> int:
+def rebuild(settings: Settings, into: Path, topics: Sequence[str] = TOPICS) -> int:
     """A fresh index in `into` from offset 0 to the log's end as it stands;
     how many records were read. `into` must not hold an index already."""
     if into.exists() and any(into.iterdir()):
@@ -258,7 +264,7 @@ def rebuild(settings: Settings, into: Path) -> int:
     indexer = SearchIndexer(into)
     read = 0
     try:
-        for message in read_all(settings.kafka_bootstrap, TOPICS):
+        for message in read_all(settings.kafka_bootstrap, topics):
             where = f"{message.topic}/{message.partition}@{message.offset}"
             record = decode(message.value, where)
             if record is not None:
@@ -287,6 +293,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-popularity", action="store_true", help="do not ask ClickHouse for popularity"
     )
+    parser.add_argument("--folder", type=Path, help="follow into this folder (tests)")
+    parser.add_argument("--topic-prefix", help="read <prefix>.music.catalog, ... (tests)")
     return parser.parse_args(argv)
 
 
@@ -294,8 +302,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = _parse(argv)
     settings = load_settings()
+    topics = tuple(f"{args.topic_prefix}.{t}" for t in TOPICS) if args.topic_prefix else TOPICS
     if args.command == "rebuild":
-        read = rebuild(settings, args.into)
+        read = rebuild(settings, args.into, topics)
         log.info("search: rebuilt %s from %d records", args.into, read)
         return
     stop = threading.Event()
@@ -311,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         def source() -> dict[str, int]:
             return fetch_popularity(settings.analytics_url, settings.state_dir)
 
-    follow(settings, index_folder(settings), stop, source)
+    follow(settings, args.folder or index_folder(settings), stop, source, topics)
 
 
 if __name__ == "__main__":
