@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
+from onelog.music.services import music_services
 
 CLI = CliDomain(
     "music",
     key_options=(KeyOption(LISTENER, "a listener the key acts for (repeat for more)"),),
     default_key_scopes=("music:read", "music:write"),
+    services=music_services,
 )

@@ -58,7 +58,12 @@ from projections.music.search_index import (
 )
 from projections.music.search_playlists import evolve_card, playlist_document
 from projections.music.search_popularity import fetch_popularity
-from projections.music.search_positions import Stream, load_positions, save_positions
+from projections.music.search_positions import (
+    POSITIONS_FILE,
+    Stream,
+    load_positions,
+    save_positions,
+)
 from schemas.codec import DecodeError
 from schemas.envelope import Record
 from schemas.music.playlists import PLAYLIST_FACTS
@@ -212,6 +217,9 @@ def follow(
     )
     try:
         consumer.assign(_assignment(consumer, topics, indexer.positions))
+        # A first commit, even of nothing: the index and the positions file
+        # exist from here on, which is what `up` waits for (is_indexing).
+        indexer.commit(always=True)
         log.info("search: indexing %s into %s", ", ".join(topics), folder)
         last_commit = time.monotonic()
         next_refresh = time.monotonic() if popularity_source else float("inf")
@@ -274,6 +282,11 @@ def rebuild(settings: Settings, into: Path, topics: Sequence[str] = TOPICS) -> i
     finally:
         indexer.close()
     return read
+
+
+def is_indexing(folder: Path) -> bool:
+    """Whether an indexer has started on this folder (its first commit is there)."""
+    return (folder / POSITIONS_FILE).exists()
 
 
 def log_documents(folder: Path) -> list[SearchDocument]:
