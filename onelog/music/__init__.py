@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
+from onelog.music.search_command import VERIFY_SEARCH
 from onelog.music.services import music_services
 
 CLI = CliDomain(
@@ -12,4 +13,5 @@ CLI = CliDomain(
     key_options=(KeyOption(LISTENER, "a listener the key acts for (repeat for more)"),),
     default_key_scopes=("music:read", "music:write"),
     services=music_services,
+    commands=(VERIFY_SEARCH,),
 )
