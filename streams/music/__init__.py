@@ -12,5 +12,7 @@ stages on the engine are listed in STREAMS.
 from __future__ import annotations
 
 from streams.domain import StreamsDomain
+from streams.music.play_stage import PLAY_STAGE
+from streams.music.playlist_stage import PLAYLIST_STAGE
 
-STREAMS = StreamsDomain(name="music", stages=())
+STREAMS = StreamsDomain(name="music", stages=(PLAY_STAGE, PLAYLIST_STAGE))

@@ -64,6 +64,7 @@ def new_state(listener: str) -> PlayState:
 
 def decide(state: PlayState, record: Record) -> list[Fact]:
     """The facts `record` leads to for this listener; applies them to `state`."""
+    state.forgotten.clear()
     state.advance(record.envelope.recorded_at // 1000)
     if isinstance(record, PlayStarted):
         _start(state, record)
@@ -192,7 +193,8 @@ def _delete(state: PlayState, c: DeleteListeningHistory) -> list[Fact]:
         key=lambda k: (state.recent[k].started_at_ms, k),
     )
     removed = [state.recent.pop(k) for k in taken]
-    state.open = {k: p for k, p in state.open.items() if p.started_at_ms >= cut}
+    state.forgotten += [f"recent:{k}" for k in taken]
+    state.forget_open(lambda p: p.started_at_ms < cut)
     if state.session is not None and state.session.started_at_ms < cut:
         # Its plays before the cut are gone from every figure; later plays
         # start a session of their own.

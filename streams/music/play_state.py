@@ -18,6 +18,7 @@ record moves it (`advance`), and what falls out of a window is forgotten:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemas.music.plays import REMOVED_MAX
@@ -86,6 +87,11 @@ class PlayState:
     deleted_before_ms: int = 0
     # The clock at the last pass that forgot what fell out of the windows.
     pruned_at_ms: int = 0
+    # What the last record forgot in bulk (a pass, a cap, a deletion), as the
+    # changelog names it ("counted:<key>", "open:<key>", "recent:<key>"): not
+    # part of what the listener's state is, only what its changelog must
+    # delete (streams/music/play_log.py). Each decide starts it afresh.
+    forgotten: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def advance(self, recorded_ms: int) -> None:
         """Move the listener's clock to a record's time (never back), and
@@ -98,10 +104,19 @@ class PlayState:
             return
         self.pruned_at_ms = self.now_ms
         oldest = window_start_ms(self.now_ms)
+        self.forgotten += [f"counted:{k}" for k, t in self.counted.items() if t < oldest]
         self.counted = {k: t for k, t in self.counted.items() if t >= oldest}
-        self.open = {k: p for k, p in self.open.items() if p.started_at_ms >= oldest}
+        self.forget_open(lambda p: p.started_at_ms < oldest)
         recent_from = self.recent_from_ms()
+        self.forgotten += [
+            f"recent:{k}" for k, p in self.recent.items() if p.started_at_ms < recent_from
+        ]
         self.recent = {k: p for k, p in self.recent.items() if p.started_at_ms >= recent_from}
+
+    def forget_open(self, gone: Callable[[OpenPlay], bool]) -> None:
+        """Forget the open plays `gone` names."""
+        self.forgotten += [f"open:{k}" for k, p in self.open.items() if gone(p)]
+        self.open = {k: p for k, p in self.open.items() if not gone(p)}
 
     def recent_from_ms(self) -> int:
         """The earliest start of a play the live charts may still hold."""
@@ -109,19 +124,22 @@ class PlayState:
 
     def open_play(self, key: str, play: OpenPlay) -> None:
         self.open[key] = play
-        _keep_newest(self.open, OPEN_MAX)
+        self.forgotten += [f"open:{k}" for k in _keep_newest(self.open, OPEN_MAX)]
 
     def remember_counted(self, key: str, play: CountedPlay) -> None:
         self.counted[key] = play.started_at_ms
         if play.started_at_ms >= self.recent_from_ms():
             self.recent[key] = play
-            _keep_newest(self.recent, RECENT_MAX)
+            self.forgotten += [f"recent:{k}" for k in _keep_newest(self.recent, RECENT_MAX)]
 
 
-def _keep_newest(plays: dict[str, OpenPlay] | dict[str, CountedPlay], most: int) -> None:
-    """Forget the plays that started earliest (ties by key) beyond `most`."""
+def _keep_newest(plays: dict[str, OpenPlay] | dict[str, CountedPlay], most: int) -> list[str]:
+    """Forget the plays that started earliest (ties by key) beyond `most`;
+    their keys."""
     if len(plays) <= most:
-        return
+        return []
     by_age = sorted(plays, key=lambda k: (plays[k].started_at_ms, k))
-    for key in by_age[: len(plays) - most]:
+    dropped = by_age[: len(plays) - most]
+    for key in dropped:
         del plays[key]
+    return dropped

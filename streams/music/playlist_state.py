@@ -53,6 +53,11 @@ class PlaylistState:
     # The tombstones the last decide forgot: not part of what the playlist
     # is, only what its changelog must delete.
     forgotten: list[str] = field(default_factory=list, compare=False, repr=False)
+    # The changelog's view, kept by streams/music/playlist_log.py alone: each
+    # entry's predecessor ("" for first) as last written, and the entry. Not
+    # part of what the playlist is: how the log finds, without being told,
+    # which items an edit gave a new neighbour.
+    links: dict[str, tuple[str, Entry]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def exists(self) -> bool:
