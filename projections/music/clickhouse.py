@@ -164,12 +164,15 @@ CREATE VIEW IF NOT EXISTS {db}.music_listening_sessions AS
 SELECT
     listener,
     session_id,
-    min(started_at_ms) AS started_at_ms,
-    max(started_at_ms + ms_played) AS ended_at_ms,
+    min(start_ms) AS started_at_ms,
+    max(start_ms + played_ms) AS ended_at_ms,
     count() AS plays,
-    sum(ms_played) AS ms_played
-FROM {db}.music_streams
-WHERE session_id != ''
+    sum(played_ms) AS ms_played
+FROM (
+    SELECT listener, session_id, started_at_ms AS start_ms, ms_played AS played_ms
+    FROM {db}.music_streams
+    WHERE session_id != ''
+)
 GROUP BY listener, session_id
 """,
     """
