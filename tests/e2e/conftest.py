@@ -59,8 +59,24 @@ def onelog(running: Platform, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# The feed's rules for the whole platform under test: its processes, and the
+# `onelog verify` and `audit` the tests run (a rebuild must trim timelines at the
+# projector's cap). K is small enough that a celebrity costs a few thousand
+# follows, yet an author with 2,000 followers is still pushed (the kill -9 of
+# the fan-out); the cap is small enough for a reader to scroll past it.
+FEED_RULES = {"ONELOG_FEED_PUSH_LIMIT": "2000", "ONELOG_FEED_TIMELINE_CAP": "20"}
+
+
 @pytest.fixture(scope="session")
-def running_platform(infrastructure: Settings) -> Iterator[Platform]:
+def feed_rules() -> Iterator[dict[str, str]]:
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in FEED_RULES.items():
+            env.setenv(name, value)
+        yield FEED_RULES
+
+
+@pytest.fixture(scope="session")
+def running_platform(infrastructure: Settings, feed_rules: dict[str, str]) -> Iterator[Platform]:
     settings = infrastructure
     # The exchange's tests trade between several accounts: an operator's key.
     key = create_api_key(
