@@ -2,34 +2,40 @@
 (POST /v1/feed/batch), phase by phase: members, then (once the read model
 shows members) follows, then posts.
 
-Batches go out a few at a time on one HTTP client. A batch answered 413 is
-split in two and sent again (the route's body limit is the gateway's to
-set); 429 and 503 are retried after the Retry-After the gateway names, a
-bounded number of times; a line refused for itself (422, 403) is a failure,
-counted and shown, never retried.
+The sending, splitting and retrying is onelog/batch_loader.py's (shared
+with the music loaders); this module says how the feed's route takes lines
+(NDJSON) and answers them (an NDJSON line per line sent).
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import orjson
 
+from onelog import batch_loader
+from onelog.batch_loader import BatchAnswer, BatchRoute, batches, send_phase
 from onelog.feed.graph_generator import GraphShape, follow_lines, member_lines, post_lines
 
 NDJSON = "application/x-ndjson"
-# Each wait on the gateway is bounded: a request, a Retry-After, the tries.
-REQUEST_TIMEOUT_S = 60.0
-MAX_TRIES = 5
-MAX_RETRY_AFTER_S = 10.0
-SMALLEST_BATCH = 25
 FAILURES_SHOWN = 5
+# The shared loader's parts are re-exported: the bench and the tests take them from here.
+__all__ = [
+    "FEED_BATCH",
+    "BatchAnswer",
+    "BatchSender",
+    "LoadSummary",
+    "answered",
+    "batches",
+    "load_graph",
+    "members_to_watch",
+    "send_phase",
+    "wait_for_members",
+]
 
 
 @dataclass
@@ -56,16 +62,6 @@ class LoadSummary:
                 self.first_failures.append(line)
 
 
-@dataclass(frozen=True)
-class BatchAnswer:
-    """What the gateway said of one batch: lines accepted, lines to send
-    again (refused for Kafka, not for themselves), and failures."""
-
-    accepted: int
-    again: list[dict[str, Any]]
-    failures: list[str]
-
-
 def answered(sent: list[dict[str, Any]], body: bytes) -> BatchAnswer:
     """Reads the batch route's NDJSON answer: one line per line sent, in order."""
     accepted, again, failures = 0, list[dict[str, Any]](), list[str]()
@@ -84,102 +80,28 @@ def answered(sent: list[dict[str, Any]], body: bytes) -> BatchAnswer:
     return BatchAnswer(accepted, again, failures)
 
 
-def retry_after_s(response: httpx.Response) -> float:
-    try:
-        wanted = float(response.headers.get("retry-after", "1"))
-    except ValueError:
-        wanted = 1.0
-    return min(max(wanted, 0.1), MAX_RETRY_AFTER_S)
+def _describe(line: dict[str, Any]) -> str:
+    return f"{line.get('command')} {line.get('member')}"
 
 
-class BatchSender:
-    """Sends batches to one gateway with one key; thread-safe (one httpx client)."""
+def _ndjson(lines: list[dict[str, Any]]) -> bytes:
+    return b"".join(orjson.dumps(line) + b"\n" for line in lines)
+
+
+FEED_BATCH = BatchRoute("/v1/feed/batch", NDJSON, _ndjson, answered, _describe)
+
+
+class BatchSender(batch_loader.BatchSender):
+    """The shared sender on the feed's batch route."""
 
     def __init__(
         self, gateway_url: str, key: str, transport: httpx.BaseTransport | None = None
     ) -> None:
-        self._url = f"{gateway_url}/v1/feed/batch"
-        self._client = httpx.Client(
-            timeout=REQUEST_TIMEOUT_S,
-            headers={"Authorization": f"Bearer {key}", "Content-Type": NDJSON},
-            transport=transport,
-        )
-
-    def close(self) -> None:
-        self._client.close()
-
-    def send(self, lines: list[dict[str, Any]]) -> BatchAnswer:
-        """Every line sent until answered for itself, or the tries run out."""
-        accepted, failures = 0, list[str]()
-        pending = lines
-        for _ in range(MAX_TRIES):
-            if not pending:
-                break
-            try:
-                response = self._client.post(
-                    self._url, content=b"".join(orjson.dumps(line) + b"\n" for line in pending)
-                )
-            except httpx.HTTPError:
-                time.sleep(1.0)
-                continue
-            if response.status_code == 413 and len(pending) > SMALLEST_BATCH:
-                half = len(pending) // 2
-                first, second = self.send(pending[:half]), self.send(pending[half:])
-                return BatchAnswer(
-                    accepted + first.accepted + second.accepted,
-                    [],
-                    failures + first.failures + second.failures,
-                )
-            if response.status_code in (429, 503):
-                time.sleep(retry_after_s(response))
-                continue
-            if response.status_code != 200:
-                problem = response.text[:200]
-                failures += [
-                    f"{line.get('command')}: {response.status_code} {problem}" for line in pending
-                ]
-                pending = []
-                break
-            answer = answered(pending, response.content)
-            accepted += answer.accepted
-            failures += answer.failures
-            pending = answer.again
-            if pending:
-                time.sleep(retry_after_s(response))
-        failures += [f"{line.get('command')} {line.get('member')}: unavailable" for line in pending]
-        return BatchAnswer(accepted, [], failures)
+        super().__init__(gateway_url, key, FEED_BATCH, transport)
 
     def member_known(self, gateway_url: str, member: str) -> bool:
-        try:
-            response = self._client.get(f"{gateway_url}/v1/feed/members/{member}")
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
-
-
-def batches(lines: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(lines)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
-def send_phase(
-    sender: BatchSender,
-    lines: Iterable[dict[str, Any]],
-    batch_lines: int,
-    parallel: int,
-    on_batch: Callable[[BatchAnswer, int], None],
-) -> None:
-    """Every line, `parallel` batches in flight at most; on_batch(answer, lines sent) each."""
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        in_flight: list[tuple[Future[BatchAnswer], int]] = []
-        for batch in batches(lines, batch_lines):
-            in_flight.append((pool.submit(sender.send, batch), len(batch)))
-            while len(in_flight) >= parallel * 2:
-                done, size = in_flight.pop(0)
-                on_batch(done.result(), size)
-        for done, size in in_flight:
-            on_batch(done.result(), size)
+        response = self.get(f"/v1/feed/members/{member}")
+        return response is not None and response.status_code == 200
 
 
 def members_to_watch(shape: GraphShape, how_many: int = 8) -> list[str]:
