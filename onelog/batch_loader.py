@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 Line = dict[str, Any]
+NDJSON = "application/x-ndjson"
 # Each wait on the gateway is bounded: a request, a Retry-After, the tries.
 REQUEST_TIMEOUT_S = 60.0
 MAX_TRIES = 5
@@ -50,6 +52,35 @@ class BatchRoute:
     read_answer: Callable[[list[Line], bytes], BatchAnswer]
     # A line as a failure names it.
     describe: Callable[[Line], str]
+
+
+def ndjson(lines: list[Line]) -> bytes:
+    return b"".join(orjson.dumps(line) + b"\n" for line in lines)
+
+
+def ndjson_answer(sent: list[Line], body: bytes, describe: Callable[[Line], str]) -> BatchAnswer:
+    """Reads gateway/batch.py's NDJSON answer: one line per line sent, in
+    order, each with its status (503: not taken by Kafka, to send again)."""
+    accepted, again, failures = 0, list[Line](), list[str]()
+    results = [orjson.loads(raw) for raw in body.splitlines() if raw.strip()]
+    for line, result in zip(sent, results, strict=False):
+        status = result.get("status")
+        if status == 202:
+            accepted += 1
+        elif status == 503:
+            again.append(line)
+        else:
+            detail = result.get("error", {}).get("detail", "") if result.get("error") else ""
+            failures.append(f"{describe(line)}: {status} {detail}")
+    failures += [f"{describe(line)}: no answer" for line in sent[len(results) :]]
+    return BatchAnswer(accepted, again, failures)
+
+
+def ndjson_route(path: str, describe: Callable[[Line], str]) -> BatchRoute:
+    """A route of gateway/batch.py's kind: NDJSON lines in, NDJSON answers out."""
+    return BatchRoute(
+        path, NDJSON, ndjson, lambda sent, body: ndjson_answer(sent, body, describe), describe
+    )
 
 
 def retry_after_s(response: httpx.Response) -> float:

@@ -4,7 +4,7 @@ shows members) follows, then posts.
 
 The sending, splitting and retrying is onelog/batch_loader.py's (shared
 with the music loaders); this module says how the feed's route takes lines
-(NDJSON) and answers them (an NDJSON line per line sent).
+(NDJSON, gateway/batch.py's kind) and what a line is called in a failure.
 """
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import orjson
 
 from onelog import batch_loader
-from onelog.batch_loader import BatchAnswer, BatchRoute, batches, send_phase
+from onelog.batch_loader import (
+    BatchAnswer,
+    batches,
+    ndjson_answer,
+    ndjson_route,
+    send_phase,
+)
 from onelog.feed.graph_generator import GraphShape, follow_lines, member_lines, post_lines
 
-NDJSON = "application/x-ndjson"
 FAILURES_SHOWN = 5
 # The shared loader's parts are re-exported: the bench and the tests take them from here.
 __all__ = [
@@ -62,33 +66,16 @@ class LoadSummary:
                 self.first_failures.append(line)
 
 
-def answered(sent: list[dict[str, Any]], body: bytes) -> BatchAnswer:
-    """Reads the batch route's NDJSON answer: one line per line sent, in order."""
-    accepted, again, failures = 0, list[dict[str, Any]](), list[str]()
-    results = [orjson.loads(raw) for raw in body.splitlines() if raw.strip()]
-    for line, result in zip(sent, results, strict=False):
-        status = result.get("status")
-        if status == 202:
-            accepted += 1
-        elif status == 503:
-            again.append(line)
-        else:
-            detail = result.get("error", {}).get("detail", "") if result.get("error") else ""
-            failures.append(f"{line.get('command')} {line.get('member')}: {status} {detail}")
-    missing = sent[len(results) :]
-    failures += [f"{line.get('command')} {line.get('member')}: no answer" for line in missing]
-    return BatchAnswer(accepted, again, failures)
-
-
 def _describe(line: dict[str, Any]) -> str:
     return f"{line.get('command')} {line.get('member')}"
 
 
-def _ndjson(lines: list[dict[str, Any]]) -> bytes:
-    return b"".join(orjson.dumps(line) + b"\n" for line in lines)
+def answered(sent: list[dict[str, Any]], body: bytes) -> BatchAnswer:
+    """Reads the batch route's NDJSON answer: one line per line sent, in order."""
+    return ndjson_answer(sent, body, _describe)
 
 
-FEED_BATCH = BatchRoute("/v1/feed/batch", NDJSON, _ndjson, answered, _describe)
+FEED_BATCH = ndjson_route("/v1/feed/batch", _describe)
 
 
 class BatchSender(batch_loader.BatchSender):
