@@ -1,10 +1,12 @@
 """The music service in the `onelog` command: the listeners a key acts for
-(`keys --listener`)."""
+(`keys --listener`), the generated catalog's and plays' loaders
+(`music load-catalog`, `music load-plays`)."""
 
 from __future__ import annotations
 
 from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
+from onelog.music.load_commands import LOAD_CATALOG, LOAD_PLAYS
 from onelog.music.search_command import VERIFY_SEARCH
 from onelog.music.services import music_services
 
@@ -13,5 +15,5 @@ CLI = CliDomain(
     key_options=(KeyOption(LISTENER, "a listener the key acts for (repeat for more)"),),
     default_key_scopes=("music:read", "music:write"),
     services=music_services,
-    commands=(VERIFY_SEARCH,),
+    commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS),
 )
