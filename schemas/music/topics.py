@@ -14,6 +14,7 @@ from __future__ import annotations
 from schemas.music.catalog import CATALOG
 from schemas.music.playlists import PLAYLIST_COMMANDS, PLAYLIST_FACTS
 from schemas.music.plays import PLAY_COMMANDS, PLAY_FACTS
+from schemas.music.recommendations import DISCOVERY_TICKS, RECOMMENDATIONS
 from schemas.topic_spec import TopicSpec, changelog, schema_names
 
 # Artists, albums and tracks: compaction keeps the newest of each entry.
@@ -42,9 +43,19 @@ MUSIC_PLAYLIST_COMMANDS = TopicSpec(
 MUSIC_PLAYLISTS = TopicSpec(
     "music.playlists", "music", key="playlist_id", record_types=schema_names(PLAYLIST_FACTS)
 )
-# The recommender's facts (an acting agent's, from ClickHouse); its records
-# (DiscoveryPlaylistComputed) are named here when they are written.
-MUSIC_RECOMMENDATIONS = TopicSpec("music.recommendations", "music", key="listener", record_types=())
+# The recommender's facts (an acting agent's, from ClickHouse), a listener's each.
+MUSIC_RECOMMENDATIONS = TopicSpec(
+    "music.recommendations", "music", key="listener", record_types=schema_names(RECOMMENDATIONS)
+)
+# The weekly tick that has the recommender compute (the CLI's or a timer's):
+# one partition, as the ticks are few and each is answered for every listener.
+MUSIC_DISCOVERY_TICKS = TopicSpec(
+    "music.discovery-ticks",
+    "music",
+    key="week",
+    record_types=schema_names(DISCOVERY_TICKS),
+    partitions=1,
+)
 
 MUSIC_PLAY_CHANGELOG = changelog("music.play-stage", "music", "listener")
 MUSIC_PLAYLIST_CHANGELOG = changelog("music.playlist-stage", "music", "playlist_id")
@@ -56,5 +67,6 @@ MUSIC_TOPICS = (
     MUSIC_PLAYLIST_COMMANDS,
     MUSIC_PLAYLISTS,
     MUSIC_RECOMMENDATIONS,
+    MUSIC_DISCOVERY_TICKS,
 )
 MUSIC_CHANGELOGS = (MUSIC_PLAY_CHANGELOG, MUSIC_PLAYLIST_CHANGELOG)

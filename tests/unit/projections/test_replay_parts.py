@@ -51,7 +51,7 @@ def _examples() -> list[tuple[type[Record], dict[str, Any]]]:
 # by accident still fails here.
 _VALIDATED_BY_PYDANTIC = {
     "ArtistPublished", "AlbumPublished", "TrackPublished", "CatalogEntryWithdrawn",
-    "RemoveTracks", "MoveTracks", "TracksRemoved", "TracksMoved",
+    "RemoveTracks", "MoveTracks", "TracksRemoved", "TracksMoved", "DiscoveryPlaylistComputed",
 }  # fmt: skip
 
 

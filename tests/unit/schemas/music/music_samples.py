@@ -1,6 +1,6 @@
 """Valid instances of the music records for codec and schema tests: the
 shared samples (tests/unit/schemas/samples.py) write "x" for every string,
-which a country, a release date or a catalog key refuses."""
+which a country, a release date, a week or a catalog key refuses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from schemas.music.ids import catalog_id
 from tests.unit.schemas.samples import ENVELOPE
 
 # A string field whose pattern "x" does not match, by name: a value it takes.
-_BY_NAME = {"country": "SE", "release_date": "1977-05-25"}
+_BY_NAME = {"country": "SE", "release_date": "1977-05-25", "week": "2026-W48"}
 
 
 def _value(name: str, annotation: Any) -> Any:

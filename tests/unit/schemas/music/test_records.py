@@ -84,6 +84,7 @@ def test_the_keys_are_the_designs_and_only_the_catalog_is_compacted() -> None:
         "music.playlist-commands": "playlist_id",
         "music.playlists": "playlist_id",
         "music.recommendations": "listener",
+        "music.discovery-ticks": "week",
     }
     assert [s.name for s in topics.MUSIC_TOPICS if s.compacted] == ["music.catalog"]
     changelogs = {spec.name: spec.compacted for spec in topics.MUSIC_CHANGELOGS}
@@ -97,7 +98,7 @@ def test_the_domain_declares_its_records_and_only_its_own_topics() -> None:
     domain = music.SCHEMA_DOMAIN
     assert domain.name == "music" and domain.records == ALL
     assert {s.domain for s in domain.topics + domain.changelogs} == {"music"}
-    assert len({s.name for s in domain.topics + domain.changelogs}) == 8
+    assert len({s.name for s in domain.topics + domain.changelogs}) == 9
 
 
 def test_a_catalog_key_is_the_kind_and_the_id_of_its_entry() -> None:
