@@ -1,11 +1,13 @@
 """The music service in the `onelog` command: the listeners a key acts for
 (`keys --listener`), the generated catalog's and plays' loaders
-(`music load-catalog`, `music load-plays`)."""
+(`music load-catalog`, `music load-plays`) and a playlist's history
+(`audit playlist`)."""
 
 from __future__ import annotations
 
 from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
+from onelog.music.audit_command import AUDIT_PLAYLIST
 from onelog.music.load_commands import LOAD_CATALOG, LOAD_PLAYS
 from onelog.music.search_command import VERIFY_SEARCH
 from onelog.music.services import music_services
@@ -16,4 +18,5 @@ CLI = CliDomain(
     default_key_scopes=("music:read", "music:write"),
     services=music_services,
     commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS),
+    audits=(AUDIT_PLAYLIST,),
 )
