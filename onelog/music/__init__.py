@@ -1,7 +1,7 @@
 """The music service in the `onelog` command: the listeners a key acts for
 (`keys --listener`), the generated catalog's and plays' loaders
-(`music load-catalog`, `music load-plays`) and a playlist's history
-(`audit playlist`)."""
+(`music load-catalog`, `music load-plays`), a playlist's history
+(`audit playlist`), and the sample catalog and requests of `up`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
 from onelog.music.audit_command import AUDIT_PLAYLIST
 from onelog.music.load_commands import LOAD_CATALOG, LOAD_PLAYS
+from onelog.music.sample_catalog import publish_sample_catalog, wait_for_sample_catalog
+from onelog.music.samples import music_samples
 from onelog.music.search_command import VERIFY_SEARCH
 from onelog.music.services import music_services
 
@@ -19,4 +21,7 @@ CLI = CliDomain(
     services=music_services,
     commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS),
     audits=(AUDIT_PLAYLIST,),
+    samples=music_samples,
+    publish=publish_sample_catalog,
+    wait_published=wait_for_sample_catalog,
 )

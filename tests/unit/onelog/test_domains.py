@@ -30,6 +30,12 @@ def test_up_prints_a_sample_request_of_each_domain_under_its_label() -> None:
         "feed_follow_curl",
         "feed_post_curl",
         "feed_timeline_curl",
+        "music_plays_curl",
+        "music_charts_curl",
+        "music_search_curl",
+        "music_playlist_create_curl",
+        "music_playlist_add_curl",
+        "music_playlist_curl",
     ]
     for _, curl in samples:
         command, _s, _x, method, url = shlex.split(curl)[:5]
