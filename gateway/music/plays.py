@@ -4,7 +4,8 @@ key acts for, one answer per play.
 The lean path for high-volume producers (docs/music.md, the aim is 50,000
 plays/s): one validation pass over the list (gateway/music/play_lines.py),
 one Redis round trip for the catalog stamps of every distinct track the
-ends name, records encoded from plain dicts, and one wait for Kafka's
+ends name, records encoded from plain dicts by hand-written writers
+(gateway/music/play_codec.py), and one wait for Kafka's
 acknowledgements of the lot (gateway/producer.py DeliveryBatch), as the
 NDJSON batch does. Each play is checked as a route checks a request: its
 fields (a 422 naming `plays.<i>.<field>`) and its listener (a 403 naming
@@ -31,6 +32,7 @@ from starlette.responses import Response
 
 from gateway.json_body import check_media_type, parse_object
 from gateway.music.commands import WRITE
+from gateway.music.play_codec import encode_play
 from gateway.music.play_lines import (
     checked_plays,
     envelope,
@@ -47,7 +49,6 @@ from gateway.services import Services, admitted
 from gateway.writes import correlation_id_of
 from schemas.envelope import Record
 from schemas.music.topics import MUSIC_PLAYS
-from schemas.registry import registry
 from streams.sealing import new_event_id, now_micros
 
 TOPIC = MUSIC_PLAYS.name
@@ -116,7 +117,6 @@ async def _produce(
     answers: dict[int, dict[str, Any]],
 ) -> int:
     """Produce every sendable play and await the acks of the lot; fill `answers`."""
-    codec = registry()
     producer = services.producer
     deliveries = DeliveryBatch()
     recorded_at = now_micros()
@@ -134,7 +134,7 @@ async def _produce(
                 correlation_id=correlation_id,
                 recorded_at=recorded_at,
             )
-            value = codec.encode_fields(model, payload)
+            value = encode_play(model, payload)
             try:
                 producer.produce(TOPIC, play.listener, value, deliveries.settler(index))
             except KafkaUnavailable as refused:
