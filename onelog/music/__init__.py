@@ -9,6 +9,7 @@ from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
 from onelog.music.audit_command import AUDIT_PLAYLIST
 from onelog.music.load_commands import LOAD_CATALOG, LOAD_PLAYS
+from onelog.music.plugs import music_plugs
 from onelog.music.sample_catalog import publish_sample_catalog, wait_for_sample_catalog
 from onelog.music.samples import music_samples
 from onelog.music.search_command import VERIFY_SEARCH
@@ -19,6 +20,7 @@ CLI = CliDomain(
     key_options=(KeyOption(LISTENER, "a listener the key acts for (repeat for more)"),),
     default_key_scopes=("music:read", "music:write"),
     services=music_services,
+    plugs=music_plugs,
     commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS),
     audits=(AUDIT_PLAYLIST,),
     samples=music_samples,

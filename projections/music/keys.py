@@ -85,6 +85,15 @@ Playlists (music.playlists, key playlist_id: one playlist's facts in order):
                                  each playlist's partition alone: adds and
                                  removes of different members commute
     music:followed:<listener>    set of the playlists the listener follows
+
+The weekly discovery (music.recommendations, key listener):
+
+    music:discovery:<listener>   hash: week ("2026-W48"), tracks (JSON list of
+                                 track ids, best first), model, and the order
+                                 of its writes (hset_latest): week_n (the
+                                 week as 202648) then the fact's event id, so
+                                 a later week wins, and of one week computed
+                                 twice the later computation
 """
 
 from __future__ import annotations
@@ -110,6 +119,7 @@ READ_MODEL: tuple[str, ...] = (
     "music:playlist:",
     "music:playlists:",
     "music:followed:",
+    "music:discovery:",
 )
 
 
@@ -197,3 +207,7 @@ def listener_playlists(listener: str) -> str:
 
 def followed(listener: str) -> str:
     return f"music:followed:{listener}"
+
+
+def discovery(listener: str) -> str:
+    return f"music:discovery:{listener}"

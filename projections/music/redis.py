@@ -20,6 +20,7 @@ from schemas.envelope import Record
 from schemas.music import catalog as cat
 from schemas.music import playlists as pl
 from schemas.music import plays as pd
+from schemas.music import recommendations as rec
 
 Value = dict[str, Any]
 Handler = Callable[[Value], list[Write]]
@@ -255,6 +256,20 @@ def _follow(added: bool) -> Handler:
     return writes
 
 
+# --- the weekly discovery (music.recommendations) ----------------------------------
+
+
+def _discovery_computed(v: Value) -> list[Write]:
+    year, week = v["week"].split("-W")
+    return [
+        [
+            "hset_latest", keys.discovery(v["listener"]),
+            "week_n", year + week, "event_id", v["envelope"]["event_id"],
+            "week", v["week"], "tracks", _json(v["tracks"]), "model", v["model"],
+        ]
+    ]  # fmt: skip
+
+
 _HANDLERS: dict[type[Record], Handler] = {
     cat.TrackPublished: _track_published,
     cat.ArtistPublished: _artist_published,
@@ -278,4 +293,5 @@ _HANDLERS: dict[type[Record], Handler] = {
     pl.CollaboratorRemoved: _collaborator(False),
     pl.PlaylistFollowed: _follow(True),
     pl.PlaylistUnfollowed: _follow(False),
+    rec.DiscoveryPlaylistComputed: _discovery_computed,
 }
