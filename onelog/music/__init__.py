@@ -1,13 +1,15 @@
 """The music service in the `onelog` command: the listeners a key acts for
 (`keys --listener`), the generated catalog's and plays' loaders
 (`music load-catalog`, `music load-plays`), a playlist's history
-(`audit playlist`), and the sample catalog and requests of `up`."""
+(`audit playlist`), the weekly discovery tick (`music recompute-discovery`),
+and the sample catalog and requests of `up`."""
 
 from __future__ import annotations
 
 from gateway.music.principal import LISTENER
 from onelog.domain import CliDomain, KeyOption
 from onelog.music.audit_command import AUDIT_PLAYLIST
+from onelog.music.discovery_command import RECOMPUTE_DISCOVERY
 from onelog.music.load_commands import LOAD_CATALOG, LOAD_PLAYS
 from onelog.music.plugs import music_plugs
 from onelog.music.sample_catalog import publish_sample_catalog, wait_for_sample_catalog
@@ -21,7 +23,7 @@ CLI = CliDomain(
     default_key_scopes=("music:read", "music:write"),
     services=music_services,
     plugs=music_plugs,
-    commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS),
+    commands=(VERIFY_SEARCH, LOAD_CATALOG, LOAD_PLAYS, RECOMPUTE_DISCOVERY),
     audits=(AUDIT_PLAYLIST,),
     samples=music_samples,
     publish=publish_sample_catalog,
