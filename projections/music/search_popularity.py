@@ -31,8 +31,9 @@ POPULARITY_SQL: dict[str, str] = {
     ),
     "album": (
         "SELECT t.album_id AS id, sum(s.streams) AS streams FROM music_streams_daily AS s"
-        " INNER JOIN (SELECT track_id, any(album_id) AS album_id FROM music_catalog_tracks"
-        " GROUP BY track_id) AS t ON s.track_id = t.track_id"
+        # A track's album as its newest publication says (a re-publish is a later row).
+        " INNER JOIN (SELECT track_id, argMax(album_id, offset) AS album_id"
+        " FROM music_catalog_tracks GROUP BY track_id) AS t ON s.track_id = t.track_id"
         f" GROUP BY t.album_id ORDER BY streams DESC LIMIT {POPULAR_MAX}"
     ),
 }
