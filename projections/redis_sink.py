@@ -105,6 +105,13 @@ OFFSETS_KEY = "_offsets"  # relative; excluded from digests
 # One script call blocks Redis while it runs; this many records keeps a call
 # to a few milliseconds.
 MAX_ENTRIES_PER_CALL = 2000
+# ... unless the records are large: a feed fan-out record writes 2,000 keys
+# (a timeline and a live stream per reader), so 2,000 of them made one call of
+# 4 million writes, a minute of Redis doing nothing else (the gateway's reads
+# stall behind it). A call also ends at this many writes (~0.2 s).
+MAX_WRITES_PER_CALL = 20_000
+# apply_all sends its calls in groups of this many writes at most (below).
+MAX_WRITES_PER_SEND = 2 * MAX_WRITES_PER_CALL
 
 _APPLY_LUA = r"""
 local offsets_key = KEYS[1]
@@ -314,7 +321,7 @@ class RedisSink:
         return applied
 
     def apply_all(self, batches: Mapping[tuple[str, int], Sequence[Entry]]) -> int:
-        """`apply` for several partitions in one round trip; returns the
+        """`apply` for several partitions in a few round trips; returns the
         records newly applied. The script calls (each still atomic) are
         packed by hiredis and sent together on one connection: redis-py's
         pipeline and script objects cost more of the projector's CPU than
@@ -322,14 +329,24 @@ class RedisSink:
         after a failure is safe: the offset guard skips what was applied."""
         if not batches:
             return 0
-        calls = [
-            (
-                "EVALSHA", self._script.sha, "1", self._offsets_key,
-                stream_name(topic, partition), self.prefix, compact_json(chunk),
-            )
-            for (topic, partition), entries in batches.items()
-            for chunk in _chunks(entries, MAX_ENTRIES_PER_CALL)
-        ]  # fmt: skip
+        applied, group, group_writes = 0, list[tuple[str, ...]](), 0
+        for (topic, partition), entries in batches.items():
+            for chunk in _chunks(entries, MAX_ENTRIES_PER_CALL):
+                writes = sum(len(w) for _, w in chunk)
+                # A send holds at most MAX_WRITES_PER_SEND writes (or one call):
+                # Python's sendall counts redis-py's 5 s socket timeout over the
+                # whole payload, which Redis reads only as fast as scripts run.
+                if group and group_writes + writes > MAX_WRITES_PER_SEND:
+                    applied += self._send_all(group)
+                    group, group_writes = [], 0
+                group.append((
+                    "EVALSHA", self._script.sha, "1", self._offsets_key,
+                    stream_name(topic, partition), self.prefix, compact_json(chunk),
+                ))  # fmt: skip
+                group_writes += writes
+        return applied + (self._send_all(group) if group else 0)
+
+    def _send_all(self, calls: Sequence[tuple[str, ...]]) -> int:
         replies = self._send(calls)
         if any(_missing_script(reply) for reply in replies):
             self._client.script_load(_APPLY_LUA)  # Redis restarted or flushed its scripts
@@ -372,9 +389,21 @@ def _missing_script(reply: Any) -> bool:
     return isinstance(reply, redis.exceptions.NoScriptError)
 
 
-def _chunks(entries: Sequence[Entry], size: int) -> Iterator[list[Entry]]:
-    for start in range(0, len(entries), size):
-        yield list(entries[start : start + size])
+def _chunks(
+    entries: Sequence[Entry], size: int, max_writes: int = MAX_WRITES_PER_CALL
+) -> Iterator[list[Entry]]:
+    """Consecutive runs of at most `size` entries and (unless one entry alone
+    has more) at most `max_writes` writes, in order."""
+    chunk: list[Entry] = []
+    writes = 0
+    for entry in entries:
+        if chunk and (len(chunk) >= size or writes + len(entry[1]) > max_writes):
+            yield chunk
+            chunk, writes = [], 0
+        chunk.append(entry)
+        writes += len(entry[1])
+    if chunk:
+        yield chunk
 
 
 def _text(value: Any) -> str:
