@@ -246,14 +246,15 @@ def follow(
             if popularity_source is not None and now >= next_refresh:
                 next_refresh = now + POPULARITY_INTERVAL_S
                 indexer.commit()
-                _refresh(indexer, popularity_source)
+                refresh_from(indexer, popularity_source)
         indexer.commit()
     finally:
         consumer.close()
         indexer.close()
 
 
-def _refresh(indexer: SearchIndexer, popularity_source: PopularitySource) -> None:
+def refresh_from(indexer: SearchIndexer, popularity_source: PopularitySource) -> None:
+    """One popularity refresh; a source that cannot answer changes nothing."""
     try:
         popularity = popularity_source()
     except httpx.HTTPError as exc:
