@@ -314,6 +314,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs each request at INFO: three a minute from the refresh, which
+    # says once whether it worked.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = _parse(argv)
     settings = load_settings()
     topics = tuple(f"{args.topic_prefix}.{t}" for t in TOPICS) if args.topic_prefix else TOPICS
