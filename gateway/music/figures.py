@@ -26,7 +26,9 @@ def royalties_sql(artist_id: str, month: str | None) -> str:
     """Streams, listeners and ms played per month (YYYY-MM) of one artist."""
     where = f"artist_id = {_quoted(artist_id)}"
     if month is not None:
-        where += f" AND month = toDate({_quoted(month + '-01')})"
+        # `month` here is the SELECT's alias (ClickHouse reads an alias
+        # before a column of the same name): the 'YYYY-MM' text.
+        where += f" AND month = {_quoted(month)}"
     return (
         "SELECT formatDateTime(month, '%Y-%m') AS month, streams, listeners, ms_played "
         f"FROM music_royalties_monthly WHERE {where} ORDER BY month"

@@ -47,7 +47,7 @@ def test_if_match_is_a_version() -> None:
 
 def test_the_figures_sql_names_the_views() -> None:
     assert "music_royalties_monthly" in royalties_sql("a1", "2026-11")
-    assert "toDate('2026-11-01')" in royalties_sql("a1", "2026-11")
+    assert "month = '2026-11'" in royalties_sql("a1", "2026-11")
     assert "year = 2026" in year_in_review_sql("ann", 2026)
 
 
