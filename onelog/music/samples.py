@@ -1,6 +1,6 @@
 """The music service's sample requests `onelog up` prints: a batch of the
 sample listener's plays of the sample tracks (sample_catalog.py, which `up`
-has published), the hour's chart they show in, a search that finds a sample
+has published), the hour's chart of their country, a search that finds a sample
 track, a playlist created, tracks added to the sample playlist, and that
 playlist read.
 
@@ -15,6 +15,11 @@ from collections.abc import Mapping
 
 from onelog.curl import curl_request
 from onelog.music.sample_catalog import ALBUM, LISTENER, PLAYLIST, TRACKS
+
+# The sample listener's country, and the chart the curl reads: a country's
+# chart, so the sample plays top it even when generated plays (whose
+# listeners are elsewhere, play_generator.COUNTRIES) fill the global one.
+COUNTRY = "IS"
 
 
 def sample_plays(now_ms: int) -> list[dict[str, object]]:
@@ -32,7 +37,7 @@ def sample_plays(now_ms: int) -> list[dict[str, object]]:
                 "context": "album",
                 "context_id": ALBUM,
                 "device": "mobile",
-                "country": "SE",
+                "country": COUNTRY,
             }
         )
         start += duration_ms
@@ -48,7 +53,7 @@ def music_samples(gateway_url: str, key: str) -> Mapping[str, str]:
             "POST", f"{music}/plays", key, {"plays": sample_plays(now_ms)}
         ),
         "music_charts_curl": curl_request(
-            "GET", f"{music}/charts?window=hour&kind=tracks&limit=10", key
+            "GET", f"{music}/charts?window=hour&kind=tracks&country={COUNTRY}&limit=10", key
         ),
         "music_search_curl": curl_request("GET", f"{music}/search?q=overture&kind=track", key),
         "music_playlist_create_curl": curl_request(

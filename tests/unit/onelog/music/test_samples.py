@@ -11,6 +11,7 @@ import shlex
 from gateway.music import catalog_requests as cq
 from gateway.music.requests import AddTracksRequest, CreatePlaylistRequest, PlaysRequest
 from onelog.music.catalog_generator import CatalogShape, catalog_lines, generate_catalog
+from onelog.music.play_generator import COUNTRIES
 from onelog.music.sample_catalog import (
     LISTENER,
     PLAYLIST,
@@ -18,7 +19,7 @@ from onelog.music.sample_catalog import (
     sample_catalog,
     sample_playlist,
 )
-from onelog.music.samples import music_samples, sample_plays
+from onelog.music.samples import COUNTRY, music_samples, sample_plays
 from schemas.music.catalog import TrackPublished
 from streams.music.play_rules import counts_as_stream
 from streams.sealing import seal_command
@@ -63,6 +64,9 @@ def test_the_curls_name_the_sample_and_their_bodies_are_valid_requests() -> None
     assert set(added.track_ids) <= {track_id for track_id, _, _ in TRACKS}
     assert f"/playlists/{PLAYLIST}" in curls["music_playlist_curl"]
     assert "q=overture" in curls["music_search_curl"]  # "Overture to the Log"
+    # The chart read is the sample's country's, where no generated listener plays.
+    assert f"country={COUNTRY}" in curls["music_charts_curl"]
+    assert COUNTRY not in {country for country, _ in COUNTRIES}
 
 
 def test_every_generated_catalog_line_is_a_request_of_the_catalog_route() -> None:
