@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import Any
 
 from onelog.curl import curl_request
 from onelog.music.sample_catalog import ALBUM, LISTENER, PLAYLIST, TRACKS
@@ -22,9 +23,9 @@ from onelog.music.sample_catalog import ALBUM, LISTENER, PLAYLIST, TRACKS
 COUNTRY = "IS"
 
 
-def sample_plays(now_ms: int) -> list[dict[str, object]]:
+def sample_plays(now_ms: int) -> list[dict[str, Any]]:
     """The sample tracks played whole, one after the other, ending before now_ms."""
-    plays: list[dict[str, object]] = []
+    plays: list[dict[str, Any]] = []
     start = now_ms - sum(duration for _, _, duration in TRACKS) - 60_000
     for track_id, _, duration_ms in TRACKS:
         plays.append(

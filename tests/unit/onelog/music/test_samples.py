@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import shlex
 
+from pydantic import BaseModel
+
 from gateway.music import catalog_requests as cq
 from gateway.music.requests import AddTracksRequest, CreatePlaylistRequest, PlaysRequest
 from onelog.music.catalog_generator import CatalogShape, catalog_lines, generate_catalog
@@ -70,7 +72,11 @@ def test_the_curls_name_the_sample_and_their_bodies_are_valid_requests() -> None
 
 
 def test_every_generated_catalog_line_is_a_request_of_the_catalog_route() -> None:
-    models = {"artist": cq.ArtistRequest, "album": cq.AlbumRequest, "track": cq.TrackRequest}
+    models: dict[str, type[BaseModel]] = {
+        "artist": cq.ArtistRequest,
+        "album": cq.AlbumRequest,
+        "track": cq.TrackRequest,
+    }
     for line in catalog_lines(generate_catalog(CatalogShape(tracks=2_000, seed=5))):
         fields = dict(line)
         models[fields.pop("command")].model_validate(fields)
