@@ -178,9 +178,15 @@ def start(settings: Settings, timeout: float = 90.0) -> list[BrokerNode]:
 
 
 def _kraft_cluster_id() -> str:
+    """A random id as Kafka spells one (url-safe base64 of 16 bytes), never
+    beginning with "-": the storage tool would read that id as an option (as
+    Kafka's own Uuid.randomUuid avoids it too)."""
     import base64
 
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not text.startswith("-"):
+            return text
 
 
 def stop(settings: Settings) -> None:
