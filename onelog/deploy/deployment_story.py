@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from onelog.logged import Logged
 from schemas.deploy import records as r
 from schemas.envelope import Record
 from schemas.ulid import derived_ulid, ulid_millis
@@ -22,16 +23,6 @@ from schemas.ulid import derived_ulid, ulid_millis
 # Past this many facts of one cause, a fact's place among its siblings is
 # not searched for (it goes after them).
 _MAX_SIBLINGS = 4096
-
-
-@dataclass(frozen=True)
-class Logged:
-    """A record and where it sits on the log."""
-
-    topic: str
-    partition: int
-    offset: int
-    record: Record
 
 
 @dataclass(frozen=True)

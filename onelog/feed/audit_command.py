@@ -3,50 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
+from typing import Any
 
-from infra.progress import ProgressBar
-from infra.settings import load_settings
+from onelog.audit_log import run_audit
 from onelog.domain import AuditCommand
-from onelog.feed.post_life import Logged, life_text, post_life
-from onelog.output import print_result
-from schemas.codec import DecodeError
+from onelog.feed.post_life import life_text, post_life
+from onelog.logged import Logged
 from schemas.feed.topics import FEED_TOPICS
-from schemas.registry import registry
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("post_id")
 
 
-def logged_records(bootstrap: str, on_record: Callable[[], None]) -> Iterator[Logged]:
-    """Every feed record now on the log, decoded (what no schema reads is skipped)."""
-    from infra.log_reader import read_all
-
-    reg = registry()
-    for rec in read_all(bootstrap, [spec.name for spec in FEED_TOPICS]):
-        on_record()
-        try:
-            record = reg.decode(rec.value)
-        except DecodeError:
-            continue
-        yield Logged(rec.topic, rec.partition, rec.offset, record)
-
-
 def audit_post(args: argparse.Namespace) -> int:
-    from infra.kafka_broker import bootstrap_servers
+    def tell(logged: Iterator[Logged]) -> tuple[str, Mapping[str, Any]] | None:
+        life = post_life(args.post_id, logged)
+        if not life.lines:
+            return None
+        return life_text(life), asdict(life) | {"timeline_entries": life.timeline_entries}
 
-    settings = load_settings()
-    bar = ProgressBar("reading the log", None, enabled=not args.json, unit="records")
-    life = post_life(args.post_id, logged_records(bootstrap_servers(settings), bar.advance))
-    bar.close()
-    if not life.lines:
-        print(f"no record on the log names post {args.post_id}", file=sys.stderr)
-        return 1
-    print_result(args, life_text(life), asdict(life) | {"timeline_entries": life.timeline_entries})
-    return 0
+    return run_audit(args, "post", args.post_id, [spec.name for spec in FEED_TOPICS], tell)
 
 
 AUDIT_POST = AuditCommand("post", _arguments, audit_post)

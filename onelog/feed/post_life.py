@@ -16,21 +16,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from onelog.logged import Logged
 from schemas.envelope import Record
 from schemas.feed import records as r
 
 # Past this many backfills, the text counts them (--json lists them all).
 BACKFILLS_LISTED = 10
-
-
-@dataclass(frozen=True)
-class Logged:
-    """A record and where it sits on the log."""
-
-    topic: str
-    partition: int
-    offset: int
-    record: Record
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
+from typing import Any
 
-from infra.progress import ProgressBar
-from infra.settings import load_settings
+from onelog.audit_log import run_audit
 from onelog.domain import AuditCommand
-from onelog.music.playlist_history import Logged, history_text, playlist_history
-from onelog.output import print_result
-from schemas.codec import DecodeError
+from onelog.logged import Logged
+from onelog.music.playlist_history import history_text, playlist_history
 from schemas.music.topics import MUSIC_PLAYLIST_COMMANDS, MUSIC_PLAYLISTS
-from schemas.registry import registry
 
 PLAYLIST_TOPICS = (MUSIC_PLAYLIST_COMMANDS.name, MUSIC_PLAYLISTS.name)
 
@@ -24,34 +21,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("playlist_id")
 
 
-def logged_records(bootstrap: str, on_record: Callable[[], None]) -> Iterator[Logged]:
-    """Every playlist record now on the log, decoded (what no schema reads is skipped)."""
-    from infra.log_reader import read_all
-
-    reg = registry()
-    for rec in read_all(bootstrap, list(PLAYLIST_TOPICS)):
-        on_record()
-        try:
-            record = reg.decode(rec.value)
-        except DecodeError:
-            continue
-        yield Logged(rec.topic, rec.partition, rec.offset, record)
-
-
 def audit_playlist(args: argparse.Namespace) -> int:
-    from infra.kafka_broker import bootstrap_servers
+    def tell(logged: Iterator[Logged]) -> tuple[str, Mapping[str, Any]] | None:
+        history = playlist_history(args.playlist_id, logged)
+        return (history_text(history), asdict(history)) if history.lines else None
 
-    settings = load_settings()
-    bar = ProgressBar("reading the log", None, enabled=not args.json, unit="records")
-    history = playlist_history(
-        args.playlist_id, logged_records(bootstrap_servers(settings), bar.advance)
-    )
-    bar.close()
-    if not history.lines:
-        print(f"no record on the log names playlist {args.playlist_id}", file=sys.stderr)
-        return 1
-    print_result(args, history_text(history), asdict(history))
-    return 0
+    return run_audit(args, "playlist", args.playlist_id, PLAYLIST_TOPICS, tell)
 
 
 AUDIT_PLAYLIST = AuditCommand("playlist", _arguments, audit_playlist)

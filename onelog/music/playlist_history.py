@@ -15,22 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from onelog.logged import Logged
 from schemas.envelope import Record
 from schemas.music import playlists as p
 from streams.music.playlist_rejections import PlaylistRejection, explain
 
 # A change names this many of its tracks or items; --json has them all.
 NAMED_AT_MOST = 3
-
-
-@dataclass(frozen=True)
-class Logged:
-    """A record and where it sits on the log."""
-
-    topic: str
-    partition: int
-    offset: int
-    record: Record
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from infra import processes
 from infra.kafka_broker import bootstrap_servers
 from infra.settings import Settings
 from onelog import platform
+from onelog.audit_log import logged_records
 from onelog.deploy import CLI
-from onelog.deploy.audit_command import logged_records
 from onelog.deploy.publish import publish_on_up
 from onelog.deploy.sample_releases import BAD_RELEASE, GOOD_RELEASE, SERVICE
 from onelog.deploy.services import ORIGIN, region_agent_name
 from schemas.deploy.records import BuildRelease, SetServiceHosts
+from schemas.deploy.topics import DEPLOY_TOPICS
 from streams.deploy.config import deploy_settings
 
 pytestmark = pytest.mark.integration
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.integration
 
 def _published(settings: Settings) -> Counter[str]:
     seen: Counter[str] = Counter()
-    for logged in logged_records(bootstrap_servers(settings), lambda: None):
+    topics = [spec.name for spec in DEPLOY_TOPICS]
+    for logged in logged_records(bootstrap_servers(settings), topics, lambda: None):
         record = logged.record
         if isinstance(record, SetServiceHosts) and record.service == SERVICE:
             seen["hosts"] += 1
