@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from onelog.deploy.deployment_story import Logged, deployment_story, story_text
+from onelog.deploy.deployment_story import deployment_story, story_text
+from onelog.logged import Logged
 from schemas.deploy import records as r
 from schemas.envelope import Record
 from schemas.ulid import derived_ulid

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from onelog.feed.post_life import Logged, life_text, post_life
+from onelog.feed.post_life import life_text, post_life
+from onelog.logged import Logged
 from schemas.envelope import Record
 from schemas.feed import records as r
 from streams.sealing import build_record

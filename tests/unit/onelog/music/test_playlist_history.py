@@ -9,7 +9,8 @@ import itertools
 import random
 from typing import Any
 
-from onelog.music.playlist_history import Logged, history_text, playlist_history
+from onelog.logged import Logged
+from onelog.music.playlist_history import history_text, playlist_history
 from schemas.envelope import Record
 from schemas.music import playlists as p
 from schemas.music.topics import MUSIC_PLAYLIST_COMMANDS, MUSIC_PLAYLISTS
