@@ -12,18 +12,17 @@ from collections.abc import Iterator
 import pytest
 import redis
 import redis.asyncio as aioredis
-from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
-from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
 from projections.clickhouse import open_clickhouse
 from projections.deploy.dora import dora_sql
 from projections.deploy.read import DeployReadModel
-from projections.replay import replay, verify
-from projections.runner import ProjectorOptions, run_projector
-from schemas.registry import registry
-from streams.sealing import build_record, new_event_id, now_micros
+from tests.integration.projections.story_log import (
+    produce_story,
+    project_to_end,
+    replay_and_verify,
+    story_topics,
+)
 from tests.unit.projections.deploy.records import (
     BUILDS,
     COMMANDS,
@@ -40,44 +39,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def log_topics(projection_settings: Settings, namespace: str) -> Iterator[dict[str, str]]:
-    logical_names = (COMMANDS, BUILDS, STEPS, INSTRUCTIONS, FACTS)
-    names = {logical: f"{namespace}.{logical}" for logical in logical_names}
-    admin = AdminClient({"bootstrap.servers": projection_settings.kafka_bootstrap})
-    for future in admin.create_topics([NewTopic(n, 3, 1) for n in names.values()]).values():
-        future.result()
-    yield names
-    doomed = [*names.values(), *(f"{n}.dlq" for n in names.values())]
-    existing = set(admin.list_topics(timeout=10).topics)
-    if doomed := [t for t in doomed if t in existing]:
-        for future in admin.delete_topics(doomed).values():
-            future.result()
-
-
-def _produce(settings: Settings, topics: dict[str, str]) -> int:
-    producer = Producer(
-        {
-            "bootstrap.servers": settings.kafka_bootstrap,
-            "acks": "all",
-            "partitioner": LIBRDKAFKA_PARTITIONER,
-        }
-    )
-    steps = story().steps
-    start = now_micros()
-    for n, (logical, key, record) in enumerate(steps):
-        recorded_at = start + n  # rising, as one producer's clock would
-        sealed = build_record(
-            type(record),
-            record.model_dump(exclude={"envelope"}),
-            event_id=new_event_id(recorded_at),
-            key=key,
-            producer="test",
-            correlation_id=None,
-            occurred_at=None,
-            recorded_at=recorded_at,
-        )
-        producer.produce(topics[logical], key=key.encode(), value=registry().encode(sealed))
-    assert producer.flush(30) == 0
-    return len(steps)
+    with story_topics(
+        projection_settings, namespace, (COMMANDS, BUILDS, STEPS, INSTRUCTIONS, FACTS)
+    ) as names:
+        yield names
 
 
 def test_a_deployment_projects_live_and_replays_equal(
@@ -87,11 +52,8 @@ def test_a_deployment_projects_live_and_replays_equal(
     log_topics: dict[str, str],
 ) -> None:
     settings = projection_settings
-    produced = _produce(settings, log_topics)
-    options = ProjectorOptions(namespace=namespace, topics=tuple(log_topics.values()),
-                               exit_at_end=True)  # fmt: skip
-    stats = run_projector(settings, options)
-    assert (stats.records, stats.dead_letters) == (produced, 0)
+    produced = produce_story(settings, log_topics, story().steps)
+    project_to_end(settings, namespace, log_topics, produced)
 
     async def read() -> tuple[dict[str, object] | None, dict[str, object] | None]:
         client = aioredis.Redis.from_url(settings.redis_url)
@@ -113,7 +75,4 @@ def test_a_deployment_projects_live_and_replays_equal(
         ch.close()
     assert (week["deployments"], week["change_failure_rate"]) == (1, 0.5)
 
-    rebuilt = namespace + "_re"
-    result = replay(rebuilt, None, settings=settings, topics=tuple(log_topics.values()), workers=2)
-    assert (result.records, result.dead_letters) == (produced, 0)
-    assert verify(namespace, rebuilt, settings=settings) == []
+    replay_and_verify(settings, namespace, log_topics, produced)

@@ -10,18 +10,17 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
-from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import Settings
 from projections.clickhouse import open_clickhouse
 from projections.music import keys
-from projections.replay import replay, verify
-from projections.runner import ProjectorOptions, run_projector
-from schemas.registry import registry
 from streams.music.playlist_state import visible_items
-from streams.sealing import build_record, new_event_id, now_micros
+from tests.integration.projections.story_log import (
+    produce_story,
+    project_to_end,
+    replay_and_verify,
+    story_topics,
+)
 from tests.unit.projections.music.records import (
     CATALOG,
     LISTENS,
@@ -38,43 +37,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def log_topics(projection_settings: Settings, namespace: str) -> Iterator[dict[str, str]]:
-    names = {logical: f"{namespace}.{logical}" for logical in (CATALOG, PLAYS, LISTENS, PLAYLISTS)}
-    admin = AdminClient({"bootstrap.servers": projection_settings.kafka_bootstrap})
-    for future in admin.create_topics([NewTopic(n, 3, 1) for n in names.values()]).values():
-        future.result()
-    yield names
-    doomed = [*names.values(), *(f"{n}.dlq" for n in names.values())]
-    existing = set(admin.list_topics(timeout=10).topics)
-    if doomed := [t for t in doomed if t in existing]:
-        for future in admin.delete_topics(doomed).values():
-            future.result()
-
-
-def _produce(settings: Settings, topics: dict[str, str]) -> int:
-    producer = Producer(
-        {
-            "bootstrap.servers": settings.kafka_bootstrap,
-            "acks": "all",
-            "partitioner": LIBRDKAFKA_PARTITIONER,
-        }
-    )
-    steps = story().steps + playlist_story().steps
-    start = now_micros()
-    for n, (logical, key, record) in enumerate(steps):
-        recorded_at = start + n
-        sealed = build_record(
-            type(record),
-            record.model_dump(exclude={"envelope"}),
-            event_id=new_event_id(recorded_at),
-            key=key,
-            producer="test",
-            correlation_id=None,
-            occurred_at=None,
-            recorded_at=recorded_at,
-        )
-        producer.produce(topics[logical], key=key.encode(), value=registry().encode(sealed))
-    assert producer.flush(30) == 0
-    return len(steps)
+    with story_topics(
+        projection_settings, namespace, (CATALOG, PLAYS, LISTENS, PLAYLISTS)
+    ) as names:
+        yield names
 
 
 def test_music_projects_live_and_replays_equal(
@@ -84,11 +50,8 @@ def test_music_projects_live_and_replays_equal(
     log_topics: dict[str, str],
 ) -> None:
     settings = projection_settings
-    produced = _produce(settings, log_topics)
-    options = ProjectorOptions(namespace=namespace, topics=tuple(log_topics.values()),
-                               exit_at_end=True)  # fmt: skip
-    stats = run_projector(settings, options)
-    assert (stats.records, stats.dead_letters) == (produced, 0)
+    produced = produce_story(settings, log_topics, story().steps + playlist_story().steps)
+    project_to_end(settings, namespace, log_topics, produced)
 
     ns = namespace + ":"
     m0, m1 = keys.minute_bucket(M0_MS), keys.minute_bucket(M1_MS)
@@ -120,7 +83,4 @@ def test_music_projects_live_and_replays_equal(
     ]  # fmt: skip
     assert [(r["artist_id"], int(r["n"])) for r in royalties] == [("a1", 2), ("a2", 1)]
 
-    rebuilt = namespace + "_re"
-    result = replay(rebuilt, None, settings=settings, topics=tuple(log_topics.values()), workers=2)
-    assert (result.records, result.dead_letters) == (produced, 0)
-    assert verify(namespace, rebuilt, settings=settings) == []
+    replay_and_verify(settings, namespace, log_topics, produced)
