@@ -216,15 +216,27 @@ def playlist_history(playlist_id: str, logged: Iterable[Logged]) -> PlaylistHist
         if isinstance(item.record, p.PLAYLIST_COMMANDS)
     }
 
+    # The stage decides the commands in their order on the log (one
+    # partition per playlist), which their recorded times need not follow
+    # (two gateway processes, two clocks): a command's time here is the
+    # latest recorded at or before its place, so they are told as decided.
+    logged_at: dict[str, int] = {}
+    for item in sorted(commands.values(), key=lambda c: (c.partition, c.offset)):
+        latest = max(logged_at.values(), default=0)
+        logged_at[item.record.envelope.event_id] = max(latest, item.record.envelope.recorded_at)
+
     def order(item: Logged) -> tuple[int, int, int, int, int]:
-        """A command by when it was recorded, then its place on the log; a
-        fact right after the command that caused it (facts carry their
-        command's time); a fact whose command is not on the log, by its time."""
+        """A command by its time on the log, then its place there; a fact
+        right after the command that caused it; a fact whose command is not
+        on the log, by its time."""
         envelope = item.record.envelope
         cause = commands.get(envelope.causation_id or "")
-        if item.record.envelope.event_id in commands or cause is None:
+        if envelope.event_id in commands:
+            return (logged_at[envelope.event_id], item.partition, item.offset, 0, 0)
+        if cause is None:
             return (envelope.recorded_at, item.partition, item.offset, 0, 0)
-        return (cause.record.envelope.recorded_at, cause.partition, cause.offset, 1, item.offset)
+        at = logged_at[cause.record.envelope.event_id]
+        return (at, cause.partition, cause.offset, 1, item.offset)
 
     history = PlaylistHistory(playlist_id)
     for item in sorted(mine, key=order):

@@ -128,3 +128,31 @@ def test_a_playlist_the_log_does_not_name_has_no_history() -> None:
     history = playlist_history("p9", log.logged)
     assert history.created == "" and [r.reason for r in history.rejections] == ["not_found"]
     assert "not (no PlaylistCreated on the log)" in history_text(history)
+
+
+def _recorded_at(record: Record, at: int) -> Record:
+    return record.model_copy(
+        update={"envelope": record.envelope.model_copy(update={"recorded_at": at})}
+    )
+
+
+def test_commands_are_told_in_the_order_the_stage_decided_them_on_the_log() -> None:
+    log = Log()
+    log.send(p.CreatePlaylist, playlist_id="p3", actor="ann", name="Mix")
+    log.send(p.RenamePlaylist, playlist_id="p3", actor="ann", name="First")
+    log.send(p.RenamePlaylist, playlist_id="p3", actor="ann", name="Second")
+    # Two gateway processes: the rename logged last was recorded a moment
+    # before the other (its fact carries its time).
+    first_at = log.logged[2].record.envelope.recorded_at
+    logged = [
+        Logged(x.topic, x.partition, x.offset, _recorded_at(x.record, first_at - 500_000))
+        if n >= 4
+        else x
+        for n, x in enumerate(log.logged)
+    ]
+    for seed in range(3):
+        random.Random(seed).shuffle(logged)
+        history = playlist_history("p3", logged)
+        names = [line.fields["name"] for line in history.lines if "name" in line.fields]
+        assert names == ["Mix", "Mix", "First", "First", "Second", "Second"]
+        assert (history.name, history.version) == ("Second", 3)
