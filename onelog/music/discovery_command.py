@@ -1,8 +1,8 @@
 """`onelog music recompute-discovery [--week 2026-W48]`: the weekly tick
 (RecomputeDiscovery on music.discovery-ticks) that has the recommender
 compute every listener's discovery playlist (streams/music/discovery_agent.py).
-A weekly timer (cron, a systemd timer) runs it; the week defaults to the
-current ISO week in UTC."""
+`up` runs the weekly timer (streams/music/discovery_timer.py) that sends one
+each week; this sends one now. The week defaults to the current ISO week in UTC."""
 
 from __future__ import annotations
 
@@ -10,25 +10,14 @@ import argparse
 import re
 from datetime import UTC, datetime
 
-from confluent_kafka import Producer
-
 from infra.kafka_broker import bootstrap_servers
-from infra.partitioning import LIBRDKAFKA_PARTITIONER
 from infra.settings import load_settings
-from infra.topics import topic_of
 from onelog.domain import DomainCommand
 from onelog.output import print_result
-from schemas.music.recommendations import WEEK_PATTERN, RecomputeDiscovery
-from schemas.registry import registry
-from streams.sealing import seal_command
+from schemas.music.recommendations import WEEK_PATTERN
+from streams.music.discovery_ticks import iso_week, send_tick
 
 PRODUCER = "onelog-cli"
-
-
-def iso_week(at: datetime) -> str:
-    """The ISO week of `at` (its year is the ISO year: 2027-01-01 is 2026-W53)."""
-    year, week, _ = at.isocalendar()
-    return f"{year:04d}-W{week:02d}"
 
 
 def _week(text: str) -> str:
@@ -46,25 +35,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def recompute_discovery_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     week = args.week or iso_week(datetime.now(UTC))
-    record = seal_command(RecomputeDiscovery, {"week": week}, PRODUCER)
-    producer = Producer(
-        {
-            "bootstrap.servers": bootstrap_servers(settings),
-            "acks": "all",
-            "enable.idempotence": True,
-            "partitioner": LIBRDKAFKA_PARTITIONER,
-        }
-    )
-    producer.produce(
-        topic_of(record.schema_name).name,
-        key=record.envelope.key.encode(),
-        value=registry().encode(record),
-    )
-    if producer.flush(30):
+    event_id = send_tick(bootstrap_servers(settings), week, PRODUCER)
+    if event_id is None:
         print_result(args, "music: Kafka did not acknowledge the tick", {"sent": False})
         return 1
-    human = f"music: discovery tick for {week} sent ({record.envelope.event_id})"
-    print_result(args, human, {"sent": True, "week": week, "event_id": record.envelope.event_id})
+    human = f"music: discovery tick for {week} sent ({event_id})"
+    print_result(args, human, {"sent": True, "week": week, "event_id": event_id})
     return 0
 
 

@@ -1,6 +1,8 @@
 """The music service's own processes, which `up` starts after the workers and
 `down` stops: the search indexer (projections/music/search_indexer.py), which
-keeps the search index in <state dir>/music/search current from the log."""
+keeps the search index in <state dir>/music/search current from the log, and
+the weekly timer (streams/music/discovery_timer.py), which ticks the
+discovery playlists' recompute once a week."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from projections.music.search_index import index_folder
 from projections.music.search_indexer import is_indexing
 
 SEARCH_INDEXER = "music-search-indexer"
+DISCOVERY_TIMER = "music-discovery-timer"
 
 
 def search_indexer_service(settings: Settings) -> DomainService:
@@ -31,5 +34,15 @@ def search_indexer_service(settings: Settings) -> DomainService:
     )
 
 
+def discovery_timer_service(settings: Settings) -> DomainService:
+    return DomainService(
+        name=DISCOVERY_TIMER,
+        argv=(sys.executable, "-m", "streams.music.discovery_timer"),
+        # No listener and nothing on disk: alive is ready (a tick it cannot
+        # send yet is tried again).
+        ready=lambda proc: processes.is_alive(proc.pid),
+    )
+
+
 def music_services(settings: Settings) -> Sequence[DomainService]:
-    return (search_indexer_service(settings),)
+    return (search_indexer_service(settings), discovery_timer_service(settings))

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from onelog.music.discovery_command import _arguments, iso_week
+from onelog.music.discovery_command import _arguments
 from schemas.music.recommendations import RecomputeDiscovery
+from streams.music.discovery_ticks import iso_week
 from tests.unit.schemas.samples import ENVELOPE
 
 
