@@ -131,11 +131,13 @@ class RedisFold:
             "srem": self._srem,
             "lpush_capped": self._lpush_capped,
             "zadd_capped": self._zadd_capped,
+            "zadd_capped_many": self._zadd_capped_many,
             "zincrby": self._zincrby,
             "zrem_below": self._zrem_below,
             "linsert_run": self._linsert_run,
             "lrem": self._lrem,
             "xadd_capped": _nothing,  # live only: a rebuild is not announced
+            "xadd_capped_many": _nothing,
             "publish": _nothing,  # nobody listens to a rebuild
             "publish_seq": _nothing,
             "guard_seq": self._guard_seq,
@@ -230,6 +232,15 @@ class RedisFold:
         if scores is None:
             scores = self.capped[w[1]] = CappedScores()
         scores.add(w[3], float(w[2]), int(w[4]))
+
+    def _zadd_capped_many(self, w: Write) -> None:
+        score, member, cap = float(w[1]), w[2], int(w[3])
+        capped = self.capped
+        for key in w[4:]:
+            scores = capped.get(key)
+            if scores is None:
+                scores = capped[key] = CappedScores()
+            scores.add(member, score, cap)
 
     def _zincrby(self, w: Write) -> None:
         scores = self.sums.get(w[1])

@@ -19,6 +19,14 @@ number in exponent form. The vocabulary:
                                             member's score never changes (a
                                             post's time), so writers on many
                                             partitions agree in any order
+    ["zadd_capped_many", score, member, cap, key, ...]
+                                            zadd_capped of one (score, member)
+                                            on each key: a post pushed to
+                                            many timelines is one write, not
+                                            one per key, so the script decodes
+                                            and dispatches once (most of a
+                                            fan-out's time was that, not the
+                                            ZADDs)
     ["zincrby", key, member, delta]         add delta to a member's score; a
                                             member at 0 or below is removed, so
                                             sums that never go negative (a
@@ -37,6 +45,12 @@ number in exponent form. The vocabulary:
                                             ~ cap): live only, like publish
                                             (writes_of leaves it out when not
                                             announcing; a rebuild ignores it)
+    ["xadd_capped_many", cap, n, field, value, ... (n pairs), key, ...]
+                                            xadd_capped of the same n fields
+                                            on each key (live only); a count,
+                                            not a separator, so no value can
+                                            be mistaken for the end of the
+                                            fields
     ["publish", channel, message]           pub/sub, channel prefixed too
     ["publish_seq", channel, key, field, message]
                                             publish a JSON object message with
@@ -161,6 +175,14 @@ ops.zadd_capped = function(w)
   redis.call('ZADD', key, w[3], w[4])
   if redis.call('ZCARD', key) > cap then redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1) end
 end
+ops.zadd_capped_many = function(w)
+  local score, member, cap = w[2], w[3], tonumber(w[4])
+  for i = 5, #w do
+    local key = prefix .. w[i]
+    redis.call('ZADD', key, score, member)
+    if redis.call('ZCARD', key) > cap then redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1) end
+  end
+end
 ops.zincrby = function(w)
   local key = prefix .. w[2]
   local score = tonumber(redis.call('ZINCRBY', key, w[4], w[3]))
@@ -184,6 +206,15 @@ ops.xadd_capped = function(w)
   local args = {'XADD', prefix .. w[2], 'MAXLEN', '~', w[3], '*'}
   for i = 4, #w do args[#args + 1] = w[i] end
   redis.call(unpack(args))
+end
+ops.xadd_capped_many = function(w)
+  local keys_from = 4 + 2 * tonumber(w[3])
+  local args = {'XADD', false, 'MAXLEN', '~', w[2], '*'}
+  for i = 4, keys_from - 1 do args[#args + 1] = w[i] end
+  for i = keys_from, #w do
+    args[2] = prefix .. w[i]
+    redis.call(unpack(args))
+  end
 end
 ops.publish = function(w) redis.call('PUBLISH', prefix .. w[2], w[3]) end
 ops.publish_seq = function(w)
@@ -331,8 +362,7 @@ class RedisSink:
             return 0
         applied, group, group_writes = 0, list[tuple[str, ...]](), 0
         for (topic, partition), entries in batches.items():
-            for chunk in _chunks(entries, MAX_ENTRIES_PER_CALL):
-                writes = sum(len(w) for _, w in chunk)
+            for chunk, writes in _sized_chunks(entries, MAX_ENTRIES_PER_CALL):
                 # A send holds at most MAX_WRITES_PER_SEND writes (or one call):
                 # Python's sendall counts redis-py's 5 s socket timeout over the
                 # whole payload, which Redis reads only as fast as scripts run.
@@ -389,21 +419,53 @@ def _missing_script(reply: Any) -> bool:
     return isinstance(reply, redis.exceptions.NoScriptError)
 
 
+def keys_written(write: Write) -> int:
+    """How many keys one write writes: a `_many` op one per key it names.
+    What bounds a script call is the Redis work, not the writes' count."""
+    op = write[0]
+    if op == "zadd_capped_many":
+        return len(write) - 4
+    if op == "xadd_capped_many":
+        return len(write) - 3 - 2 * int(write[2])
+    return 1
+
+
+_MANY_OPS = frozenset(("zadd_capped_many", "xadd_capped_many"))
+
+
+def _writes_of(writes: Sequence[Write]) -> int:
+    """The key writes of one record (its writes, each `_many` one per key)."""
+    count = len(writes)
+    for write in writes:
+        if write[0] in _MANY_OPS:
+            count += keys_written(write) - 1
+    return count
+
+
 def _chunks(
     entries: Sequence[Entry], size: int, max_writes: int = MAX_WRITES_PER_CALL
 ) -> Iterator[list[Entry]]:
     """Consecutive runs of at most `size` entries and (unless one entry alone
-    has more) at most `max_writes` writes, in order."""
+    has more) at most `max_writes` key writes (keys_written), in order."""
+    for chunk, _ in _sized_chunks(entries, size, max_writes):
+        yield chunk
+
+
+def _sized_chunks(
+    entries: Sequence[Entry], size: int, max_writes: int = MAX_WRITES_PER_CALL
+) -> Iterator[tuple[list[Entry], int]]:
+    """`_chunks`, each with its key writes."""
     chunk: list[Entry] = []
     writes = 0
     for entry in entries:
-        if chunk and (len(chunk) >= size or writes + len(entry[1]) > max_writes):
-            yield chunk
+        cost = _writes_of(entry[1])
+        if chunk and (len(chunk) >= size or writes + cost > max_writes):
+            yield chunk, writes
             chunk, writes = [], 0
         chunk.append(entry)
-        writes += len(entry[1])
+        writes += cost
     if chunk:
-        yield chunk
+        yield chunk, writes
 
 
 def _text(value: Any) -> str:

@@ -8,7 +8,8 @@ how the partitions interleave (docs/add-a-domain.md §4; proven by
 tests/integration/projections/feed/test_interleavings.py):
 
 - a reader's timeline gets entries from every followee's buckets and from
-  the reader's own facts (backfills): `zadd_capped` only. Adds and the trim to
+  the reader's own facts (backfills): `zadd_capped` only (`zadd_capped_many`
+  for the readers of one record, the same op on each key). Adds and the trim to
   the newest TIMELINE_CAP commute while a post's score (its published_at_ms)
   never changes; removals would not, so unfollow, block and delete are
   applied at read (keys.py);
@@ -145,20 +146,39 @@ def _unblocked(v: Value, _announce: bool) -> list[Write]:
 # --- timelines (adds only: keys.py says why) ---------------------------------------
 
 
+# A record reaches up to 1,000 readers: one `_many` write names them all, as
+# the sink's script spent most of a fan-out decoding and dispatching a write
+# per key, not in the ZADDs and XADDs themselves (docs/benchmarks.md, Feed).
+_TIMELINE_CAP = str(keys.TIMELINE_CAP)
+_LIVE_KEPT = str(keys.LIVE_KEPT)
+
+
+def _zadd_many(timelines: list[str], score: int, member: str) -> Write:
+    return ["zadd_capped_many", str(score), member, _TIMELINE_CAP, *timelines]
+
+
 def _entries_added(v: Value, announce: bool) -> list[Write]:
-    post_id, author, at = v["post_id"], v["author"], v["published_at_ms"]
-    writes = [_zadd(keys.timeline(r), at, post_id, keys.TIMELINE_CAP) for r in v["readers"]]
+    post_id, author, at, readers = v["post_id"], v["author"], v["published_at_ms"], v["readers"]
+    if not readers:
+        return []
+    writes = [_zadd_many([keys.timeline(r) for r in readers], at, post_id)]
     if announce:
-        writes += [_live_entry(keys.live(r), post_id, author, at) for r in v["readers"]]
+        writes.append([
+            "xadd_capped_many", _LIVE_KEPT, "3",
+            "post_id", post_id, "author", author, "published_at_ms", str(at),
+            *[keys.live(r) for r in readers],
+        ])  # fmt: skip
     return writes
 
 
 def _bucket_backfilled(v: Value, _announce: bool) -> list[Write]:
-    return [
-        _zadd(keys.timeline(reader), e["published_at_ms"], e["post_id"], keys.TIMELINE_CAP)
-        for reader in v["readers"]
-        for e in v["entries"]
-    ]
+    """Each entry on every reader's timeline, an entry at a time (adds and
+    the trim commute, so the order of (reader, entry) pairs does not matter)."""
+    readers = v["readers"]
+    if not readers:
+        return []
+    timelines = [keys.timeline(r) for r in readers]
+    return [_zadd_many(timelines, e["published_at_ms"], e["post_id"]) for e in v["entries"]]
 
 
 def _timeline_backfilled(v: Value, _announce: bool) -> list[Write]:

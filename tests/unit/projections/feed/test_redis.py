@@ -6,6 +6,7 @@ from __future__ import annotations
 from projections.feed import PROJECTION as FEED
 from projections.feed import keys
 from projections.feed.redis import DELETED_RANK, redis_writes
+from projections.redis_sink import keys_written
 from schemas.envelope import Record
 from schemas.feed import records as fd
 from tests.unit.projections.feed.records import P1_MS, story
@@ -16,7 +17,10 @@ def _first(model: type[Record]) -> Record:
 
 
 def test_every_key_written_without_announcing_is_read_model_and_live_keys_are_not() -> None:
-    written = {w[1] for _, _, r in story().steps for w in redis_writes(r, announce=False)}
+    written = {
+        key for _, _, r in story().steps for w in redis_writes(r, announce=False)
+        for key in (w[4:] if w[0] == "zadd_capped_many" else [w[1]])
+    }  # fmt: skip
     assert all(key.startswith(FEED.redis_keys) for key in written)
     assert {key.split(":")[1] for key in written} == {
         "member", "following", "blocking", "blocked-by", "timeline", "author-posts", "post",
@@ -28,23 +32,38 @@ def test_every_key_written_without_announcing_is_read_model_and_live_keys_are_no
 
 def test_a_rebuild_writes_no_live_stream() -> None:
     ops = {w[0] for _, _, r in story().steps for w in redis_writes(r, announce=False)}
-    assert "xadd_capped" not in ops
+    assert not ops & {"xadd_capped", "xadd_capped_many"}
 
 
 def test_each_reader_of_pushed_entries_gets_a_timeline_entry_and_a_live_one() -> None:
+    """One write for all the readers' timelines, one for their live streams."""
     record = fd.TimelineEntriesAdded(
         envelope=_first(fd.TimelineEntriesAdded).envelope, author="ann", bucket=0,
         post_id="p9", published_at_ms=P1_MS, readers=["bob", "cat"],
     )  # fmt: skip
     cap, live_cap = str(keys.TIMELINE_CAP), str(keys.LIVE_KEPT)
     assert redis_writes(record) == [
-        ["zadd_capped", "feed:timeline:bob", str(P1_MS), "p9", cap],
-        ["zadd_capped", "feed:timeline:cat", str(P1_MS), "p9", cap],
-        ["xadd_capped", "feed:live:bob", live_cap,
-         "post_id", "p9", "author", "ann", "published_at_ms", str(P1_MS)],
-        ["xadd_capped", "feed:live:cat", live_cap,
-         "post_id", "p9", "author", "ann", "published_at_ms", str(P1_MS)],
+        ["zadd_capped_many", str(P1_MS), "p9", cap, "feed:timeline:bob", "feed:timeline:cat"],
+        ["xadd_capped_many", live_cap, "3",
+         "post_id", "p9", "author", "ann", "published_at_ms", str(P1_MS),
+         "feed:live:bob", "feed:live:cat"],
     ]  # fmt: skip
+    assert [keys_written(w) for w in redis_writes(record)] == [2, 2]
+    assert redis_writes(record.model_copy(update={"readers": []})) == []
+
+
+def test_a_backfilled_bucket_puts_each_entry_on_every_readers_timeline() -> None:
+    record = fd.BucketBackfilled(
+        envelope=_first(fd.TimelineEntriesAdded).envelope, author="ann", bucket=0,
+        entries=[fd.PostRef(post_id="p1", published_at_ms=5),
+                 fd.PostRef(post_id="p2", published_at_ms=7)],
+        readers=["bob", "cat"],
+    )  # fmt: skip
+    cap = str(keys.TIMELINE_CAP)
+    assert redis_writes(record) == [
+        ["zadd_capped_many", "5", "p1", cap, "feed:timeline:bob", "feed:timeline:cat"],
+        ["zadd_capped_many", "7", "p2", cap, "feed:timeline:bob", "feed:timeline:cat"],
+    ]
 
 
 def test_only_a_pulled_authors_post_goes_on_the_authors_live_stream() -> None:
