@@ -2,9 +2,9 @@
 --profile DIR): each py-spy file of collapsed stacks (one line a stack,
 frames joined by ';', then the sample count) summed by function, the
 functions with the most samples on their stack (inclusive) and at its top
-(self), as shares of the process's samples. Idle threads waiting in
-selectors or queues count too, so a share is of the time sampled, not of
-CPU.
+(self), as shares of the process's busy samples: a sample whose top frame
+is a wait (a selector, a condition, a queue, Kafka's poll or consume, a
+Redis reply) is left out, as py-spy samples waiting threads too.
 
     python -m bench.music_ingest_profile DIR [--top 25]
 """
@@ -26,8 +26,23 @@ def frame_name(frame: str) -> str:
     return f"{name} ({path})"
 
 
+# Top frames that wait rather than work (py-spy's idle detection misses
+# them: they block in C while holding no lock it recognises).
+WAITS = (
+    "Condition.wait ",
+    "Runner.run ",
+    "EpollSelector.select ",
+    "_worker (concurrent",
+    "_Session._take_batch ",
+    "CommandProducer._poll ",
+    "Queue.get ",
+    "_HiredisParser.read_from_socket ",
+    "Event.wait ",
+)
+
+
 def summed(lines: list[str]) -> tuple[int, Counter[str], Counter[str]]:
-    """(samples, inclusive, self) by function."""
+    """(busy samples, inclusive, self) by function."""
     total, inclusive, own = 0, Counter[str](), Counter[str]()
     for line in lines:
         stack, _, count_text = line.rpartition(" ")
@@ -35,6 +50,8 @@ def summed(lines: list[str]) -> tuple[int, Counter[str], Counter[str]]:
             continue
         count = int(count_text)
         frames = [frame_name(f) for f in stack.split(";")]
+        if frames[-1].startswith(WAITS):
+            continue
         total += count
         for name in set(frames):
             inclusive[name] += count
@@ -49,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     for path in sorted(Path(args.folder).glob("*.txt")):
         total, inclusive, own = summed(path.read_text().splitlines())
-        print(f"== {path.stem}: {total:,} samples")
+        print(f"== {path.stem}: {total:,} busy samples")
         for title, counts in (("inclusive", inclusive), ("self", own)):
             print(f"  -- {title}")
             for name, count in counts.most_common(args.top):
