@@ -6,9 +6,9 @@ ranking.py `rank`/`page_after`, visibility.py `may_see`) and a cursor
 Chronological: the pushed timeline (Redis, capped), the recent posts of
 followees read by pull (delivery pull, or push for less than a minute: their
 backfill may still be landing), and, once a full timeline runs out, the
-archive (ClickHouse). Ranked: every candidate of the capped window (the
-timeline and pulled posts down to its oldest entry) scored as of the first
-page's time; past the last of them the feed goes on chronologically from the
+archive (ClickHouse). Ranked: every candidate of the window (the newest
+RANKED_WINDOW timeline entries and pulled posts down to its oldest entry)
+scored as of the first page's time; past the last of them the feed goes on chronologically from the
 archive. Either way an entry is shown only if its body exists and is not
 deleted, the reader follows its author now, and no block stands either way.
 
@@ -38,6 +38,11 @@ WINDOW_MIN = 64
 MAX_ROUNDS = 8
 # A pulled author's posts ranked with the window, at most.
 PULLED_RANKED = 200
+# The ranked feed's candidates: the newest this many timeline entries (the
+# inventory EdgeRank scores); below them the feed goes on chronologically.
+# Ranking is the read's own CPU (a page of a full timeline spent most of its
+# time scoring ~1,000 candidates), and a post this far down has decayed.
+RANKED_WINDOW = 300
 
 ArchiveRead = Callable[[str, ChronoKey, int, int], Awaitable[tuple[Entry, ...]]]
 """(reader, after, snapshot_ms, window) -> the archive's entries older than `after`."""
@@ -209,11 +214,16 @@ class FeedPages:
             items = await self._items(entries, {})
             return FeedPage(items, self._archive_cursor(reader, snapshot, next_after))
         graph = await self._model.reader_graph(
-            reader, below_ms=snapshot, window=self._cap, affinity=True
+            reader, below_ms=snapshot, window=min(self._cap, RANKED_WINDOW), affinity=True
         )
         pulled = await self._pulled(graph, now_ms)
         by_author = await self._model.author_posts(pulled, below_ms=snapshot, window=PULLED_RANKED)
-        full = graph.timeline_size >= self._cap and bool(graph.timeline)
+        # More entries than the window holds (or a timeline at its cap, whose
+        # older entries are in the archive only): the window's oldest entry is
+        # the floor below which the feed goes on chronologically.
+        full = bool(graph.timeline) and (
+            graph.timeline_size > len(graph.timeline) or graph.timeline_size >= self._cap
+        )
         # Below the window's oldest entry the archive takes over, chronologically.
         floor = min((ts, p) for p, ts in graph.timeline) if full else None
         refs = list(graph.timeline) + [

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from gateway.feed.pages import RANKED_WINDOW
 from infra.settings import Settings
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import ChdbClickHouse
@@ -112,3 +113,31 @@ async def test_scrolling_back_past_the_cap_reads_the_archive_in_order(
     assert tail and [i["post_id"] for i in tail] == sorted(
         (i["post_id"] for i in tail), reverse=True
     )
+
+
+async def test_a_timeline_longer_than_the_ranked_window_goes_on_below_it(
+    analytics_settings: Settings, clickhouse: ChdbClickHouse
+) -> None:
+    """Under the cap but past RANKED_WINDOW: the newest window is ranked, the
+    rest follows chronologically (from the archive), every post once."""
+    posts = RANKED_WINDOW + 100
+    reader, ann = unique("r"), unique("ann")
+    projected = FeedProjected(analytics_settings)
+    try:
+        projected.members(reader, ann)
+        projected.follows(reader, ann)
+        for i in range(posts):
+            projected.post(ann, f"q{i:05d}", T0_MS + 1_000 * i, [reader])
+        _archived(clickhouse, projected)
+    finally:
+        projected.client.close()
+
+    async with running_gateway(analytics_settings) as client:
+        gateway = Gateway(client, analytics_settings, analytics_settings.api_keys_file)
+        ranked = await _scroll(client, reader, member_key(gateway, reader), "ranked", 100)
+    ids = [item["post_id"] for item in ranked]
+    assert sorted(ids) == sorted(f"q{i:05d}" for i in range(posts))
+    assert len(ids) == len(set(ids))
+    scored = [item["post_id"] for item in ranked if "score" in item]
+    assert sorted(scored) == [f"q{i:05d}" for i in range(posts - RANKED_WINDOW, posts)]
+    assert ids[RANKED_WINDOW:] == sorted(ids[RANKED_WINDOW:], reverse=True)
