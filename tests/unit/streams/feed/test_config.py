@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from streams.feed.config import feed_settings
 @pytest.fixture
 def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ONELOG_STATE_DIR", str(tmp_path))
+    # Each test says its own ONELOG_FEED_* (the e2e suite's session sets some).
+    for name in [n for n in os.environ if n.startswith("ONELOG_FEED_")]:
+        monkeypatch.delenv(name)
     return tmp_path
 
 
