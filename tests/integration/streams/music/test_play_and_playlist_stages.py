@@ -326,7 +326,9 @@ def test_two_writers_edits_to_one_playlist_are_decided_in_log_order(
     log = [s.record for s in sorted(seen, key=lambda s: s.offset) if s.record]
     # The two editors' edits interleave in the log...
     actors = [str(getattr(r, "actor")) for r in log[3:]]  # noqa: B009
-    assert sum(a != b for a, b in itertools.pairwise(actors)) > 4
+    # (at least once: how often depends on the machine's load; the fresh-clone
+    # CI under load saw one switch where a quiet machine sees many)
+    assert sum(a != b for a, b in itertools.pairwise(actors)) >= 1
     # ...and the stage decides them in that order, as the pure core does.
     state = playlist_decide.new_state(playlist)
     expected = [(m, p) for record in log for m, p in playlist_decide.decide(state, record)]
