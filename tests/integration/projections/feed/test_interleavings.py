@@ -8,16 +8,22 @@ namespace per reading."""
 from __future__ import annotations
 
 import json
-import random
 import uuid
-from collections.abc import Callable, Sequence
 
 import pytest
 import redis
 
 from projections.feed.redis import redis_writes
 from projections.redis_fold import RedisFold
-from projections.redis_sink import RedisSink, Write, canonical_dump, delete_namespace
+from projections.redis_sink import canonical_dump, delete_namespace
+from tests.integration.projections.interleaving import (
+    Log,
+    Reading,
+    at_random,
+    differences,
+    project,
+    topics_in_order,
+)
 from tests.unit.projections.feed.records import (
     COMMANDS,
     FACTS,
@@ -33,9 +39,6 @@ from tests.unit.projections.feed.records import (
 
 pytestmark = pytest.mark.integration
 
-Stream = tuple[str, str]  # (topic, key): one partition's records
-Log = dict[Stream, list[list[Write]]]
-Reading = Callable[[list[Stream]], Stream]
 TOPICS = [FACTS, FANOUT, TIMELINES, REACTIONS, COMMANDS]
 
 
@@ -46,43 +49,12 @@ def story_log(announce: bool) -> Log:
     return log
 
 
-def project(client: redis.Redis, log: Log, reading: Reading) -> dict[str, str]:
-    """The canonical dump of `log` applied in one interleaving of its streams."""
-    namespace = "t_" + uuid.uuid4().hex[:12]
-    sink = RedisSink(client, namespace)
-    partition = {stream: n for n, stream in enumerate(sorted(log))}
-    applied = dict.fromkeys(log, 0)
-    try:
-        while left := [s for s in sorted(log) if applied[s] < len(log[s])]:
-            stream = reading(left)
-            offset = applied[stream]
-            sink.apply(stream[0], partition[stream], [(offset, log[stream][offset])])
-            applied[stream] += 1
-        return canonical_dump(client, namespace)
-    finally:
-        delete_namespace(client, namespace)
-
-
-def at_random(seed: int) -> Reading:
-    rng = random.Random(seed)
-    return lambda left: rng.choice(left)
-
-
-def topics_in_order(topics: Sequence[str]) -> Reading:
-    return lambda left: min(left, key=lambda s: (topics.index(s[0]), s[1]))
-
-
 def readings() -> list[Reading]:
     return [
         topics_in_order(TOPICS),
         topics_in_order(TOPICS[::-1]),
         *(at_random(seed) for seed in range(6)),
     ]
-
-
-def differences(one: dict[str, str], other: dict[str, str]) -> dict[str, tuple[str, str]]:
-    keys = sorted(set(one) | set(other))
-    return {k: (one.get(k, "-"), other.get(k, "-")) for k in keys if one.get(k) != other.get(k)}
 
 
 def _value(dump: dict[str, str], key: str) -> object:

@@ -8,9 +8,7 @@ playlist in the stage's order. Real Redis, one namespace per reading."""
 from __future__ import annotations
 
 import json
-import random
 import uuid
-from collections.abc import Callable, Sequence
 
 import pytest
 import redis
@@ -18,8 +16,15 @@ import redis
 from projections.music import keys
 from projections.music.redis import redis_writes
 from projections.redis_fold import RedisFold
-from projections.redis_sink import RedisSink, Write, canonical_dump, delete_namespace
+from projections.redis_sink import canonical_dump, delete_namespace
 from streams.music.playlist_state import visible_items
+from tests.integration.projections.interleaving import (
+    Log,
+    at_random,
+    differences,
+    project,
+    topics_in_order,
+)
 from tests.unit.projections.music.records import (
     CATALOG,
     LISTENS,
@@ -34,40 +39,6 @@ from tests.unit.projections.music.records import (
 pytestmark = pytest.mark.integration
 
 TOPICS = [CATALOG, PLAYS, LISTENS, PLAYLISTS]
-Stream = tuple[str, str]  # (topic, key): one partition's records
-Log = dict[Stream, list[list[Write]]]
-Reading = Callable[[list[Stream]], Stream]
-
-
-def project(client: redis.Redis, log: Log, reading: Reading) -> dict[str, str]:
-    """The canonical dump of `log` applied by the sink in one interleaving."""
-    namespace = "t_" + uuid.uuid4().hex[:12]
-    sink = RedisSink(client, namespace)
-    partition = {stream: n for n, stream in enumerate(sorted(log))}
-    applied = dict.fromkeys(log, 0)
-    try:
-        while left := [s for s in sorted(log) if applied[s] < len(log[s])]:
-            stream = reading(left)
-            offset = applied[stream]
-            sink.apply(stream[0], partition[stream], [(offset, log[stream][offset])])
-            applied[stream] += 1
-        return canonical_dump(client, namespace)
-    finally:
-        delete_namespace(client, namespace)
-
-
-def at_random(seed: int) -> Reading:
-    rng = random.Random(seed)
-    return lambda left: rng.choice(left)
-
-
-def topics_in_order(topics: Sequence[str]) -> Reading:
-    return lambda left: min(left, key=lambda s: (topics.index(s[0]), s[1]))
-
-
-def differences(one: dict[str, str], other: dict[str, str]) -> dict[str, tuple[str, str]]:
-    names = sorted(set(one) | set(other))
-    return {k: (one.get(k, "-"), other.get(k, "-")) for k in names if one.get(k) != other.get(k)}
 
 
 def story_log() -> Log:
