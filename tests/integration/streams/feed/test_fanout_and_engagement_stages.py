@@ -9,9 +9,6 @@ which one test kills (-9) mid-stream and starts again."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -47,6 +44,7 @@ from streams.feed.fanout_decide import READERS_PER_RECORD
 from streams.feed.fanout_policy import FanoutPolicy, follower_bucket
 from streams.sealing import seal_command
 from tests.support.log import LogReader, LogWriter, Seen, records
+from tests.support.stage_process import StageProcess
 
 pytestmark = pytest.mark.integration
 
@@ -58,37 +56,9 @@ def _sealed(model: type[Record], **payload: Any) -> Record:
     return seal_command(model, payload, producer="test")
 
 
-class FanoutProcess:
-    """The fan-out stage in a child process, in one worker slot."""
-
-    def __init__(self, settings: Settings, worker_id: str) -> None:
-        self.env = {**os.environ, "ONELOG_KAFKA_BOOTSTRAP": settings.kafka_bootstrap}
-        self.worker_id = worker_id
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "tests.support.stage_process", FANOUT, self.worker_id]
-        self.process = subprocess.Popen(command, env=self.env)
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would: an open transaction is left open."""
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-
 @pytest.fixture(scope="module")
-def fanout(infrastructure: Settings) -> Iterator[FanoutProcess]:
-    stage = FanoutProcess(infrastructure, f"fanout-t-{uuid.uuid4().hex[:6]}")
+def fanout(infrastructure: Settings) -> Iterator[StageProcess]:
+    stage = StageProcess(infrastructure, FANOUT, f"fanout-t-{uuid.uuid4().hex[:6]}")
     stage.start()
     try:
         yield stage
@@ -175,7 +145,7 @@ class Author:
 
 
 def test_a_post_reaches_exactly_its_buckets_readers_and_a_delete_names_them_again(
-    fanout: FanoutProcess, infrastructure: Settings
+    fanout: StageProcess, infrastructure: Settings
 ) -> None:
     author = Author(infrastructure)
     followers = [f"f{i:03d}-{author.name}" for i in range(40)]
@@ -200,7 +170,7 @@ def test_a_post_reaches_exactly_its_buckets_readers_and_a_delete_names_them_agai
 
 
 def test_a_fan_out_killed_mid_stream_misses_and_doubles_no_reader(
-    fanout: FanoutProcess, infrastructure: Settings
+    fanout: StageProcess, infrastructure: Settings
 ) -> None:
     author = Author(infrastructure)
     # One bucket past the split: each post is three records of readers.

@@ -9,10 +9,7 @@ music.playlists back."""
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -44,6 +41,7 @@ from schemas.music.plays import (
 from schemas.music.topics import MUSIC_LISTENS, MUSIC_PLAYLIST_COMMANDS, MUSIC_PLAYLISTS
 from streams.music import playlist_decide
 from tests.support.log import LogReader, LogWriter, Seen, command, records
+from tests.support.stage_process import StageProcess
 
 pytestmark = pytest.mark.integration
 
@@ -52,34 +50,6 @@ PLAYLIST = "streams.music.playlist_stage:PLAYLIST_STAGE"
 TRACK_MS = 180_000
 MINUTE = 60_000
 WAIT_S = 90
-
-
-class StageProcess:
-    """One stage in a child process, in one worker slot."""
-
-    def __init__(self, settings: Settings, where: str, worker_id: str) -> None:
-        self.env = {**os.environ, "ONELOG_KAFKA_BOOTSTRAP": settings.kafka_bootstrap}
-        self.where, self.worker_id = where, worker_id
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        argv = [sys.executable, "-m", "tests.support.stage_process", self.where, self.worker_id]
-        self.process = subprocess.Popen(argv, env=self.env)
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would: an open transaction is left open."""
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
 
 @pytest.fixture(scope="module")
