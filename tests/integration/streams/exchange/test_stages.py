@@ -84,10 +84,12 @@ def test_a_buy_and_a_sell_trade_and_settle(worker: Settings, writer: LogWriter) 
     writer.send(_order(buyer, symbol, "buy", 20, 1_005))
 
     def settled(seen: list[Seen]) -> bool:
-        changes = records(seen, BalanceChanged)
-        return any(
-            c.account_id == seller and c.cause == "fill" and c.asset == "cash" for c in changes
-        )
+        # Each account settles on its own partition, so the buyer's shares
+        # and the seller's cash arrive in no promised order: wait for both.
+        fills = {
+            (c.account_id, c.asset) for c in records(seen, BalanceChanged) if c.cause == "fill"
+        }
+        return {(buyer, symbol), (seller, "cash")} <= fills
 
     seen = reader.wait_for(lambda s: _names(s, {buyer, seller}, symbol), settled)
     (trade,) = records(seen, TradeExecuted)
