@@ -69,6 +69,10 @@ class Settings:
     # checkout, which may sit in a home no sandbox uid can enter.
     judge_dir: Path
     extra: dict[str, str] = field(default_factory=dict)
+    # Environment for this platform's child processes only (a domain's rules,
+    # ONELOG_FEED_*): a test runs its platform under its own rules without
+    # leaving them in its own environment for the tests after it.
+    process_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:

@@ -50,7 +50,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
     }
     if settings.clickhouse_url:
         env["CLICKHOUSE_URL"] = settings.clickhouse_url
-    return env
+    return {**env, **settings.process_env}
 
 
 def start_infrastructure(settings: Settings) -> None:

@@ -3,6 +3,7 @@ the projector and the gateway, as real processes with their own logs."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -68,16 +69,8 @@ FEED_RULES = {"ONELOG_FEED_PUSH_LIMIT": "2000", "ONELOG_FEED_TIMELINE_CAP": "20"
 
 
 @pytest.fixture(scope="session")
-def feed_rules() -> Iterator[dict[str, str]]:
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in FEED_RULES.items():
-            env.setenv(name, value)
-        yield FEED_RULES
-
-
-@pytest.fixture(scope="session")
-def running_platform(infrastructure: Settings, feed_rules: dict[str, str]) -> Iterator[Platform]:
-    settings = infrastructure
+def running_platform(infrastructure: Settings) -> Iterator[Platform]:
+    settings = dataclasses.replace(infrastructure, process_env=FEED_RULES)
     # The exchange's tests trade between several accounts: an operator's key.
     key = create_api_key(
         settings.api_keys_file,

@@ -14,14 +14,12 @@ from typing import Any
 
 import pytest
 
-from gateway.feed import reads as feed_reads
 from gateway.feed.pages import RANKED_WINDOW
 from infra.settings import Settings
 from projections.archive import ARCHIVE_DDL
 from projections.clickhouse import ChdbClickHouse
 from projections.feed import PROJECTION as FEED
 from projections.feed import keys
-from projections.feed import redis as feed_redis
 from projections.feed.clickhouse import COLUMNS, rows_of
 from projections.log_record import LogRecord
 from tests.integration.gateway.conftest import Gateway, running_gateway, unique
@@ -118,16 +116,10 @@ async def test_scrolling_back_past_the_cap_reads_the_archive_in_order(
 
 
 async def test_a_timeline_longer_than_the_ranked_window_goes_on_below_it(
-    analytics_settings: Settings, clickhouse: ChdbClickHouse, monkeypatch: pytest.MonkeyPatch
+    analytics_settings: Settings, clickhouse: ChdbClickHouse
 ) -> None:
     """Under the cap but past RANKED_WINDOW: the newest window is ranked, the
     rest follows chronologically (from the archive), every post once."""
-    # The default cap in the projection and the gateway alike (the e2e
-    # suite's session sets a small one for its platform).
-    monkeypatch.setattr(keys, "TIMELINE_CAP", 1_000)
-    monkeypatch.setattr(feed_redis, "_TIMELINE_CAP", "1000")
-    monkeypatch.setenv("ONELOG_FEED_TIMELINE_CAP", "1000")
-    monkeypatch.setattr(feed_reads, "_FEED_BY_STATE_DIR", {})  # read again, from here
     posts = RANKED_WINDOW + 100
     reader, ann = unique("r"), unique("ann")
     projected = FeedProjected(analytics_settings)
