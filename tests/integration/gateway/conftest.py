@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from infra.settings import REPO_ROOT, Settings
 from onelog.platform import settings_env
 from schemas.envelope import Record
 from schemas.registry import registry
+from tests.support.ports import free_port
 
 # Most tests act for many made-up accounts, hence the operator scope; tests of
 # one principal ask for its key with `accounts=` or `learner=`.
@@ -176,22 +176,15 @@ async def sse_events(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, str]]
             event[name] = value
 
 
-def closed_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def dead_kafka(gateway_settings: Settings) -> Settings:
-    return replace(gateway_settings, kafka_bootstrap=f"127.0.0.1:{closed_port()}")
+    return replace(gateway_settings, kafka_bootstrap=f"127.0.0.1:{free_port()}")
 
 
 @pytest.fixture
 def uvicorn_gateway(gateway_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`uvicorn gateway.app:create_app --factory` as its own process."""
-    port = closed_port()
+    port = free_port()
     secret = create_api_key(gateway_settings.api_keys_file, "uv-" + unique(), ALL_SCOPES)
     env = {**os.environ, **settings_env(gateway_settings)}
     log = (tmp_path / "uvicorn.log").open("wb")

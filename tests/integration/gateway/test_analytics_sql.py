@@ -21,8 +21,9 @@ from projections.analytics_app import create_analytics_app
 from projections.analytics_token import analytics_token
 from projections.clickhouse import ChdbClickHouse
 from projections.replay import clickhouse_digests
-from tests.integration.gateway.conftest import closed_port, problem, running_gateway
+from tests.integration.gateway.conftest import problem, running_gateway
 from tests.support.analytics import exchange_analytics
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +41,7 @@ def clickhouse(tmp_path: Path) -> Iterator[ChdbClickHouse]:
 @pytest.fixture
 def projector_sql(gateway_settings: Settings, clickhouse: ChdbClickHouse) -> Iterator[str]:
     """The projector's SQL endpoint, served as the projector serves it."""
-    port = closed_port()
+    port = free_port()
     app = create_analytics_app(clickhouse, analytics_token(gateway_settings.state_dir))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

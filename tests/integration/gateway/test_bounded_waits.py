@@ -25,7 +25,6 @@ from streams.sealing import new_event_id, now_micros
 from tests.integration.gateway.conftest import (
     ALL_SCOPES,
     Gateway,
-    closed_port,
     problem,
     read_record,
     running_gateway,
@@ -34,6 +33,7 @@ from tests.integration.gateway.conftest import (
 )
 from tests.integration.gateway.exchange.test_reads import Market, listed_with_a_bid, market
 from tests.integration.gateway.judge.test_routes import Projected, fact, projected, slug
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -154,7 +154,7 @@ def own_redis(gateway_settings: Settings, tmp_path: Path) -> Iterator[OwnRedis]:
     settings = replace(
         gateway_settings,
         state_dir=tmp_path / "own-redis",
-        redis_url=f"redis://127.0.0.1:{closed_port()}/0",
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",
     )
     redis_server.start(settings)
     pid = processes.running_pid(settings.state_dir, redis_server.SERVICE)

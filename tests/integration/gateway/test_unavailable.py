@@ -12,11 +12,11 @@ from gateway.config import GatewayConfig
 from infra.settings import Settings
 from tests.integration.gateway.conftest import (
     ALL_SCOPES,
-    closed_port,
     problem,
     running_gateway,
     unique,
 )
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +43,7 @@ async def test_dead_broker_is_a_fast_503(dead_kafka: Settings) -> None:
 
 
 async def test_dead_redis_is_a_503_not_a_500(gateway_settings: Settings) -> None:
-    settings = replace(gateway_settings, redis_url=f"redis://127.0.0.1:{closed_port()}/0")
+    settings = replace(gateway_settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     secret = create_api_key(settings.api_keys_file, "nored-" + unique(), ALL_SCOPES)
     async with running_gateway(settings, GatewayConfig(readiness_timeout_s=1.0)) as client:
         ready = await client.get("/readyz")

@@ -13,7 +13,7 @@ from infra import processes
 from infra.listeners import listening, process_group
 from infra.settings import Settings
 from onelog import platform
-from tests.integration.gateway.conftest import closed_port
+from tests.support.ports import free_port
 
 
 def _readyz(settings: Settings) -> dict[str, object]:
@@ -31,7 +31,7 @@ def test_two_gateway_processes_serve_one_port_and_stop_together(
         state_dir=tmp_path / "state",
         api_keys_file=tmp_path / "api-keys.json",
         namespace="gw_" + uuid.uuid4().hex[:8],
-        gateway_port=closed_port(),
+        gateway_port=free_port(),
     )
     supervisor = platform.start_gateway(settings, workers=2)
     try:

@@ -15,7 +15,7 @@ from infra import processes
 from infra.settings import REPO_ROOT, Settings
 from onelog import platform
 from onelog.platform import settings_env
-from tests.integration.gateway.conftest import closed_port
+from tests.support.ports import free_port
 
 LAUNCHED_BY_UP = (platform.worker_name(1), platform.PROJECTOR, platform.GATEWAY)
 
@@ -34,9 +34,9 @@ def _own_platform(suite: Settings, state_dir: Path) -> Settings:
         chdb_path=state_dir / "chdb",
         api_keys_file=state_dir / "api-keys.json",
         namespace="up_" + uuid.uuid4().hex[:8],
-        analytics_url=f"http://127.0.0.1:{closed_port()}",
-        gateway_port=closed_port(),
-        worker_web_port=closed_port() - 1,
+        analytics_url=f"http://127.0.0.1:{free_port()}",
+        gateway_port=free_port(),
+        worker_web_port=free_port() - 1,
     )
 
 

@@ -6,7 +6,6 @@ endpoint that does not answer leaves the figures as they were."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from projections.music.clickhouse import COLUMNS, rows_of
 from projections.music.search_index import SearchIndex
 from projections.music.search_indexer import SearchIndexer, refresh_from
 from projections.music.search_popularity import fetch_popularity
+from tests.support.ports import free_port
 from tests.unit.projections.music.records import story
 
 pytestmark = pytest.mark.integration
@@ -39,12 +39,6 @@ EXPECTED = {
     "artist:a2": 1,
     "album:al1": 3,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ restart), and gives up after that."""
 from __future__ import annotations
 
 import hashlib
-import socket
 import threading
 import time
 from pathlib import Path
@@ -13,12 +12,7 @@ import pytest
 
 from streams.deploy.blob_server import BlobStats, UpstreamError, blob_server
 from streams.deploy.region_cache import RegionCache
-
-
-def _unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.ports import free_port
 
 
 def test_an_origin_that_comes_up_late_is_waited_for(tmp_path: Path) -> None:
@@ -27,7 +21,7 @@ def test_an_origin_that_comes_up_late_is_waited_for(tmp_path: Path) -> None:
     data = b"artifact" * 1000
     digest = hashlib.sha256(data).hexdigest()
     (blobs / digest).write_bytes(data)
-    port = _unused_port()
+    port = free_port()
     cache = RegionCache(tmp_path / "cache", f"http://127.0.0.1:{port}", patience_s=10)
     origin = blob_server("127.0.0.1", port, lambda d: blobs / d, BlobStats())
 
@@ -49,7 +43,7 @@ def test_an_origin_that_comes_up_late_is_waited_for(tmp_path: Path) -> None:
 
 
 def test_an_origin_that_stays_down_fails_after_the_patience(tmp_path: Path) -> None:
-    cache = RegionCache(tmp_path / "cache", f"http://127.0.0.1:{_unused_port()}", patience_s=0.5)
+    cache = RegionCache(tmp_path / "cache", f"http://127.0.0.1:{free_port()}", patience_s=0.5)
     began = time.monotonic()
     with pytest.raises(UpstreamError):
         cache.path("a" * 64)
