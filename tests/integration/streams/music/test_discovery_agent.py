@@ -11,6 +11,7 @@ bounded retries, with its reason."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -22,7 +23,9 @@ from urllib.parse import urlparse
 import pytest
 import uvicorn
 
+from infra import processes
 from infra.settings import Settings
+from onelog import platform
 from projections.analytics_app import create_analytics_app
 from projections.analytics_token import analytics_token
 from projections.clickhouse import ChdbClickHouse
@@ -33,6 +36,7 @@ from schemas.music.recommendations import DiscoveryPlaylistComputed, RecomputeDi
 from schemas.music.topics import MUSIC_DISCOVERY_TICKS, MUSIC_RECOMMENDATIONS
 from streams.music.discovery import AlsParameters, discovery_playlists, listening_matrix
 from tests.support.log import LogReader, LogWriter, Seen, command, records
+from tests.support.ports import free_port
 from tests.unit.projections.music.recommendation_records import recommendation_story
 
 pytestmark = pytest.mark.integration
@@ -41,12 +45,28 @@ pytestmark = pytest.mark.integration
 TIMEOUT = 180
 
 
+@pytest.fixture(scope="module")
+def discovery_worker(infrastructure: Settings) -> Iterator[Settings]:
+    """Worker 1, the only member of the stages' group, looking for counted
+    streams on a port only this module serves: the platform's projector
+    (an end-to-end session's, say) answers on settings.analytics_url with
+    other streams. A worker already running steps aside and comes back."""
+    settings = dataclasses.replace(infrastructure, analytics_url=f"http://127.0.0.1:{free_port()}")
+    name = platform.worker_name(1)
+    was_running = processes.stop(infrastructure.state_dir, name)
+    platform.wait_for_worker(settings, platform.start_worker(settings, 1), 1)
+    yield settings
+    processes.stop(infrastructure.state_dir, name)
+    if was_running:
+        platform.wait_for_worker(infrastructure, platform.start_worker(infrastructure, 1), 1)
+
+
 @pytest.fixture
 def counted_streams_endpoint(
-    infrastructure: Settings, tmp_path: Path
-) -> Iterator[tuple[ChdbClickHouse, uvicorn.Server]]:
-    """The projector's SQL endpoint where the worker looks for it
-    (settings.analytics_url), over a chDB holding the story's streams."""
+    discovery_worker: Settings, tmp_path: Path
+) -> Iterator[ChdbClickHouse]:
+    """The SQL endpoint where the worker looks for it, over a chDB holding
+    the story's streams."""
     ch = ChdbClickHouse(tmp_path / "chdb", "d_" + uuid.uuid4().hex[:12])
     for ddl in MUSIC.ddl:
         ch.execute(ddl)
@@ -59,8 +79,8 @@ def counted_streams_endpoint(
             rows.setdefault(table, []).append(row)
     for table, table_rows in rows.items():
         ch.insert(table, table_rows, COLUMNS[table])
-    app = create_analytics_app(ch, analytics_token(infrastructure.state_dir))
-    port = urlparse(infrastructure.analytics_url).port
+    app = create_analytics_app(ch, analytics_token(discovery_worker.state_dir))
+    port = urlparse(discovery_worker.analytics_url).port
     assert port is not None
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -69,7 +89,7 @@ def counted_streams_endpoint(
     while not server.started and time.monotonic() < deadline and thread.is_alive():
         time.sleep(0.05)
     assert server.started, f"the SQL endpoint did not start on port {port} (in use?)"
-    yield ch, server
+    yield ch
     server.should_exit = True
     thread.join(10)
     ch.close()
@@ -90,11 +110,9 @@ def _answers_to(tick: RecomputeDiscovery) -> Callable[[Seen], bool]:
 
 
 def test_a_tick_computes_every_listeners_playlist_once(
-    counted_streams_endpoint: tuple[ChdbClickHouse, uvicorn.Server],
-    worker: Settings,
-    writer: LogWriter,
+    counted_streams_endpoint: ChdbClickHouse, discovery_worker: Settings, writer: LogWriter
 ) -> None:
-    ch, _ = counted_streams_endpoint
+    ch = counted_streams_endpoint
     cells = [
         (r["listener"], r["track_id"], int(r["streams"]))
         for r in ch.query_read_only(
@@ -105,7 +123,9 @@ def test_a_tick_computes_every_listeners_playlist_once(
     expected = discovery_playlists(listening_matrix(cells), AlsParameters())
     assert set(expected) == {"ann", "bob", "cat", "dan", "fred"}  # eve's deleted
 
-    reader = LogReader(worker.kafka_bootstrap, [MUSIC_RECOMMENDATIONS.name], from_end=True)
+    reader = LogReader(
+        discovery_worker.kafka_bootstrap, [MUSIC_RECOMMENDATIONS.name], from_end=True
+    )
     tick = command(RecomputeDiscovery, week=_a_week())
     assert isinstance(tick, RecomputeDiscovery)
     writer.send(tick)
@@ -132,10 +152,10 @@ def test_a_tick_computes_every_listeners_playlist_once(
 
 
 def test_a_tick_goes_to_the_dead_letter_topic_when_the_streams_cannot_be_read(
-    worker: Settings, writer: LogWriter
+    discovery_worker: Settings, writer: LogWriter
 ) -> None:
-    # No endpoint serves settings.analytics_url in this test.
-    reader = LogReader(worker.kafka_bootstrap, [MUSIC_DISCOVERY_TICKS.dlq], from_end=True)
+    # No endpoint serves the worker's analytics_url in this test.
+    reader = LogReader(discovery_worker.kafka_bootstrap, [MUSIC_DISCOVERY_TICKS.dlq], from_end=True)
     tick = command(RecomputeDiscovery, week=_a_week())
     writer.send(tick)
     try:
