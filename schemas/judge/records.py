@@ -7,9 +7,10 @@ topics.py beside this module.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.envelope import Record
 
@@ -31,6 +32,8 @@ Verdict = Literal[
 ]
 
 _NS = "onelog.judge."
+# A value a function-style problem passes or returns (FunctionSignature).
+_VALUE_TYPE = re.compile(r"(int|long|double|bool|string)(\[\])*")
 
 
 class _Part(BaseModel):
@@ -70,10 +73,30 @@ class FunctionSignature(_Part):
     """A function-style problem: the learner writes `name(params...)`.
 
     A test's input is a JSON array of the arguments; its output, the JSON result.
+    `types` (one per parameter) and `returns` are in the judge's own small type
+    language, `int | long | double | bool | string` followed by any number of
+    `[]`: the languages whose harness is generated per signature (C, C++, Go,
+    Rust, C#, Kotlin) need them; the others find the function by name.
     """
 
     name: str
     params: list[str]
+    types: list[str] = Field(default=[])
+    returns: str = ""
+
+    @model_validator(mode="after")
+    def _one_type_per_parameter(self) -> FunctionSignature:
+        if self.types and len(self.types) != len(self.params):
+            raise ValueError(f"types: {len(self.types)} given for {len(self.params)} parameters")
+        if bool(self.types) != bool(self.returns):
+            raise ValueError("types and returns: give both or neither")
+        for where, value in [*(("types", t) for t in self.types), ("returns", self.returns)]:
+            if value and not _VALUE_TYPE.fullmatch(value):
+                raise ValueError(
+                    f"{where}: {value!r} is not a value type (int, long, double, bool, "
+                    "string, each with any number of [])"
+                )
+        return self
 
 
 # --- authors: judge.problems, key problem_id ---------------------------------
@@ -83,6 +106,7 @@ class ProblemPublished(Record):
     """A problem as of one revision; a revision replaces the previous one whole."""
 
     schema_name = _NS + "ProblemPublished"
+    schema_version = 2
     problem_id: str = Field(description="a slug, e.g. 'two-sum'")
     revision: int = Field(ge=1)
     title: str
@@ -97,6 +121,10 @@ class ProblemPublished(Record):
     hidden: list[TestCase] = Field(description="never shown")
     starter: list[StarterCode]
     function: FunctionSignature | None = Field(default=None, description="function kind only")
+    hints: list[str] = Field(
+        default=[],
+        description="progressive hints, the gentlest first: shown one at a time on request",
+    )
 
 
 # --- learners: judge.commands, key user_id ------------------------------------
@@ -106,6 +134,7 @@ class RunCode(Record):
     """Run a source on custom input: output back, no verdict, no progress."""
 
     schema_name = _NS + "RunCode"
+    schema_version = 2
     submission_id: str = Field(description="ULID assigned by the gateway")
     user_id: str
     problem_id: str
@@ -113,6 +142,11 @@ class RunCode(Record):
     language: str
     source: str
     stdin: str
+    tests: list[TestCase] = Field(
+        default=[],
+        description="the learner's own tests with expected output: each is judged by the "
+        "problem's checker, as a submission's are (stdin is then unused)",
+    )
 
 
 class SubmitSolution(Record):

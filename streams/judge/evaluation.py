@@ -236,7 +236,7 @@ def _program(
         return f"{language.name} has no harness for function-style problems"
     try:
         return _Program(
-            dict(harness.files),
+            harness.files_for(problem.function),
             harness.compile_argv(language),
             harness.run_argv(language, problem.function.name),
         )

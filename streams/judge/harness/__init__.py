@@ -9,21 +9,29 @@ language table's with its program replaced by the harness's. So a harness
 always builds and runs with the exact compiler, flags and paths the language
 table gives (its `{toolchains}` already expanded). `{function}` in the run
 arguments stands for the problem's FunctionSignature.name.
+
+A language without reflection enough to call a function it only knows by name
+(C, C++, Go, Rust, ...) names a `glue` file: the code that decodes the typed
+arguments, calls the function and encodes its result, generated per signature
+by `<language>_glue.py` beside this module (`glue(function) -> str`), from the
+signature's types.
 See README.md for the contract. Pure: reads files only.
 """
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from schemas.judge.records import FunctionSignature
 from streams.judge.languages import Language
 
 HARNESS_ROOT = Path(__file__).resolve().parent
 FUNCTION_PLACEHOLDER = "{function}"
-_KEYS = {"language", "files", "compile", "run"}
+_KEYS = {"language", "files", "compile", "run", "glue"}
 
 
 class HarnessError(ValueError):
@@ -37,6 +45,19 @@ class Harness:
     compile_add: tuple[str, ...]  # appended to the language's compile argv
     program: str  # the language's program, the last argument of its run argv ("main.py")
     run_with: tuple[str, ...]  # what replaces it: the harness's program and its arguments
+    glue_file: str | None = None  # generated per signature by <language>_glue.py
+
+    def files_for(self, function: FunctionSignature) -> dict[str, str]:
+        """The files written next to the learner's source for this function."""
+        if self.glue_file is None:
+            return dict(self.files)
+        if not function.types:
+            raise HarnessError(
+                f"{self.language}: the harness needs the function's parameter types, "
+                f"and {function.name!r} gives none"
+            )
+        module = importlib.import_module(f"{__name__}.{self.language}_glue")
+        return {**self.files, self.glue_file: module.glue(function)}
 
     def compile_argv(self, language: Language) -> tuple[str, ...] | None:
         """The language's compile argv plus the harness's files; None if it compiles nothing."""
@@ -89,12 +110,16 @@ def load_harness(path: Path) -> Harness:
     run_with = _strings(run_table, "with", where)
     if not run_with:
         raise HarnessError(f"{where}: [run] with names the harness's program")
+    glue_file = data.get("glue")
+    if glue_file is not None and not (isinstance(glue_file, str) and glue_file):
+        raise HarnessError(f"{where}: glue must be a file name")
     return Harness(
         language=data["language"],
         files={name: (path.parent / name).read_text(encoding="utf-8") for name in data["files"]},
         compile_add=_strings(compile_table, "add", where),
         program=program,
         run_with=run_with,
+        glue_file=glue_file,
     )
 
 

@@ -52,6 +52,7 @@ def _examples() -> list[tuple[type[Record], dict[str, Any]]]:
 _VALIDATED_BY_PYDANTIC = {
     "ArtistPublished", "AlbumPublished", "TrackPublished", "CatalogEntryWithdrawn",
     "RemoveTracks", "MoveTracks", "TracksRemoved", "TracksMoved", "DiscoveryPlaylistComputed",
+    "ProblemPublished",  # its function's types, one per parameter, each a value type
 }  # fmt: skip
 
 

@@ -29,7 +29,9 @@ def _value(annotation: Any) -> Any:
     if annotation is bool:
         return True
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation(**{n: _value(i.annotation) for n, i in annotation.model_fields.items()})
+        # Defaults stand (a part may check its optional fields against each other).
+        fields = annotation.model_fields.items()
+        return annotation(**{n: _value(i.annotation) for n, i in fields if i.is_required()})
     if typing.get_origin(annotation) is list:
         return [_value(typing.get_args(annotation)[0])]
     if typing.get_origin(annotation) is Literal:
