@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,13 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _TOP_KEYS = {
     "id", "name", "source_file", "version", "compile", "run", "read_only",
-    "limits", "compile_limits", "install", "smoke",
+    "limits", "compile_limits", "install", "smoke", "hostile",
 }  # fmt: skip
 _INSTALL_KEYS = {"apt", "npm", "maven", "prepare"}
 _SMOKE_KEYS = {"source", "stdin", "expected"}
+# The sandbox's essentials, each a program in the language that tries it:
+# fork without end, allocate without end, loop without end, connect out.
+HOSTILE_KINDS = ("fork", "memory", "time", "network")
 
 
 class LanguageTableError(ValueError):
@@ -90,6 +93,9 @@ class Language:
     compile_limits: LimitOverrides  # compile limits, over toolchain.COMPILE_LIMITS
     install: Install
     smoke: Smoke
+    # kind (HOSTILE_KINDS) -> a program trying it; the sandbox must hold each
+    # (tests/integration/judge). A kind the language cannot express is absent.
+    hostile: dict[str, str] = field(default_factory=dict)
 
     @property
     def compiled(self) -> bool:
@@ -188,6 +194,10 @@ def parse_language(text: str, *, where: str, toolchains: Path | None = None) -> 
     _unknown_keys(smoke, _SMOKE_KEYS, f"{where} [smoke]")
     if not all(isinstance(smoke.get(key), str) for key in _SMOKE_KEYS):
         raise LanguageTableError(f"{where}: [smoke] needs source, stdin and expected")
+    hostile = data.get("hostile", {})
+    _unknown_keys(hostile, set(HOSTILE_KINDS), f"{where} [hostile]")
+    if not all(isinstance(v, str) and v.strip() for v in hostile.values()):
+        raise LanguageTableError(f"{where}: [hostile] values are programs (non-empty strings)")
     return Language(
         id=language_id,
         name=name,
@@ -200,6 +210,7 @@ def parse_language(text: str, *, where: str, toolchains: Path | None = None) -> 
         compile_limits=_overrides(data, "compile_limits", where),
         install=_install(data, where, toolchains),
         smoke=Smoke(**smoke),
+        hostile=dict(hostile),
     )
 
 
