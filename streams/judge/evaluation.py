@@ -34,6 +34,9 @@ Decisions:
 - Run mode (RunCode): compile, run once on the learner's stdin, no checker:
   a clean exit is "accepted", a crash or limit its verdict; stdout and
   stderr come back cut to RUN_EXCERPT_BYTES; no tests (passed = total = 0).
+  A run with tests of its own (RunCode.tests) judges each with the
+  problem's checker as a submission's samples are, every one (none hidden,
+  no stop at the first failure), and its verdict is theirs.
 - Function-style problems: the language's harness files go next to the
   learner's source; the language's compile argv gets the harness's files
   added, its run argv the harness as its program (`harness/`). The harness
@@ -86,7 +89,7 @@ class Evaluation:
 
     mode: Mode
     compiled: CompileOutcome
-    tests: tuple[TestOutcome, ...]  # the tests that ran, in order; empty in run mode
+    tests: tuple[TestOutcome, ...]  # the tests that ran, in order; empty in a run without tests
     verdict: VerdictOutcome
 
 
@@ -108,7 +111,11 @@ def evaluate(
 ) -> Evaluation:
     """Judge `command` against `problem` (submit) or run it on its stdin (run). Never raises."""
     mode: Mode = "run" if isinstance(command, RunCode) else "submit"
-    tests = () if isinstance(command, RunCode) else (*problem.samples, *problem.hidden)
+    tests = (
+        tuple(command.tests)
+        if isinstance(command, RunCode)
+        else (*problem.samples, *problem.hidden)
+    )
     total = len(tests)
     table = languages() if language_table is None else language_table
     language = table.get(command.language)
@@ -147,7 +154,7 @@ def evaluate(
             writable_workdir=False,
         )
 
-    if isinstance(command, RunCode):
+    if isinstance(command, RunCode) and not command.tests:
         return _run_once(compiled, run, command.stdin.encode())
     checker = custom_checker
     if checker is None and problem.checker.kind == "custom":
@@ -155,9 +162,11 @@ def evaluate(
     outcomes: list[TestOutcome] = []
     for index, test in enumerate(tests):
         _report(on_progress, index + 1, total)
-        outcome = _judge_test(problem, index, test, index >= len(problem.samples), run, checker)
+        # A run's tests are the learner's own: shown, and every one judged.
+        hidden = mode == "submit" and index >= len(problem.samples)
+        outcome = _judge_test(problem, index, test, hidden, run, checker)
         outcomes.append(outcome)
-        if stop_at_first_failure and outcome.verdict != "accepted":
+        if stop_at_first_failure and mode == "submit" and outcome.verdict != "accepted":
             break
     return Evaluation(
         mode, compiled, tuple(outcomes), final_verdict(compiled, outcomes, total=total)
