@@ -15,6 +15,7 @@ from typing import Any
 
 from gateway.command import Command
 from gateway.judge import requests as rq
+from gateway.judge.own_tests import own_test_cases
 from schemas import judge as jd
 from schemas.judge.topics import JUDGE_COMMANDS, JUDGE_PROBLEMS
 
@@ -34,7 +35,7 @@ def _submit(req: rq.SubmitRequest, path: None, ids: Mapping[str, str]) -> dict[s
 
 
 def _run(req: rq.RunRequest, path: None, ids: Mapping[str, str]) -> dict[str, Any]:
-    return {**_submit(req, path, ids), "stdin": req.stdin}
+    return {**_submit(req, path, ids), "stdin": req.stdin, "tests": own_test_cases(req.tests)}
 
 
 def _mark(
@@ -51,7 +52,7 @@ RUN = Command(
     "judge_run",
     "POST",
     "/runs",
-    "Run a source on custom input (no verdict, no progress)",
+    "Run a source on custom input, or on tests of your own with expected output (no progress)",
     rq.RunRequest,
     None,
     jd.RunCode,

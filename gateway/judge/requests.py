@@ -46,6 +46,7 @@ from gateway.fields import (
     forbidden,
     one_of_known,
 )
+from gateway.judge.own_tests import MAX_OWN_TESTS_BYTES, OwnTests
 from gateway.problems import Problem
 from schemas.judge import CheckerKind, Difficulty, ProblemKind, ProgressStatus
 
@@ -53,7 +54,7 @@ MAX_SOURCE_BYTES = 64 * 1024
 MAX_STDIN_BYTES = 64 * 1024
 # The whole body of a run or submission: the source and stdin at their
 # limits, JSON-escaped (a control character takes six bytes), and the rest.
-MAX_RUN_BODY_BYTES = 6 * (MAX_SOURCE_BYTES + MAX_STDIN_BYTES) + 4096
+MAX_RUN_BODY_BYTES = 6 * (MAX_SOURCE_BYTES + MAX_STDIN_BYTES + MAX_OWN_TESTS_BYTES) + 4096
 # A problem is one Kafka record: stay under the broker's 1 MB message limit.
 MAX_PROBLEM_BODY_BYTES = 900 * 1024
 
@@ -137,6 +138,7 @@ class SubmitRequest(RequestModel):
 
 class RunRequest(SubmitRequest):
     stdin: Stdin = ""
+    tests: OwnTests = Field(default_factory=list)
 
 
 class MarkProgressRequest(RequestModel):
