@@ -1,7 +1,7 @@
 """The problem catalog: streams/judge/problems/<slug>/ read into drafts of ProblemPublished.
 
-A problem folder holds problem.toml (metadata, limits, checker, function
-signature), statement.md, tests/ (sample-N.in/.out shown to the learner,
+A problem folder holds problem.toml (metadata, limits, progressive hints,
+checker, function signature), statement.md, tests/ (sample-N.in/.out shown to the learner,
 hidden-N.in/.out never shown), starter/ and solutions/ (one file per language,
 named as the language's source file) and, for a custom checker, its source.
 Reading is pure: files in, values out; nothing is published here.
@@ -63,6 +63,7 @@ class ProblemDraft:
     hidden: tuple[TestCase, ...]
     starter: tuple[StarterCode, ...]
     function: FunctionSignature | None
+    hints: tuple[str, ...] = ()  # progressive, the gentlest first
 
 
 def load_catalog(root: Path = PROBLEMS_ROOT) -> list[ProblemDraft]:
@@ -90,6 +91,7 @@ def load_problem(folder: Path) -> ProblemDraft:
             for language, source in _sources(folder / "starter").items()
         ),
         function=FunctionSignature(**function) if function else None,
+        hints=tuple(meta.get("hints", ())),
     )
 
 
@@ -113,6 +115,7 @@ def to_record_fields(draft: ProblemDraft, revision: int = 1) -> dict[str, Any]:
         "hidden": [test.model_dump() for test in draft.hidden],
         "starter": [starter.model_dump() for starter in draft.starter],
         "function": draft.function.model_dump() if draft.function else None,
+        "hints": list(draft.hints),
     }
 
 
