@@ -35,6 +35,15 @@ HELLO = {
     "ruby": 'puts "Hello, World!"\n',
     "rust": 'fn main() { println!("Hello, World!"); }\n',
     "typescript": 'const greeting: string = "Hello, World!";\nconsole.log(greeting);\n',
+    "php": '<?php\necho "Hello, World!\\n";\n',
+    "perl": 'print "Hello, World!\\n";\n',
+    "lua": 'print("Hello, World!")\n',
+    "bash": 'echo "Hello, World!"\n',
+    "sqlite": "SELECT 'Hello, World!';\n",
+    "tcl": 'puts "Hello, World!"\n',
+    "awk": 'BEGIN { print "Hello, World!" }\n',
+    "fortran": "program main\n    print '(A)', 'Hello, World!'\nend program main\n",
+    "pascal": "program Main;\nbegin\n    WriteLn('Hello, World!');\nend.\n",
 }
 
 # Each broken the way a learner breaks it; the compiler must name the problem.
@@ -50,6 +59,14 @@ BROKEN = {
     "kotlin": ('fun main() { val x: Int = "s" }\n', "type mismatch"),
     "rust": ('fn main() { let x: i32 = "s"; }\n', "mismatched types"),
     "typescript": ('const x: number = "s";\nconsole.log(x);\n', "TS2322"),
+    "fortran": (
+        'program main\n    integer :: x\n    x = "s"\nend program main\n',
+        "cannot convert",
+    ),
+    "pascal": (
+        "program Main;\nvar x: Integer;\nbegin\n    x := 's';\nend.\n",
+        "incompatible types",
+    ),
 }
 
 

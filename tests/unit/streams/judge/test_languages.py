@@ -22,6 +22,8 @@ from streams.judge.toolchain import COMPILE_LIMITS, cache_key, compile_limits
 EXPECTED = {
     "python", "javascript", "typescript", "java", "cpp", "go", "csharp", "kotlin",
     "c", "rust", "ruby",
+    # Issue 13: languages as data.
+    "php", "perl", "lua", "bash", "sqlite", "tcl", "awk", "fortran", "pascal",
 }  # fmt: skip
 
 MINIMAL = """
