@@ -23,7 +23,8 @@ from streams.judge.languages import languages
 
 CATALOG = load_catalog()
 IDS = [draft.problem_id for draft in CATALOG]
-FUNCTION_LANGUAGES = {"python", "javascript", "typescript", "java"}
+# Every language with a harness offers a starter and a reference solution.
+FUNCTION_LANGUAGES = set(harnesses())
 
 
 @pytest.fixture(params=CATALOG, ids=IDS)

@@ -1,0 +1,6 @@
+# @param {Integer[]} nums
+# @param {Integer} target
+# @return {Integer}
+def search(nums, target)
+  # TODO: Binary Search
+end

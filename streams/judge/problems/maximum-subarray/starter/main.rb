@@ -1,0 +1,5 @@
+# @param {Integer[]} nums
+# @return {Integer}
+def max_sub_array(nums)
+  # TODO: Maximum Subarray
+end

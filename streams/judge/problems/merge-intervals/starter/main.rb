@@ -1,0 +1,5 @@
+# @param {Integer[][]} intervals
+# @return {Integer[][]}
+def merge(intervals)
+  # TODO: Merge Intervals
+end
