@@ -69,6 +69,7 @@ from streams.judge.verdict import (
     final_verdict,
     judge_run,
 )
+from streams.judge.warm_sandbox import submission_runs
 
 log = logging.getLogger(__name__)
 
@@ -160,14 +161,22 @@ def evaluate(
     if checker is None and problem.checker.kind == "custom":
         checker = SandboxChecker(sandbox, toolchain, table)
     outcomes: list[TestOutcome] = []
-    for index, test in enumerate(tests):
-        _report(on_progress, index + 1, total)
-        # A run's tests are the learner's own: shown, and every one judged.
-        hidden = mode == "submit" and index >= len(problem.samples)
-        outcome = _judge_test(problem, index, test, hidden, run, checker)
-        outcomes.append(outcome)
-        if stop_at_first_failure and mode == "submit" and outcome.verdict != "accepted":
-            break
+    # One warm sandbox for all the tests where the language has one (warm_sandbox.py).
+    with submission_runs(
+        sandbox, program.run, workdir=built.workdir, read_only=read_only, limits=limits
+    ) as warm:
+
+        def run_warm(stdin: bytes, expected_bytes: int) -> RunResult:
+            return warm(stdin, with_room_for(limits, expected_bytes))
+
+        for index, test in enumerate(tests):
+            _report(on_progress, index + 1, total)
+            # A run's tests are the learner's own: shown, and every one judged.
+            hidden = mode == "submit" and index >= len(problem.samples)
+            outcome = _judge_test(problem, index, test, hidden, run_warm, checker)
+            outcomes.append(outcome)
+            if stop_at_first_failure and mode == "submit" and outcome.verdict != "accepted":
+                break
     return Evaluation(
         mode, compiled, tuple(outcomes), final_verdict(compiled, outcomes, total=total)
     )

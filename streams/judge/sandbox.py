@@ -99,6 +99,11 @@ class RunResult:
 class Sandbox:
     """Runs argv in a fresh sandbox per call. One per worker; `run` is thread-safe."""
 
+    # Until __init__ sets them; a stand-in that skips it (a test's fake) has
+    # neither, so the warm path (warm_sandbox.py) leaves it to its own `run`.
+    uids: UidPool | None = None
+    _cgroups: CgroupHost | None = None
+
     def __init__(
         self,
         *,
@@ -125,6 +130,11 @@ class Sandbox:
     def cgroup_version(self) -> str | None:
         """'v1', 'v2', or None when runs are limited by rlimits alone."""
         return self._cgroups.version if self._cgroups else None
+
+    @property
+    def cgroup_host(self) -> CgroupHost | None:
+        """Where runs' groups are made (the warm path makes one per test too); None without."""
+        return self._cgroups
 
     @property
     def cgroup_parents(self) -> list[Path]:
