@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from onelog.judge.version_record import record_versions
 from streams.judge.judge_dir import JudgeDir, judge_dir, unsearchable_folder
 from streams.judge.languages import Language, load_languages
 
@@ -234,6 +235,8 @@ def install(
             install_apt(missing_apt_packages(p for lang in chosen for p in lang.install.apt))
         make_judge_dir(paths)
         done = [lang.id for lang in chosen if install_language(lang, paths.toolchains)]
+        if read := record_versions(chosen, paths.toolchains):
+            _say(f"versions read: {', '.join(read)}")
     finally:
         os.umask(umask)
     if done:
