@@ -46,6 +46,11 @@ class Harness:
     program: str  # the language's program, the last argument of its run argv ("main.py")
     run_with: tuple[str, ...]  # what replaces it: the harness's program and its arguments
     glue_file: str | None = None  # generated per signature by <language>_glue.py
+    # The language's compile input (its last argument) and what takes its place: for a
+    # compiler that takes one root file (rustc), the harness's root, which includes the
+    # learner's file itself.
+    compile_replace: str | None = None
+    compile_with: tuple[str, ...] = ()
 
     def files_for(self, function: FunctionSignature) -> dict[str, str]:
         """The files written next to the learner's source for this function."""
@@ -66,7 +71,15 @@ class Harness:
             if self.compile_add:
                 raise HarnessError(f"{self.language}: the language compiles nothing to add to")
             return None
-        return (*language.compile, *self.compile_add)
+        argv = language.compile
+        if self.compile_replace is not None:
+            if argv[-1] != self.compile_replace:
+                raise HarnessError(
+                    f"{self.language}: the language's compile argv ends in {argv[-1]!r}, "
+                    f"not the input {self.compile_replace!r} the harness replaces"
+                )
+            argv = (*argv[:-1], *self.compile_with)
+        return (*argv, *self.compile_add)
 
     def run_argv(self, language: Language, function: str) -> tuple[str, ...]:
         """The language's run argv with its program replaced by the harness, for one function."""
@@ -100,8 +113,14 @@ def load_harness(path: Path) -> Harness:
         raise HarnessError(f"{where}: unknown keys {sorted(unknown)}")
     compile_table = data.get("compile", {})
     run_table = data.get("run")
-    if not isinstance(compile_table, dict) or set(compile_table) - {"add"}:
-        raise HarnessError(f"{where}: [compile] has only `add`")
+    if not isinstance(compile_table, dict) or set(compile_table) - {"add", "replace", "with"}:
+        raise HarnessError(f"{where}: [compile] has only `add`, `replace` and `with`")
+    compile_replace = compile_table.get("replace")
+    compile_with = _strings(compile_table, "with", where)
+    if compile_replace is not None and not (isinstance(compile_replace, str) and compile_with):
+        raise HarnessError(f"{where}: [compile] replace needs `with`, the files in its place")
+    if compile_with and compile_replace is None:
+        raise HarnessError(f"{where}: [compile] with needs `replace`")
     if not isinstance(run_table, dict) or set(run_table) != {"replace", "with"}:
         raise HarnessError(f"{where}: [run] needs `replace` (the language's program) and `with`")
     program = run_table["replace"]
@@ -120,6 +139,8 @@ def load_harness(path: Path) -> Harness:
         program=program,
         run_with=run_with,
         glue_file=glue_file,
+        compile_replace=compile_replace,
+        compile_with=compile_with,
     )
 
 

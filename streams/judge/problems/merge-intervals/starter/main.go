@@ -1,0 +1,7 @@
+package main
+
+// The judge calls merge with each test's arguments: write no func main.
+func merge(intervals [][]int) [][]int {
+	// TODO: Merge Intervals
+	return nil
+}
