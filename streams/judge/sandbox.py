@@ -47,7 +47,7 @@ from streams.judge.judge_dir import unsearchable_folder
 from streams.judge.limits import Limits
 from streams.judge.output import CappedStream
 from streams.judge.rlimits import prlimit_prefix
-from streams.judge.uids import UidPool
+from streams.judge.uids import UidPool, setpriv_prefix
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +212,7 @@ class _Run:
             block_r, block_w = (fds.add(fd) for fd in os.pipe())
             info_r, info_w = (fds.add(fd) for fd in os.pipe())
             command = [
+                *([] if uid is None else setpriv_prefix(uid)),
                 *prlimit_prefix(limits, memory_cgroup=self.group is not None),
                 *bwrap_argv(
                     workdir=workdir,
@@ -235,9 +236,9 @@ class _Run:
                 env={},
                 cwd="/",
                 umask=0o022,
-                user=uid,
-                group=uid,
-                extra_groups=[] if uid is not None else None,
+                # No user=/group=: with them CPython forks instead of vforking,
+                # copying the page tables of the whole worker for every run
+                # (~120 ms at 400 MB). setpriv, exec'd first, drops to the uid.
             )
             assert proc.stdout is not None and proc.stderr is not None
             cap = limits.output_kb * 1024

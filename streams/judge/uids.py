@@ -25,6 +25,16 @@ FIRST_UID = 61_000
 POOL_SIZE = 64
 LOCK_DIR = Path("/run/onelog-judge/uids")
 RETRY_SECONDS = 0.005
+SETPRIV = "/usr/bin/setpriv"
+
+
+def setpriv_prefix(uid: int) -> list[str]:
+    """`setpriv ... --`: exec'd first, it becomes `uid` (no other groups) and execs the rest.
+
+    Instead of Popen's user=/group=, which make CPython fork (copying the
+    worker's page tables) where it would otherwise vfork.
+    """
+    return [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
 
 
 class UidPool:

@@ -62,6 +62,7 @@ from streams.judge.sandbox import (
     _Run,
     _wait_for_exit,
 )
+from streams.judge.uids import setpriv_prefix
 
 PYTHON = "/usr/bin/python3"
 SERVER_SOURCE = (Path(__file__).parent / "warm_server.py").read_text(encoding="utf-8")
@@ -176,6 +177,7 @@ class WarmSession:
             block_r, block_w = (fds.add(fd) for fd in os.pipe())
             info_r, info_w = (fds.add(fd) for fd in os.pipe())
             command = [
+                *setpriv_prefix(uid),
                 *bwrap_argv(
                     workdir=workdir,
                     writable_workdir=False,
@@ -195,10 +197,7 @@ class WarmSession:
                 start_new_session=True,  # its own process group, to kill it whole
                 env={},
                 cwd="/",
-                umask=0o022,
-                user=uid,
-                group=uid,
-                extra_groups=[],
+                umask=0o022,  # the uid is setpriv's to set: vfork, not fork (uids.py)
             )
             server_end.close()
             for fd in (block_r, info_w):
