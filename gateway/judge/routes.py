@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gateway.judge import PREFIX, reads
 from gateway.judge.commands import COMMANDS, READ
+from gateway.judge.language_list import languages_endpoint
 from gateway.judge.requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
 from gateway.judge.writes import judge_command_endpoint
 from gateway.operation import Operation, command_operations
@@ -14,6 +15,10 @@ from gateway.responses import READ_RESPONSES
 def operations() -> list[Operation]:
     return [
         *command_operations(PREFIX, COMMANDS, judge_command_endpoint),
+        Operation("GET", PREFIX + "/languages", languages_endpoint,
+                  "The languages the judge runs: id, name, installed version, source file, "
+                  "compiled or not, function-style or not, default time and memory limits",
+                  scope=READ, responses=READ_RESPONSES),
         Operation("GET", PREFIX + "/problems", reads.problems,
                   "Problems by id, a page at a time (next_cursor), by difficulty or category",
                   scope=READ, parameters=ProblemsQuery, responses=READ_RESPONSES),
