@@ -19,18 +19,26 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.access import acts_for, owned
+from gateway.analytics import AnalyticsEndpoint
 from gateway.auth import ApiKey
 from gateway.json_response import JSONResponse
 from gateway.judge.commands import READ
+from gateway.judge.figures import stats_of, with_percentiles
 from gateway.judge.issued import IssuedSubmissions
 from gateway.judge.principal import LEARNER
 from gateway.judge.read_model import issued_submissions, judge_read_model
-from gateway.judge.requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
+from gateway.judge.requests import (
+    HintQuery,
+    ProblemQuery,
+    ProblemsQuery,
+    ProgressQuery,
+    SubmissionQuery,
+)
 from gateway.parameters import parameters
 from gateway.problems import Problem
 from gateway.services import Services, admitted
 from gateway.sse import KEEPALIVE, decode_message, event_stream, sse_event, subscribed_snapshot
-from projections.judge.read import JudgeReadModel
+from projections.judge.read import JudgeReadModel, hint_view, hints_of
 
 
 async def _read_model(request: Request) -> tuple[Services, JudgeReadModel]:
@@ -57,6 +65,36 @@ async def problem(request: Request) -> Response:
     found = await model.problem(query.problem_id)
     if found is None:
         raise Problem(404, "unknown-problem", f"no problem {query.problem_id!r}")
+    return JSONResponse(found)
+
+
+async def problem_stats(request: Request) -> Response:
+    """{"problem_id", "submissions", "accepted", "acceptance_rate",
+    "runtime_buckets_ms", "languages": [{language, submissions, accepted,
+    acceptance_rate, runtime_ms: {p50, p90, histogram}, memory_kb: {p50}}]}"""
+    _, model = await _read_model(request)
+    query = parameters(request, ProblemQuery)
+    if await model.problem_revision(query.problem_id) is None:
+        raise Problem(404, "unknown-problem", f"no problem {query.problem_id!r}")
+    return JSONResponse(await stats_of(request.state.analytics, query.problem_id))
+
+
+async def hint(request: Request) -> Response:
+    """{"problem_id", "revision", "n", "hint", "hint_count", "remaining"}"""
+    _, model = await _read_model(request)
+    query = parameters(request, HintQuery)
+    fields = await model.problem_hints(query.problem_id)
+    if "revision" not in fields:
+        raise Problem(404, "unknown-problem", f"no problem {query.problem_id!r}")
+    found = hint_view(fields, query.n)
+    if found is None:
+        count = len(hints_of(fields))
+        raise Problem(
+            404,
+            "unknown-hint",
+            f"{query.problem_id!r} has {count} hints, no hint {query.n}",
+            errors=[{"parameter": "n", "field": "n", "detail": f"at most {count}"}],
+        )
     return JSONResponse(found)
 
 
@@ -103,7 +141,7 @@ async def submission(request: Request) -> Response:
     )
     if found is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
-    return JSONResponse(found)
+    return JSONResponse(await with_percentiles(request.state.analytics, found))
 
 
 async def progress(request: Request) -> Response:
@@ -136,8 +174,9 @@ async def submission_stream(request: Request) -> Response:
     if snapshot is None:
         raise Problem(404, "unknown-submission", f"no submission {query.submission_id!r}")
     keepalive_s = services.config.stream_keepalive_s
+    analytics: AnalyticsEndpoint = request.state.analytics
     return event_stream(
-        _submission_events(pubsub, model, query.submission_id, snapshot, keepalive_s),
+        _submission_events(pubsub, model, analytics, query.submission_id, snapshot, keepalive_s),
         services.config.stream_max_s,
         keepalive_s,
     )
@@ -146,13 +185,14 @@ async def submission_stream(request: Request) -> Response:
 async def _submission_events(
     pubsub: PubSub,
     model: JudgeReadModel,
+    analytics: AnalyticsEndpoint,
     submission_id: str,
     snapshot: dict[str, Any],
     keepalive_s: float,
 ) -> AsyncGenerator[str, None]:
     last_seq = int(snapshot["seq"])
     try:
-        yield sse_event("snapshot", snapshot, last_seq)
+        yield sse_event("snapshot", await with_percentiles(analytics, snapshot), last_seq)
         if snapshot["status"] == "judged":
             return
         while True:
@@ -161,7 +201,9 @@ async def _submission_events(
             if message is None or (update is not None and update.get("state") == "judged"):
                 current = await model.submission(submission_id)
                 if current is not None and current["status"] == "judged":
-                    yield sse_event("verdict", current, current["seq"])
+                    yield sse_event(
+                        "verdict", await with_percentiles(analytics, current), current["seq"]
+                    )
                     return
                 if message is None:
                     yield KEEPALIVE

@@ -111,6 +111,9 @@ Title = Annotated[
 Category = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Positive = Annotated[StrictInt, Field(gt=0, le=2**31 - 1), WHOLE]
 Text = Annotated[str, StringConstraints(strict=True), AfterValidator(encodable)]
+Hint = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=2000), AfterValidator(encodable)
+]
 # The checker compares numbers within 10**-float_digits.
 FloatDigits = Annotated[StrictInt, Field(ge=0, le=30), WHOLE]
 
@@ -228,6 +231,9 @@ class _Problem(RequestModel):
     hidden: Annotated[list[TestCaseRequest], Field(min_length=1)]
     starter: Annotated[list[StarterCodeRequest], Field(json_schema_extra=_one_starter_per_language)]
     function: FunctionSignatureRequest | None = None
+    hints: Annotated[
+        list[Hint], Field(max_length=10, description="progressive hints, the gentlest first")
+    ] = Field(default_factory=list)
 
     @field_validator("starter", mode="after")
     @classmethod
@@ -270,6 +276,11 @@ class ProblemsQuery(QueryParameters):
 
 class ProblemQuery(QueryParameters):
     problem_id: ProblemId
+
+
+class HintQuery(QueryParameters):
+    problem_id: ProblemId
+    n: Annotated[int, Field(ge=1, le=1000, description="which hint, 1-based (gentlest first)")]
 
 
 class SubmissionQuery(QueryParameters):

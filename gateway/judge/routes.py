@@ -6,7 +6,13 @@ from __future__ import annotations
 from gateway.judge import PREFIX, reads
 from gateway.judge.commands import COMMANDS, READ
 from gateway.judge.language_list import languages_endpoint
-from gateway.judge.requests import ProblemQuery, ProblemsQuery, ProgressQuery, SubmissionQuery
+from gateway.judge.requests import (
+    HintQuery,
+    ProblemQuery,
+    ProblemsQuery,
+    ProgressQuery,
+    SubmissionQuery,
+)
 from gateway.judge.writes import judge_command_endpoint
 from gateway.operation import Operation, command_operations
 from gateway.responses import READ_RESPONSES
@@ -25,6 +31,13 @@ def operations() -> list[Operation]:
         Operation("GET", PREFIX + "/problems/{problem_id}", reads.problem,
                   "A problem's latest revision: statement, samples, starter code",
                   scope=READ, parameters=ProblemQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/problems/{problem_id}/stats", reads.problem_stats,
+                  "A problem's acceptance rate and, per language, the runtime distribution "
+                  "of accepted submissions (p50, p90, a histogram) and memory p50",
+                  scope=READ, parameters=ProblemQuery, responses=READ_RESPONSES),
+        Operation("GET", PREFIX + "/problems/{problem_id}/hints/{n}", reads.hint,
+                  "Hint n of a problem (1-based, gentlest first) and how many remain",
+                  scope=READ, parameters=HintQuery, responses=READ_RESPONSES),
         Operation("GET", PREFIX + "/submissions/{submission_id}", reads.submission,
                   "A run or submission: queued, running test k of n, or its verdict and tests",
                   scope=READ, parameters=SubmissionQuery, responses=READ_RESPONSES),

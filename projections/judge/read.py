@@ -130,7 +130,31 @@ def problem_view(fields: Mapping[str, str]) -> dict[str, Any] | None:
         "starter": json.loads(fields["starter"]),
         "function": json.loads(fields["function"]),
         "hidden_tests": int(fields["hidden_count"]),
+        # How many hints there are, not what they say: each is asked for on its own.
+        "hint_count": len(hints_of(fields)),
         "published_at": int(fields["published_at"]),
+    }
+
+
+def hints_of(fields: Mapping[str, str]) -> list[str]:
+    # A revision projected before hints existed has none.
+    hints: list[str] = json.loads(fields.get("hints", "[]"))
+    return hints
+
+
+def hint_view(fields: Mapping[str, str], n: int) -> dict[str, Any] | None:
+    """Hint n (1-based) of a problem's latest revision and how many remain
+    after it; None if the problem has fewer than n hints (or is unknown)."""
+    hints = hints_of(fields)
+    if "revision" not in fields or not 1 <= n <= len(hints):
+        return None
+    return {
+        "problem_id": fields["problem_id"],
+        "revision": int(fields["revision"]),
+        "n": n,
+        "hint": hints[n - 1],
+        "hint_count": len(hints),
+        "remaining": len(hints) - n,
     }
 
 
@@ -203,6 +227,14 @@ class JudgeReadModel(NamespacedReads):
     async def problem(self, problem_id: str) -> dict[str, Any] | None:
         raw = await self._redis.hgetall(self._key(keys.problem(problem_id)))
         return problem_view(_hash(raw))
+
+    async def problem_hints(self, problem_id: str) -> dict[str, str]:
+        """The fields `hint_view` reads (empty for an unknown problem)."""
+        names = ("problem_id", "revision", "hints")
+        raw = await self._redis.hmget(self._key(keys.problem(problem_id)), list(names))
+        return {
+            name: _text(value) for name, value in zip(names, raw, strict=True) if value is not None
+        }
 
     async def problem_revision(self, problem_id: str) -> int | None:
         """The latest revision of a problem; None if it was never published."""

@@ -108,6 +108,7 @@ def _problem_published(v: Value, _announce: bool) -> list[Write]:
         "samples": _json(v["samples"]),
         "starter": _json(v["starter"]),
         "function": _json(v.get("function")),
+        "hints": _json(v.get("hints", [])),
         "hidden_count": len(v["hidden"]),
         "published_at": v["envelope"]["occurred_at"],
     }
