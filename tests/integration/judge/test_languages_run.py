@@ -44,6 +44,15 @@ HELLO = {
     "awk": 'BEGIN { print "Hello, World!" }\n',
     "fortran": "program main\n    print '(A)', 'Hello, World!'\nend program main\n",
     "pascal": "program Main;\nbegin\n    WriteLn('Hello, World!');\nend.\n",
+    "d": 'import std.stdio;\n\nvoid main() { writeln("Hello, World!"); }\n',
+    "commonlisp": '(format t "Hello, World!~%")\n',
+    "prolog": 'main :- writeln("Hello, World!").\n',
+    "cobol": "IDENTIFICATION DIVISION.\nPROGRAM-ID. MAIN.\nPROCEDURE DIVISION.\n"
+    '    DISPLAY "Hello, World!"\n    STOP RUN.\n',
+    "ocaml": 'let () = print_endline "Hello, World!"\n',
+    "erlang": '-module(main).\n-export([main/1]).\n\nmain(_) -> io:format("Hello, World!~n").\n',
+    "elixir": 'IO.puts("Hello, World!")\n',
+    "scheme": '(display "Hello, World!")\n(newline)\n',
 }
 
 # Each broken the way a learner breaks it; the compiler must name the problem.
@@ -67,6 +76,13 @@ BROKEN = {
         "program Main;\nvar x: Integer;\nbegin\n    x := 's';\nend.\n",
         "incompatible types",
     ),
+    "d": ('void main() { int x = "s"; }\n', "cannot implicitly convert"),
+    "cobol": (
+        "IDENTIFICATION DIVISION.\nPROGRAM-ID. MAIN.\nPROCEDURE DIVISION.\n"
+        "    DISPLAY UNDEFINED-NAME\n    STOP RUN.\n",
+        "is not defined",
+    ),
+    "ocaml": ('let x : int = "s"\n', "has type string"),
 }
 
 

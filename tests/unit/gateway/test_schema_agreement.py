@@ -81,7 +81,7 @@ def gateway_accepts(command: Command, body: dict[str, Any]) -> bool:
         (PUBLISH, {**PROBLEM, "checker": {"kind": "float"}}, False),
         (PUBLISH, {**PROBLEM, "checker": {"kind": "exact", "float_digits": 6}}, False),
         (PUBLISH, {**PROBLEM, "checker": {"kind": "custom", "language": "python"}}, False),
-        (PUBLISH, {**PROBLEM, "checker": {"kind": "custom", "language": "cobol", "source": "x"}},
+        (PUBLISH, {**PROBLEM, "checker": {"kind": "custom", "language": "intercal", "source": "x"}},
          False),
         (PUBLISH, {**PROBLEM, "checker": {"kind": "custom", "language": "python", "source": "x"}},
          True),
@@ -91,7 +91,7 @@ def gateway_accepts(command: Command, body: dict[str, Any]) -> bool:
                                           {"language": "cpp", "source": "b"}]}, True),
         (PUBLISH, {**PROBLEM, "time_limit_ms": 2000.0}, True),
         (judge_commands.SUBMIT, SUBMIT, True),
-        (judge_commands.SUBMIT, {**SUBMIT, "language": "cobol"}, False),
+        (judge_commands.SUBMIT, {**SUBMIT, "language": "intercal"}, False),
     ],
 )  # fmt: skip
 def test_the_document_accepts_what_the_gateway_accepts(

@@ -112,12 +112,12 @@ async def test_unknown_problem_and_language_are_422_naming_the_field(
 
     problem_id = slug()
     projected.publish_problem(problem_id)
-    cobol = await gateway.client.post(
-        "/v1/judge/runs", json=SUBMIT | {"problem_id": problem_id, "language": "cobol"},
+    intercal = await gateway.client.post(
+        "/v1/judge/runs", json=SUBMIT | {"problem_id": problem_id, "language": "intercal"},
         headers=headers,
     )  # fmt: skip
-    assert cobol.status_code == 422
-    assert [e["field"] for e in problem(cobol)["errors"]] == ["language"]
+    assert intercal.status_code == 422
+    assert [e["field"] for e in problem(intercal)["errors"]] == ["language"]
 
     mark = await gateway.client.post(
         f"/v1/judge/users/{SUBMIT['user_id']}/progress/{slug()}",

@@ -67,10 +67,10 @@ def test_a_valid_submission_and_run_pass() -> None:
 
 
 def test_an_unknown_language_is_named() -> None:
-    problem = problem_of(judge_commands.SUBMIT, SUBMIT | {"language": "cobol"})
+    problem = problem_of(judge_commands.SUBMIT, SUBMIT | {"language": "intercal"})
     assert fields(problem) == {"language"}
     (error,) = problem.errors
-    assert error["pointer"] == "#/language" and "cobol" in error["detail"]
+    assert error["pointer"] == "#/language" and "intercal" in error["detail"]
     assert "python" in error["detail"]  # says which are known
 
 
@@ -118,7 +118,7 @@ def test_a_valid_problem_passes_and_its_payload_has_no_revision_yet() -> None:
         ({"function": {"name": "f", "params": ["a"]}}, "function"),
         ({"checker": {"kind": "float"}}, "checker"),
         ({"checker": {"kind": "custom", "language": "python"}}, "checker"),
-        ({"starter": [{"language": "cobol", "source": ""}]}, "starter"),
+        ({"starter": [{"language": "intercal", "source": ""}]}, "starter"),
         ({"starter": [{"language": "c", "source": ""}, {"language": "c", "source": ""}]},
          "starter"),
         ({"hidden": []}, "hidden"),

@@ -387,9 +387,9 @@ def test_a_broken_toolchain_or_sandbox_is_an_internal_error(tmp_path: Path) -> N
 def test_unknown_language_or_missing_harness_is_an_internal_error(
     toolchain: FakeToolchain,
 ) -> None:
-    found = evaluate(problem(), submit("cobol"), sandbox=FakeSandbox(adder), toolchain=toolchain)
+    found = evaluate(problem(), submit("intercal"), sandbox=FakeSandbox(adder), toolchain=toolchain)
     assert found.verdict.verdict == "internal_error"
-    assert "cobol" in found.verdict.message
+    assert "intercal" in found.verdict.message
     function = problem(kind="function", function=FunctionSignature(name="add", params=["a", "b"]))
     found = evaluate(function, submit("c"), sandbox=FakeSandbox(adder), toolchain=toolchain)
     assert found.verdict.verdict == "internal_error"

@@ -24,6 +24,7 @@ EXPECTED = {
     "c", "rust", "ruby",
     # Issue 13: languages as data.
     "php", "perl", "lua", "bash", "sqlite", "tcl", "awk", "fortran", "pascal",
+    "d", "commonlisp", "prolog", "cobol", "ocaml", "erlang", "elixir", "scheme",
 }  # fmt: skip
 
 MINIMAL = """
