@@ -1,0 +1,3 @@
+int search(int* nums, int numsSize, int target) {
+    // TODO: Binary Search
+}

@@ -1,0 +1,3 @@
+int climbStairs(int n) {
+    // TODO: Climbing Stairs
+}

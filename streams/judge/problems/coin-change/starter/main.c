@@ -1,0 +1,3 @@
+int coinChange(int* coins, int coinsSize, int amount) {
+    // TODO: Coin Change
+}

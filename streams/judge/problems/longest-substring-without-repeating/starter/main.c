@@ -1,0 +1,3 @@
+int lengthOfLongestSubstring(char* s) {
+    // TODO: Longest Substring Without Repeating Characters
+}

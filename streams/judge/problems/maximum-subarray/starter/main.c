@@ -1,0 +1,3 @@
+int maxSubArray(int* nums, int numsSize) {
+    // TODO: Maximum Subarray
+}

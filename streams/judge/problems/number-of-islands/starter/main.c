@@ -1,0 +1,3 @@
+int numIslands(char** grid, int gridSize) {
+    // TODO: Number of Islands
+}

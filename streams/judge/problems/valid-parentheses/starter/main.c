@@ -1,0 +1,5 @@
+#include <stdbool.h>
+
+bool isValid(char* s) {
+    // TODO: Valid Parentheses
+}
