@@ -41,7 +41,12 @@ OwnTestText = Annotated[
     StringConstraints(strict=True),
     AfterValidator(_within_test_limit),
     AfterValidator(encodable),
-    Field(description=f"at most {MAX_OWN_TEST_BYTES} bytes of UTF-8"),
+    # The schema can only bound characters: a text within the byte limit
+    # has at most that many, so the document never refuses what we accept.
+    Field(
+        description=f"at most {MAX_OWN_TEST_BYTES} bytes of UTF-8",
+        json_schema_extra={"maxLength": MAX_OWN_TEST_BYTES},
+    ),
 ]
 
 
