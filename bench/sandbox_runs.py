@@ -2,7 +2,8 @@
 
 Trivial programs (/bin/true, a C hello compiled once in the sandbox, and
 `python3 -c pass`), each run N times through `Sandbox.run`, one at a time and
-from two threads at once (the agent's semaphore on a 2-core worker). Then
+from two threads at once (the agent's semaphore on a 2-core worker); then
+`python3 -B main.py` through the warm path (one fork server per thread). Then
 where one run's time goes: the same bubblewrap command alone, and the cgroup
 setup alone. Needs root and /usr/bin/bwrap.
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from streams.judge.bubblewrap import bwrap_argv
 from streams.judge.limits import LimitOverrides, Limits
 from streams.judge.sandbox import Sandbox
+from streams.judge.warm_sandbox import submission_runs
 
 HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n'
 LIMITS = Limits()
@@ -49,6 +51,27 @@ def sandboxed(sandbox: Sandbox, argv: Sequence[str], boxes: list[Path]) -> Calla
             raise RuntimeError(f"{argv}: {r}")
 
     return one
+
+
+def warm_runs(sandbox: Sandbox, boxes: list[Path], runs: int) -> float:
+    """Runs/s of `python3 -B main.py` (`pass`) through warm sandboxes, one per box and thread.
+
+    Each thread is one submission's session (warm_sandbox.py): its server's
+    start is counted, as a submission pays it.
+    """
+    argv = ["/usr/bin/python3", "-B", "main.py"]
+
+    def session(box: Path) -> None:
+        with submission_runs(sandbox, argv, workdir=box, read_only=(), limits=LIMITS) as run:
+            for _ in range(runs // len(boxes)):
+                r = run(b"", LIMITS)
+                if r.exit_code != 0:
+                    raise RuntimeError(f"warm: {r}")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(boxes)) as pool:
+        list(pool.map(session, boxes))
+    return runs // len(boxes) * len(boxes) / (time.perf_counter() - start)
 
 
 def bare_bwrap(box: Path) -> Callable[[int], None]:
@@ -103,6 +126,16 @@ def main() -> None:
             print(f"{name:<18} {sequential:>6.1f} runs/s sequential   "
                   f"{parallel:>6.1f} runs/s on {args.threads} threads  "
                   f"({1000 / sequential:.1f} ms a run)")  # fmt: skip
+
+        for box in boxes:
+            (box / "main.py").write_text("pass\n")
+            (box / "main.py").chmod(0o644)
+        sequential = warm_runs(sandbox, boxes[:1], args.runs)
+        parallel = warm_runs(sandbox, boxes, args.runs)
+        print(f"{'python3 warm':<18} {sequential:>6.1f} runs/s sequential   "
+              f"{parallel:>6.1f} runs/s on {len(boxes)} threads  "
+              f"({1000 / sequential:.1f} ms a run; one fork server per thread, "
+              "as one per submission)")  # fmt: skip
 
         bare = timed(args.runs, 1, bare_bwrap(boxes[0]))
         print(
