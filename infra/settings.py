@@ -68,6 +68,9 @@ class Settings:
     # The judge's toolchains and compile cache (each run's /box): outside any
     # checkout, which may sit in a home no sandbox uid can enter.
     judge_dir: Path
+    # The compile cache's size bound (streams/judge/compile_cache.py): past it,
+    # each publish evicts the least recently used entries not in use.
+    judge_compile_cache_mb: int = 512
     extra: dict[str, str] = field(default_factory=dict)
     # Environment for this platform's child processes only (a domain's rules,
     # ONELOG_FEED_*): a test runs its platform under its own rules without
@@ -113,6 +116,7 @@ def load_settings() -> Settings:
         projector_flush_s=float(_env("PROJECTOR_FLUSH_S", "1.0")),
         api_keys_file=Path(_env("API_KEYS_FILE", str(state_dir / "api-keys.json"))),
         judge_dir=Path(_env("JUDGE_DIR", "/var/lib/onelog/judge")),
+        judge_compile_cache_mb=int(_env("JUDGE_COMPILE_CACHE_MB", "512")),
     )
 
 

@@ -92,7 +92,11 @@ def register(app: faust.App, plugs: Plugs) -> None:
         judge=SandboxJudge(
             ProblemStore.on_kafka(_settings.kafka_bootstrap),
             sandbox,
-            Toolchain(sandbox, judge_dir().compile_cache),
+            Toolchain(
+                sandbox,
+                judge_dir().compile_cache,
+                bound_bytes=_settings.judge_compile_cache_mb * 1024 * 1024,
+            ),
         ),
         live_progress=live_progress,
         evaluations_at_once=CORES,

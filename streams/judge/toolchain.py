@@ -15,20 +15,28 @@ harness files, no compiler), so every run starts from an entry.
 
 Runs use the entry as their work dir, read-only: `Sandbox.run(language.run,
 workdir=compiled.workdir, writable_workdir=False, ...)`.
+
+With a bound (`bound_bytes`, settings.judge_compile_cache_mb), each publish is
+followed by least-recently-used eviction (`compile_cache.py`). The `Compiled`
+handed out holds a lease on its entry: no evictor removes it until the lease
+is released, explicitly or when the `Compiled` is dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from streams.judge import compile_cache
+from streams.judge.compile_cache import DEFAULT_GRACE_S, EntryLease
 from streams.judge.languages import Language
 from streams.judge.limits import DEFAULT_LIMITS, LimitOverrides, Limits
 from streams.judge.sandbox import RunResult, Sandbox
@@ -46,6 +54,7 @@ COMPILE_LIMITS = DEFAULT_LIMITS.set_to(
         output_kb=64,
     )
 )
+log = logging.getLogger(__name__)
 MESSAGE_BYTES = 8 * 1024  # compiler output kept; a record carries "a few KB"
 ENTRY_FILE = "compiled.json"
 
@@ -60,6 +69,14 @@ class Compiled:
     message: str  # the compiler's stdout and stderr, cut to MESSAGE_BYTES
     workdir: Path  # the entry: run here, read-only (absent for a failed compile that hit a limit)
     key: str  # sha256 of the language, compile argv and every file
+    # Keeps `workdir` from eviction while this outcome is alive (None: nothing
+    # cached to keep, as for a compile that hit a limit).
+    lease: EntryLease | None = field(default=None, compare=False, repr=False)
+
+    def release(self) -> None:
+        """The runs in `workdir` are over: the entry may be evicted."""
+        if self.lease is not None:
+            self.lease.release()
 
 
 def cache_key(
@@ -85,9 +102,18 @@ def compile_limits(language: Language) -> Limits:
 class Toolchain:
     """Compiles sources in the sandbox, once each. Thread-safe: entries are published by rename."""
 
-    def __init__(self, sandbox: Sandbox, cache_dir: Path) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        cache_dir: Path,
+        *,
+        bound_bytes: int | None = None,
+        grace_s: float = DEFAULT_GRACE_S,
+    ) -> None:
         self.sandbox = sandbox
         self.cache_dir = cache_dir
+        self.bound_bytes = bound_bytes  # None: the cache grows without bound
+        self.grace_s = grace_s
 
     def compile(
         self,
@@ -101,17 +127,38 @@ class Toolchain:
 
         `files` go next to the source (a harness); `compile_argv` replaces the
         language's compile command (a harness that compiles its files too).
+        The outcome leases its entry (see `Compiled.lease`).
         """
         argv = tuple(compile_argv) if compile_argv is not None else language.compile
         all_files = {**(files or {}), language.source_file: source}
         key = cache_key(language.id, argv, all_files)
         entry = self.cache_dir / language.id / key
-        started = time.monotonic()
-        found = _read_entry(entry)
-        if found is not None:
-            ok, message, _ = found
-            return Compiled(ok, True, _ms_since(started), message, entry, key)
+        # An entry evicted between being found (or published) and leased is
+        # compiled again; three times in a row means the bound cannot hold one entry.
+        for _ in range(3):
+            started = time.monotonic()
+            found = _read_entry(entry)
+            if found is not None:
+                held = compile_cache.lease(entry)
+                if held is not None:
+                    ok, message, _ = found
+                    return Compiled(ok, True, _ms_since(started), message, entry, key, held)
+                continue
+            built = self._build(language, argv, all_files, entry, key)
+            if built is not None:
+                return built
+        raise RuntimeError(f"compile cache entry {key} evicted as soon as it was published")
 
+    def _build(
+        self,
+        language: Language,
+        argv: tuple[str, ...] | None,
+        all_files: Mapping[str, str],
+        entry: Path,
+        key: str,
+    ) -> Compiled | None:
+        """Compile into a scratch folder and publish it; None if the entry was
+        evicted before it could be leased."""
         _make_reachable_folder(entry.parent)
         scratch = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=entry.parent))
         try:
@@ -134,15 +181,30 @@ class Toolchain:
                 time_ms = result.wall_time_ms
                 # Deterministic outcomes only: a limit hit may pass on a quieter machine.
                 keep = ok or not _limit_hit(result)
-            if keep:
-                (scratch / ENTRY_FILE).write_text(
-                    json.dumps({"ok": ok, "message": message, "time_ms": time_ms})
-                )
-                _publish(scratch, entry)
-            return Compiled(ok, False, time_ms, message, entry, key)
+            if not keep:
+                return Compiled(ok, False, time_ms, message, entry, key)
+            (scratch / ENTRY_FILE).write_text(
+                json.dumps({"ok": ok, "message": message, "time_ms": time_ms})
+            )
+            size = compile_cache.tree_size(scratch)
+            _publish(scratch, entry)
+            held = compile_cache.lease(entry, size)
+            if held is None:
+                return None
+            self._evict()
+            return Compiled(ok, False, time_ms, message, entry, key, held)
         finally:
             # Gone after a publish; left over when the compile is not cached or lost a race.
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _evict(self) -> None:
+        if self.bound_bytes is None:
+            return
+        try:
+            compile_cache.evict(self.cache_dir, self.bound_bytes, grace_s=self.grace_s)
+        except OSError as exc:
+            # The compile succeeded; a cache over its bound is the next publish's to fix.
+            log.warning("compile cache: eviction failed: %s", exc)
 
 
 def _make_reachable_folder(folder: Path) -> None:
