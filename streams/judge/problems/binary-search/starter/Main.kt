@@ -1,0 +1,5 @@
+class Solution {
+    fun search(nums: IntArray, target: Int): Int {
+        // TODO: Binary Search
+    }
+}

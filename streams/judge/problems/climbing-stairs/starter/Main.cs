@@ -1,0 +1,5 @@
+public class Solution {
+    public int ClimbStairs(int n) {
+        // TODO: Climbing Stairs
+    }
+}

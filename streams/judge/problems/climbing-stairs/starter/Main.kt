@@ -1,0 +1,5 @@
+class Solution {
+    fun climbStairs(n: Int): Int {
+        // TODO: Climbing Stairs
+    }
+}

@@ -1,0 +1,5 @@
+public class Solution {
+    public int CoinChange(int[] coins, int amount) {
+        // TODO: Coin Change
+    }
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun coinChange(coins: IntArray, amount: Int): Int {
+        // TODO: Coin Change
+    }
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun lengthOfLongestSubstring(s: String): Int {
+        // TODO: Longest Substring Without Repeating Characters
+    }
+}

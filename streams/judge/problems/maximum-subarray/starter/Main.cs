@@ -1,0 +1,5 @@
+public class Solution {
+    public int MaxSubArray(int[] nums) {
+        // TODO: Maximum Subarray
+    }
+}

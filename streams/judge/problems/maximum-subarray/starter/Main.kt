@@ -1,0 +1,5 @@
+class Solution {
+    fun maxSubArray(nums: IntArray): Int {
+        // TODO: Maximum Subarray
+    }
+}

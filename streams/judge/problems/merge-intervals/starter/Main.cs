@@ -1,0 +1,5 @@
+public class Solution {
+    public int[][] Merge(int[][] intervals) {
+        // TODO: Merge Intervals
+    }
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun merge(intervals: Array<IntArray>): Array<IntArray> {
+        // TODO: Merge Intervals
+    }
+}

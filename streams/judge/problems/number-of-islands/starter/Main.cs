@@ -1,0 +1,5 @@
+public class Solution {
+    public int NumIslands(string[] grid) {
+        // TODO: Number of Islands
+    }
+}

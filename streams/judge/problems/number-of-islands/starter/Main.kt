@@ -1,0 +1,5 @@
+class Solution {
+    fun numIslands(grid: Array<String>): Int {
+        // TODO: Number of Islands
+    }
+}

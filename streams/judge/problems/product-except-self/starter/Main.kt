@@ -1,0 +1,5 @@
+class Solution {
+    fun productExceptSelf(nums: IntArray): IntArray {
+        // TODO: Product of Array Except Self
+    }
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun topKFrequent(nums: IntArray, k: Int): IntArray {
+        // TODO: Top K Frequent Elements
+    }
+}

@@ -1,0 +1,5 @@
+class Solution {
+    fun twoSum(nums: IntArray, target: Int): IntArray {
+        // TODO: Two Sum
+    }
+}

@@ -1,0 +1,5 @@
+public class Solution {
+    public bool IsValid(string s) {
+        // TODO: Valid Parentheses
+    }
+}

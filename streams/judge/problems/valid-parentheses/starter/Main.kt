@@ -1,0 +1,5 @@
+class Solution {
+    fun isValid(s: String): Boolean {
+        // TODO: Valid Parentheses
+    }
+}
