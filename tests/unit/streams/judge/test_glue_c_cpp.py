@@ -49,10 +49,10 @@ def test_cpp_declares_each_argument_as_its_cpp_type(type_: str, expected: str) -
     assert f"    {expected} result = Solution().f(a0);" in source
 
 
-def test_cpp_glue_includes_the_learners_file_first_and_calls_its_solution() -> None:
+def test_cpp_glue_includes_the_precompiled_header_first_and_calls_the_solution() -> None:
     source = cpp_glue.glue(TWO_SUM)
-    first_include = re.search(r"^#include .*$", source, re.MULTILINE)
-    assert first_include is not None and first_include[0] == '#include "main.cpp"'
+    includes = re.findall(r"^#include .*$", source, re.MULTILINE)
+    assert includes[:2] == ["#include <bits/stdc++.h>", '#include "main.cpp"']
     assert "args.items.size() != 2" in source
     assert "std::vector<int> result = Solution().twoSum(a0, a1);" in source
     # The learner's output is sent to stderr while the method runs, and back after.
