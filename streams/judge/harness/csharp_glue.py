@@ -10,12 +10,10 @@ error in the learner's own terms. Pure.
 
 from __future__ import annotations
 
-import re
-
 from schemas.judge.records import FunctionSignature
-from streams.judge.harness import HarnessError
+from streams.judge.harness.value_types import identifier, value_type
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+LANGUAGE = "csharp"
 
 _CONVERT = {
     "int": "OnelogJson.ToInt",
@@ -31,20 +29,20 @@ def method_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def conversion(type_: str, value: str, depth: int = 0) -> str:
+def conversion(type_: str, value: str) -> str:
     """C# that turns the parsed JSON `value` into the declared `type_` (int[][] -> int[][])."""
-    if type_.endswith("[]"):
-        item = f"v{depth}"
-        inner = conversion(type_[:-2], item, depth + 1)
-        return f"OnelogJson.ToArray({value}, {item} => {inner})"
-    return f"{_CONVERT[type_]}({value})"
+    found = value_type(type_, LANGUAGE)
+    # The JSON value at each depth: `value`, then each nested lambda's parameter.
+    names = [value, *(f"v{level}" for level in range(found.depth))]
+    text = f"{_CONVERT[found.scalar]}({names[-1]})"
+    for level in reversed(range(found.depth)):
+        text = f"OnelogJson.ToArray({names[level]}, {names[level + 1]} => {text})"
+    return text
 
 
 def glue(function: FunctionSignature) -> str:
     """HarnessGlue.cs for `function`."""
-    if not _IDENTIFIER.fullmatch(function.name):
-        # The name goes into generated source: anything but an identifier is the judge's error.
-        raise HarnessError(f"csharp: {function.name!r} is not a name the glue can call")
+    identifier(function.name, LANGUAGE)  # it goes into the generated source
     args = ", ".join(conversion(type_, f"a[{i}]") for i, type_ in enumerate(function.types))
     name, n = method_name(function.name), len(function.types)
     return (

@@ -11,18 +11,16 @@ and prints the result with onelog_json.go on the saved stdout. Pure.
 from __future__ import annotations
 
 from schemas.judge.records import FunctionSignature
-from streams.judge.harness import HarnessError
+from streams.judge.harness.value_types import identifier, value_type
 
+LANGUAGE = "go"
 GO_TYPES = {"int": "int", "long": "int64", "double": "float64", "bool": "bool", "string": "string"}
 
 
-def go_type(value_type: str) -> str:
+def go_type(text: str) -> str:
     """The Go type of one of the judge's value types: `int[][]` -> `[][]int`."""
-    depth = value_type.count("[]")
-    base = value_type.removesuffix("[]" * depth)
-    if base not in GO_TYPES or base + "[]" * depth != value_type:
-        raise HarnessError(f"go: no Go type for {value_type!r}")
-    return "[]" * depth + GO_TYPES[base]
+    value = value_type(text, LANGUAGE)
+    return "[]" * value.depth + GO_TYPES[value.scalar]
 
 
 def glue(function: FunctionSignature) -> str:
@@ -32,6 +30,7 @@ def glue(function: FunctionSignature) -> str:
     onelog; the arguments are locals (arg0, arg1, ...), never the parameters'
     names, which may be Go keywords.
     """
+    identifier(function.name, LANGUAGE)  # it goes into the generated source
     go_type(function.returns)  # a result it could not print fails here, not in go build
     decode = "".join(
         f"\tvar arg{i} {go_type(kind)}\n"

@@ -10,12 +10,10 @@ error in the learner's own terms. Pure.
 
 from __future__ import annotations
 
-import re
-
 from schemas.judge.records import FunctionSignature
-from streams.judge.harness import HarnessError
+from streams.judge.harness.value_types import identifier, value_type
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+LANGUAGE = "kotlin"
 
 _SCALAR = {
     "int": "OnelogJson.int",
@@ -26,29 +24,32 @@ _SCALAR = {
 }
 # Kotlin's primitive arrays: IntArray is the JVM's int[], what LeetCode declares.
 _PRIMITIVE_ARRAY = {
-    "int[]": "OnelogJson.ints",
-    "long[]": "OnelogJson.longs",
-    "double[]": "OnelogJson.doubles",
-    "bool[]": "OnelogJson.bools",
+    "int": "OnelogJson.ints",
+    "long": "OnelogJson.longs",
+    "double": "OnelogJson.doubles",
+    "bool": "OnelogJson.bools",
 }
 
 
-def conversion(type_: str, value: str, depth: int = 0) -> str:
+def conversion(type_: str, value: str) -> str:
     """Kotlin that turns the parsed JSON `value` into `type_` (int[][] -> Array<IntArray>)."""
-    if type_ in _PRIMITIVE_ARRAY:
-        return f"{_PRIMITIVE_ARRAY[type_]}({value})"
-    if type_.endswith("[]"):
-        item = f"v{depth}"
-        inner = conversion(type_[:-2], item, depth + 1)
-        return f"OnelogJson.array({value}) {{ {item} -> {inner} }}"
-    return f"{_SCALAR[type_]}({value})"
+    found = value_type(type_, LANGUAGE)
+    # The JSON value at each depth: `value`, then each nested lambda's parameter.
+    names = [value, *(f"v{level}" for level in range(found.depth))]
+    depth = found.depth
+    if depth and found.scalar in _PRIMITIVE_ARRAY:
+        depth -= 1  # the innermost array is one primitive array, not an Array of scalars
+        text = f"{_PRIMITIVE_ARRAY[found.scalar]}({names[depth]})"
+    else:
+        text = f"{_SCALAR[found.scalar]}({names[depth]})"
+    for level in reversed(range(depth)):
+        text = f"OnelogJson.array({names[level]}) {{ {names[level + 1]} -> {text} }}"
+    return text
 
 
 def glue(function: FunctionSignature) -> str:
     """HarnessMain.kt for `function`: its main class is HarnessMainKt."""
-    if not _IDENTIFIER.fullmatch(function.name):
-        # The name goes into generated source: anything but an identifier is the judge's error.
-        raise HarnessError(f"kotlin: {function.name!r} is not a name the glue can call")
+    identifier(function.name, LANGUAGE)  # it goes into the generated source
     args = ", ".join(conversion(type_, f"a[{i}]") for i, type_ in enumerate(function.types))
     n = len(function.types)
     return (

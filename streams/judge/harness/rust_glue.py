@@ -15,18 +15,16 @@ from __future__ import annotations
 import re
 
 from schemas.judge.records import FunctionSignature
-from streams.judge.harness import HarnessError
+from streams.judge.harness.value_types import identifier, value_type
 
+LANGUAGE = "rust"
 RUST_TYPES = {"int": "i32", "long": "i64", "double": "f64", "bool": "bool", "string": "String"}
 
 
-def rust_type(value_type: str) -> str:
+def rust_type(text: str) -> str:
     """The Rust type of one of the judge's value types: `int[][]` -> `Vec<Vec<i32>>`."""
-    depth = value_type.count("[]")
-    base = value_type.removesuffix("[]" * depth)
-    if base not in RUST_TYPES or base + "[]" * depth != value_type:
-        raise HarnessError(f"rust: no Rust type for {value_type!r}")
-    return "Vec<" * depth + RUST_TYPES[base] + ">" * depth
+    value = value_type(text, LANGUAGE)
+    return "Vec<" * value.depth + RUST_TYPES[value.scalar] + ">" * value.depth
 
 
 def method_name(name: str) -> str:
@@ -41,6 +39,7 @@ def glue(function: FunctionSignature) -> str:
     which may be Rust keywords; the glue's own items live in `onelog_json`, so
     a learner's `use` can clash with nothing but `Solution` and `main`.
     """
+    identifier(function.name, LANGUAGE)  # it goes into the generated source
     rust_type(function.returns)  # a result it could not print fails here, not in rustc
     count = len(function.params)
     decode = "".join(

@@ -75,8 +75,15 @@ def test_kotlin_calls_the_method_of_solution_by_its_own_name() -> None:
 @pytest.mark.parametrize("module", [csharp_glue, kotlin_glue])
 def test_a_name_that_is_no_identifier_is_the_judges_error(module: object) -> None:
     hostile = FunctionSignature(name="f(); evil", params=["n"], types=["int"], returns="int")
-    with pytest.raises(HarnessError, match="not a name"):
+    with pytest.raises(HarnessError, match="not a function name"):
         module.glue(hostile)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("module", [csharp_glue, kotlin_glue])
+@pytest.mark.parametrize("type_", ["char", "int[", "[]int", "Integer[]", ""])
+def test_a_type_outside_the_judges_language_is_the_judges_error(module: object, type_: str) -> None:
+    with pytest.raises(HarnessError, match="not a value type"):
+        module.conversion(type_, "x")  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -43,9 +43,9 @@ def test_each_value_type_has_its_go_and_rust_type(value_type: str, go: str, rust
 
 @pytest.mark.parametrize("value_type", ["char", "int[", "[]int", "map", "Integer[]", ""])
 def test_a_type_outside_the_judges_language_is_refused(value_type: str) -> None:
-    with pytest.raises(HarnessError, match="no Go type"):
+    with pytest.raises(HarnessError, match=r"^go: .* not a value type"):
         go_type(value_type)
-    with pytest.raises(HarnessError, match="no Rust type"):
+    with pytest.raises(HarnessError, match=r"^rust: .* not a value type"):
         rust_type(value_type)
 
 
@@ -103,6 +103,13 @@ def test_parameters_named_as_keywords_never_become_identifiers(glue: object) -> 
     code = glue(function)  # type: ignore[operator]
     assert not re.search(r"\b(var|let) (type|fn)\b", code)
     assert "arg0" in code and "arg1" in code
+
+
+@pytest.mark.parametrize("glue", [go_glue, rust_glue])
+def test_a_name_that_is_no_identifier_is_the_judges_error(glue: object) -> None:
+    hostile = FunctionSignature(name="f(); evil", params=["n"], types=["int"], returns="int")
+    with pytest.raises(HarnessError, match="not a function name"):
+        glue(hostile)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("glue", [go_glue, rust_glue])
