@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from schemas.judge import RunCode, TestCase
 from streams.judge.catalog import reference_solutions
 from streams.judge.evaluation import evaluate
 from streams.judge.sandbox import Sandbox
 from streams.judge.toolchain import Toolchain
 from tests.integration.judge.conftest import live_processes_of
-from tests.integration.judge.test_verdicts import ENVELOPE, PY_ACCEPTED, published
+from tests.integration.judge.test_verdicts import PY_ACCEPTED, published
+from tests.unit.streams.judge.test_evaluation import own_tests, run_code
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
@@ -27,31 +27,12 @@ pytestmark = pytest.mark.skipif(
 UIDS = (64_600, 2)  # this module's own uid range
 
 
-def run(problem_id: str, source: str, tests: list[tuple[str, str]]) -> RunCode:
-    return RunCode(
-        envelope=ENVELOPE,
-        submission_id="r",
-        user_id="learner",
-        problem_id=problem_id,
-        problem_revision=1,
-        language="python",
-        source=source,
-        stdin="",
-        tests=[
-            TestCase(name=f"custom-{n}", input=given, expected=expected)
-            for n, (given, expected) in enumerate(tests, start=1)
-        ],
-    )
-
-
 def test_own_stdio_tests_each_get_the_checkers_verdict(
     sandbox: Sandbox, toolchain: Toolchain
 ) -> None:
     own = [("1\n2 3\n", "5\n"), ("1\n2 3\n", "6\n"), ("2\n1 1\n-5 5\n", "2\n0\n")]
-    found = evaluate(
-        published("a-plus-b"), run("a-plus-b", PY_ACCEPTED, own),
-        sandbox=sandbox, toolchain=toolchain,
-    )  # fmt: skip
+    command = run_code(problem_id="a-plus-b", source=PY_ACCEPTED, tests=own_tests(own))
+    found = evaluate(published("a-plus-b"), command, sandbox=sandbox, toolchain=toolchain)
     assert found.mode == "run"
     assert [(t.name, t.hidden, t.verdict) for t in found.tests] == [
         ("custom-1", False, "accepted"),
@@ -69,7 +50,10 @@ def test_own_function_tests_go_through_the_harness(sandbox: Sandbox, toolchain: 
     source = reference_solutions("two-sum")["python"]
     own = [("[[3,2,4],6]\n", "[1,2]\n"), ("[[1,5],6]\n", "[0,1]\n")]
     found = evaluate(
-        published("two-sum"), run("two-sum", source, own), sandbox=sandbox, toolchain=toolchain
+        published("two-sum"),
+        run_code(problem_id="two-sum", source=source, tests=own_tests(own)),
+        sandbox=sandbox,
+        toolchain=toolchain,
     )
     assert [t.verdict for t in found.tests] == ["accepted", "accepted"]
     assert found.tests[0].output_excerpt.strip() == "[1,2]"

@@ -179,17 +179,34 @@ def submit(language: str = "python", source: str = "print(sum(...))") -> SubmitS
     )
 
 
-def run_code(stdin: str, language: str = "python") -> RunCode:
+def run_code(
+    stdin: str = "",
+    language: str = "python",
+    *,
+    problem_id: str = "a-plus-b",
+    source: str = "print(input())",
+    tests: Sequence[TestCase] = (),
+) -> RunCode:
+    """A run of `source`; on its `stdin`, or on the learner's own `tests` if any."""
     return RunCode(
         envelope=ENVELOPE,
         submission_id="r1",
         user_id="u1",
-        problem_id="a-plus-b",
+        problem_id=problem_id,
         problem_revision=1,
         language=language,
-        source="print(input())",
+        source=source,
         stdin=stdin,
+        tests=list(tests),
     )
+
+
+def own_tests(pairs: Sequence[tuple[str, str]]) -> list[TestCase]:
+    """The learner's own tests from (input, expected) pairs, named as the gateway names them."""
+    return [
+        TestCase(name=f"custom-{n}", input=given, expected=expected)
+        for n, (given, expected) in enumerate(pairs, start=1)
+    ]
 
 
 @pytest.fixture

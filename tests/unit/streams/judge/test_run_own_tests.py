@@ -5,41 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemas.judge import RunCode, TestCase
 from streams.judge.evaluation import evaluate
 from tests.unit.streams.judge.test_evaluation import (
-    ENVELOPE,
     FakeSandbox,
     FakeToolchain,
     adder,
+    own_tests,
     problem,
+    run_code,
 )
-
-
-def run_with(tests: list[TestCase], stdin: str = "") -> RunCode:
-    return RunCode(
-        envelope=ENVELOPE,
-        submission_id="r1",
-        user_id="u1",
-        problem_id="a-plus-b",
-        problem_revision=1,
-        language="python",
-        source="print(sum(...))",
-        stdin=stdin,
-        tests=tests,
-    )
 
 
 def test_each_own_test_is_judged_by_the_checker_and_shown(tmp_path: Path) -> None:
     sandbox = FakeSandbox(adder)
-    own = [
-        TestCase(name="custom-1", input="2 2\n", expected="4\n"),
-        TestCase(name="custom-2", input="2 2\n", expected="5\n"),
-        TestCase(name="custom-3", input="7 1\n", expected="8\n"),
-    ]
+    own = own_tests([("2 2\n", "4\n"), ("2 2\n", "5\n"), ("7 1\n", "8\n")])
     progress: list[tuple[int, int]] = []
     found = evaluate(
-        problem(), run_with(own), sandbox=sandbox, toolchain=FakeToolchain(tmp_path),
+        problem(), run_code(tests=own), sandbox=sandbox, toolchain=FakeToolchain(tmp_path),
         on_progress=lambda k, n: progress.append((k, n)),
     )  # fmt: skip
     assert found.mode == "run"
@@ -58,9 +40,12 @@ def test_each_own_test_is_judged_by_the_checker_and_shown(tmp_path: Path) -> Non
 
 
 def test_a_run_whose_own_tests_all_pass_is_accepted(tmp_path: Path) -> None:
-    own = [TestCase(name="custom-1", input="1 1\n", expected="2\n")]
+    own = own_tests([("1 1\n", "2\n")])
     found = evaluate(
-        problem(), run_with(own), sandbox=FakeSandbox(adder), toolchain=FakeToolchain(tmp_path)
+        problem(),
+        run_code(tests=own),
+        sandbox=FakeSandbox(adder),
+        toolchain=FakeToolchain(tmp_path),
     )
     assert (found.verdict.verdict, found.verdict.passed, found.verdict.total) == ("accepted", 1, 1)
 
@@ -68,7 +53,7 @@ def test_a_run_whose_own_tests_all_pass_is_accepted(tmp_path: Path) -> None:
 def test_a_run_without_tests_runs_once_on_its_stdin(tmp_path: Path) -> None:
     sandbox = FakeSandbox(adder)
     found = evaluate(
-        problem(), run_with([], stdin="3 4\n"), sandbox=sandbox, toolchain=FakeToolchain(tmp_path)
+        problem(), run_code("3 4\n"), sandbox=sandbox, toolchain=FakeToolchain(tmp_path)
     )
     assert found.tests == ()
     assert [call.stdin for call in sandbox.calls] == [b"3 4\n"]
