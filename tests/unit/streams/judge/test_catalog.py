@@ -27,6 +27,21 @@ IDS = [draft.problem_id for draft in CATALOG]
 FUNCTION_LANGUAGES = set(harnesses())
 
 
+def published(draft: ProblemDraft) -> ProblemPublished:
+    """The record the catalog's seeding publishes for `draft`."""
+    envelope = Envelope(
+        event_id="01J0000000000000000000000",
+        type=ProblemPublished.schema_name,
+        schema_version=1,
+        occurred_at=0,
+        recorded_at=0,
+        producer="catalog",
+        key=draft.problem_id,
+        correlation_id="seed",
+    )
+    return ProblemPublished(envelope=envelope, **to_record_fields(draft))
+
+
 @pytest.fixture(params=CATALOG, ids=IDS)
 def draft(request: pytest.FixtureRequest) -> ProblemDraft:
     result: ProblemDraft = request.param
@@ -105,22 +120,11 @@ def test_function_problems_have_a_signature_and_json_tests(draft: ProblemDraft) 
 
 
 def test_a_draft_becomes_a_published_record(draft: ProblemDraft) -> None:
-    envelope = Envelope(
-        event_id="01J0000000000000000000000",
-        type=ProblemPublished.schema_name,
-        schema_version=1,
-        occurred_at=0,
-        recorded_at=0,
-        producer="catalog",
-        key=draft.problem_id,
-        correlation_id="seed",
-    )
-    fields = to_record_fields(draft)
-    record = ProblemPublished(envelope=envelope, **fields)
+    record = published(draft)
     assert record.revision == 1
     assert record.problem_id == draft.problem_id
     assert len(record.samples) == len(draft.samples)
-    json.dumps(fields)  # plain JSON values, no models
+    json.dumps(to_record_fields(draft))  # plain JSON values, no models
 
 
 def test_the_harness_table_covers_the_function_languages() -> None:

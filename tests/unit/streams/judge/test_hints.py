@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.envelope import Envelope
-from schemas.judge import ProblemPublished
-from streams.judge.catalog import ProblemDraft, load_catalog, to_record_fields
-
-CATALOG = load_catalog()
+from streams.judge.catalog import ProblemDraft
+from tests.unit.streams.judge.test_catalog import CATALOG, published
 
 
 @pytest.mark.parametrize("draft", CATALOG, ids=[draft.problem_id for draft in CATALOG])
@@ -21,16 +18,6 @@ def test_every_problem_has_two_or_three_hints(draft: ProblemDraft) -> None:
 
 def test_the_hints_reach_the_published_record_in_order() -> None:
     draft = next(draft for draft in CATALOG if draft.problem_id == "two-sum")
-    envelope = Envelope(
-        event_id="01J0000000000000000000000",
-        type=ProblemPublished.schema_name,
-        schema_version=1,
-        occurred_at=0,
-        recorded_at=0,
-        producer="catalog",
-        key=draft.problem_id,
-        correlation_id="seed",
-    )
-    record = ProblemPublished(envelope=envelope, **to_record_fields(draft))
+    record = published(draft)
     assert record.hints == list(draft.hints)
     assert record.hints[0].startswith("Checking every pair")
