@@ -1,11 +1,12 @@
-"""The C#, Kotlin and Ruby harnesses in the real sandbox: what they carry, what they keep apart.
+"""The typed harnesses (C, C++, Go, Rust, C#, Kotlin, Ruby) in the real sandbox:
+what they carry, what they keep apart.
 
-Real parts only: the glue generated per signature (C#, Kotlin), the real
-Toolchain compiling with the language table's argv in the real Sandbox. Needs
-root, bubblewrap, mono, ruby and the Kotlin compiler (`python -m
-onelog.toolchains csharp kotlin ruby`); needs no Kafka or Redis. One compile
-per signature and language (the toolchain's cache serves the rest): Kotlin
-compiles slowly.
+Real parts only: the glue generated per signature, the real Toolchain
+compiling with the language table's argv in the real Sandbox. Needs root,
+bubblewrap and the languages' toolchains (`python -m onelog.toolchains c cpp
+go rust csharp kotlin ruby`); needs no Kafka or Redis. The learners' sources
+are data (typed_harness_learners.py); one compile per source and language, as
+the module's toolchain cache serves the rest: Kotlin compiles slowly.
 """
 
 from __future__ import annotations
@@ -22,98 +23,23 @@ from streams.judge.languages import languages
 from streams.judge.limits import DEFAULT_LIMITS
 from streams.judge.sandbox import RunResult, Sandbox
 from streams.judge.toolchain import Toolchain
+from tests.integration.judge.typed_harness_learners import LEARNERS
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not Path("/usr/bin/bwrap").exists(),
     reason="the sandbox needs root and bubblewrap",
 )
 
-UIDS = (64_200, 2)  # this module's own uid range
+UIDS = (64_000, 4)  # this module's own uid range
 
 ECHO = FunctionSignature(name="echoWords", params=["words"], types=["string[]"], returns="string[]")
 DOUBLES = FunctionSignature(name="halves", params=["xs"], types=["double[]"], returns="double[]")
 NESTED = FunctionSignature(
     name="spread", params=["big", "flags"], types=["long", "bool[]"], returns="long[][]"
 )
-
-# Each learner prints on the way (with and without a newline) and throws on "panic".
-SOURCES = {
-    ("csharp", "echoWords"): """using System;
-
-public class Solution {
-    public string[] EchoWords(string[] words) {
-        Console.WriteLine("noise from the learner");
-        Console.Write("half a line");
-        if (words.Length > 0 && words[0] == "panic") {
-            throw new InvalidOperationException("the learner gave up");
-        }
-        return words;
-    }
-}
-""",
-    ("csharp", "halves"): """using System.Linq;
-
-public class Solution {
-    public double[] Halves(double[] xs) {
-        return xs.Select(x => x / 2).ToArray();
-    }
-}
-""",
-    # LeetCode's C# returns lists: the result prints from what it is, not its declared type.
-    ("csharp", "spread"): """using System.Collections.Generic;
-
-public class Solution {
-    public IList<IList<long>> Spread(long big, bool[] flags) {
-        var rows = new List<IList<long>>();
-        foreach (bool flag in flags) {
-            rows.Add(flag ? new List<long> { big, -big } : new List<long>());
-        }
-        return rows;
-    }
-}
-""",
-    ("kotlin", "echoWords"): """class Solution {
-    fun echoWords(words: Array<String>): Array<String> {
-        println("noise from the learner")
-        print("half a line")
-        if (words.firstOrNull() == "panic") throw IllegalStateException("the learner gave up")
-        return words
-    }
-}
-""",
-    ("kotlin", "halves"): """class Solution {
-    fun halves(xs: DoubleArray): DoubleArray = xs.map { it / 2 }.toDoubleArray()
-}
-""",
-    ("kotlin", "spread"): """class Solution {
-    fun spread(big: Long, flags: BooleanArray): List<LongArray> =
-        flags.map { if (it) longArrayOf(big, -big) else longArrayOf() }
-}
-""",
-    # fd 1 itself, not only $stdout, goes to stderr while the method runs.
-    ("ruby", "echoWords"): """def echo_words(words)
-  puts "noise from the learner"
-  print "half a line"
-  IO.for_fd(1, autoclose: false).syswrite("straight to fd 1\\n")
-  raise "the learner gave up" if words.first == "panic"
-
-  words
-end
-""",
-    ("ruby", "halves"): """class Solution
-  def halves(xs)
-    xs.map { |x| x / 2.0 }
-  end
-end
-""",
-    ("ruby", "spread"): """class Solution
-  def self.spread(big, flags)
-    flags.map { |flag| flag ? [big, -big] : [] }
-  end
-end
-""",
-}
-LANGUAGES = ["csharp", "kotlin", "ruby"]
+LANGUAGES = list(LEARNERS)
+# Ruby's json prints a double as Python's does, not as JavaScript's: its own test below.
+JAVASCRIPT_DOUBLES = [language_id for language_id in LANGUAGES if language_id != "ruby"]
 
 
 def _run(
@@ -127,7 +53,7 @@ def _run(
     language, harness = languages()[language_id], harnesses()[language_id]
     built = toolchain.compile(
         language,
-        SOURCES[(language_id, function.name)] if source is None else source,
+        LEARNERS[language_id].sources[function.name] if source is None else source,
         files=harness.files_for(function),
         compile_argv=harness.compile_argv(language),
     )
@@ -146,7 +72,15 @@ def _run(
 def test_strings_come_back_as_every_harness_prints_them_and_the_learners_prints_go_to_stderr(
     sandbox: Sandbox, toolchain: Toolchain, language_id: str
 ) -> None:
-    words = ["a<b>&c", 'quote " back \\ slash', "tab\tnew\nline\b\f\x01", "ünï 漢字 🙂", ""]
+    words = [
+        "plain",
+        "a<b>&c",
+        'quote " back \\ slash',
+        "tab\tnew\nline\b\f\x01",
+        "é ü ünï 日本 漢字 🙂",
+        "\x01 control",
+        "",
+    ]
     result = _run(sandbox, toolchain, language_id, ECHO, json.dumps([words]))
     assert result.exit_code == 0, result.stderr.decode(errors="replace")
     # Python's harness prints exactly this: the form the expected outputs are written in.
@@ -154,7 +88,8 @@ def test_strings_come_back_as_every_harness_prints_them_and_the_learners_prints_
         result.stdout.decode()
         == json.dumps(words, separators=(",", ":"), ensure_ascii=False) + "\n"
     )
-    assert b"noise from the learner\n" in result.stderr and b"half a line" in result.stderr
+    for noise in LEARNERS[language_id].noise:
+        assert noise in result.stderr
 
 
 def test_ruby_sends_fd_1_itself_to_stderr(sandbox: Sandbox, toolchain: Toolchain) -> None:
@@ -163,7 +98,7 @@ def test_ruby_sends_fd_1_itself_to_stderr(sandbox: Sandbox, toolchain: Toolchain
     assert b"straight to fd 1\n" in result.stderr
 
 
-@pytest.mark.parametrize("language_id", ["csharp", "kotlin"])
+@pytest.mark.parametrize("language_id", JAVASCRIPT_DOUBLES)
 def test_doubles_print_as_javascript_prints_them(
     sandbox: Sandbox, toolchain: Toolchain, language_id: str
 ) -> None:
@@ -183,7 +118,7 @@ def test_ruby_doubles_print_as_pythons_and_parse_to_the_same_numbers(
 
 
 @pytest.mark.parametrize("language_id", LANGUAGES)
-def test_longs_keep_every_digit_and_empty_lists_print_as_empty_arrays(
+def test_longs_keep_every_digit_and_empty_rows_print_as_empty_arrays(
     sandbox: Sandbox, toolchain: Toolchain, language_id: str
 ) -> None:
     result = _run(sandbox, toolchain, language_id, NESTED, "[9007199254740993, [true, false]]")
@@ -194,19 +129,24 @@ def test_longs_keep_every_digit_and_empty_lists_print_as_empty_arrays(
 
 
 @pytest.mark.parametrize("language_id", LANGUAGES)
-def test_an_exception_or_an_input_of_the_wrong_shape_is_a_runtime_error(
+def test_a_crash_or_an_input_of_the_wrong_shape_or_type_is_a_runtime_error(
     sandbox: Sandbox, toolchain: Toolchain, language_id: str
 ) -> None:
-    thrown = _run(sandbox, toolchain, language_id, ECHO, '[["panic"]]')
-    assert thrown.exit_code not in (0, None)
-    assert b"the learner gave up" in thrown.stderr
-    assert thrown.stdout == b""
+    learner = LEARNERS[language_id]
+    crashed = _run(sandbox, toolchain, language_id, ECHO, '[["panic"]]')
+    assert crashed.exit_code != 0
+    if not learner.crashes_by_signal:
+        assert crashed.exit_code is not None
+    assert b"the learner gave up" in crashed.stderr
+    assert crashed.stdout == b""
     missing = _run(sandbox, toolchain, language_id, ECHO, "[]")
-    assert missing.exit_code == 1 and missing.stdout == b""
-    assert b"takes 1 arguments, the input has 0" in missing.stderr or (
-        language_id == "ruby"
-        and b"wrong number of arguments (given 0, expected 1)" in missing.stderr
-    )
+    exit_code, messages = learner.missing
+    assert missing.exit_code == exit_code and missing.stdout == b""
+    assert any(message in missing.stderr for message in messages), missing.stderr
+    if learner.mistyped is not None:
+        mistyped = _run(sandbox, toolchain, language_id, ECHO, "[[1, 2]]")
+        assert mistyped.exit_code == learner.mistyped[0]
+        assert learner.mistyped[1] in mistyped.stderr
 
 
 def test_ruby_never_calls_a_method_ruby_itself_has(sandbox: Sandbox, toolchain: Toolchain) -> None:
