@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 from gateway.config import GatewayConfig
 from gateway.domain import GatewayDomain
+from gateway.judge.batch_shape import MAX_BATCH
 from gateway.judge.commands import ADMIN, READ, WRITE
 from gateway.judge.principal import LEARNER
-from gateway.judge.requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES
+from gateway.judge.requests import MAX_PROBLEM_BODY_BYTES, MAX_RUN_BODY_BYTES, MAX_SOURCE_BYTES
 from gateway.operation import Operation
 from projections.judge.read import JudgeReadModel
 
@@ -31,6 +32,8 @@ def _body_limits(config: GatewayConfig) -> Mapping[str, int]:
         PREFIX + "/runs": MAX_RUN_BODY_BYTES,
         PREFIX + "/submissions": MAX_RUN_BODY_BYTES,
         PREFIX + "/problems": MAX_PROBLEM_BODY_BYTES,
+        # A batch's submissions, each source at its limit JSON-escaped.
+        PREFIX + "/submissions/batch": MAX_BATCH * (6 * MAX_SOURCE_BYTES + 4096),
     }
 
 

@@ -3,8 +3,9 @@ problems, submissions and progress, and a submission's stream."""
 
 from __future__ import annotations
 
-from gateway.judge import PREFIX, reads
-from gateway.judge.commands import COMMANDS, READ
+from gateway.judge import PREFIX, batch, reads
+from gateway.judge.batch_shape import BatchQuery, SubmitBatchRequest
+from gateway.judge.commands import COMMANDS, READ, WRITE
 from gateway.judge.language_list import languages_endpoint
 from gateway.judge.requests import (
     HintQuery,
@@ -15,7 +16,7 @@ from gateway.judge.requests import (
 )
 from gateway.judge.writes import judge_command_endpoint
 from gateway.operation import Operation, command_operations
-from gateway.responses import READ_RESPONSES
+from gateway.responses import READ_RESPONSES, WRITE_RESPONSES
 
 
 def operations() -> list[Operation]:
@@ -38,6 +39,16 @@ def operations() -> list[Operation]:
         Operation("GET", PREFIX + "/problems/{problem_id}/hints/{n}", reads.hint,
                   "Hint n of a problem (1-based, gentlest first) and how many remain",
                   scope=READ, parameters=HintQuery, responses=READ_RESPONSES),
+        # Before /submissions/{submission_id}, which would take "batch" for an id.
+        Operation("POST", PREFIX + "/submissions/batch", batch.submit_batch,
+                  "Submit up to 20 solutions at once (as Judge0's batch): each checked, "
+                  "rate limited and written as POST /submissions would; per item its "
+                  "submission_id or its problem, in order",
+                  scope=WRITE, body=SubmitBatchRequest, responses=WRITE_RESPONSES),
+        Operation("GET", PREFIX + "/submissions/batch", batch.read_batch,
+                  "Up to 20 runs or submissions by id (ids=a,b,c), each as GET "
+                  "/submissions/{submission_id} shows it; unknown or not yours: a 404 item",
+                  scope=READ, parameters=BatchQuery, responses=READ_RESPONSES),
         Operation("GET", PREFIX + "/submissions/{submission_id}", reads.submission,
                   "A run or submission: queued, running test k of n, or its verdict and tests",
                   scope=READ, parameters=SubmissionQuery, responses=READ_RESPONSES),

@@ -10,12 +10,16 @@ two steps of its own before the record is sealed.
 The resolved fields join the record's payload and the 202 answer. The id of a
 run or submission is remembered as issued (gateway/judge/issued.py) before the 202
 is answered, so that a read of it waits for the projector.
+
+`checked_command` and `written` are the route's two halves; the batch of
+submissions (gateway/judge/batch.py) runs them per item.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -25,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.access import acts_for_command
-from gateway.auth import authenticate
+from gateway.auth import ApiKey, authenticate
 from gateway.command import Command
 from gateway.json_body import check_media_type, parse_object
 from gateway.judge import commands as judge_commands
@@ -108,24 +112,57 @@ RESOLVERS: dict[str, Resolve] = {
 }
 
 
-def judge_command_endpoint(command: Command) -> Endpoint:
-    resolve = RESOLVERS[command.name]
+@dataclass(frozen=True)
+class Checked:
+    """A judge command that passed every check a route makes before writing."""
 
+    request: Any
+    path: BaseModel | None
+    resolved: dict[str, Any]
+
+
+async def checked_command(
+    services: Services,
+    key: ApiKey,
+    command: Command,
+    body: Mapping[str, Any],
+    path_params: Mapping[str, Any],
+) -> Checked:
+    """Sizes (413), fields (422), whom the key acts for (403), the problem (422
+    or 409, with what is resolved): each raises a Problem naming the field."""
+    check_sizes(body)
+    request_model, path_model = validate(command, body, path_params, path_in_body=False)
+    acts_for_command(key, command, request_model, path_model, path_in_body=False)
+    resolved = await RESOLVERS[command.name](judge_read_model(services), request_model, path_model)
+    return Checked(request_model, path_model, resolved)
+
+
+async def written(
+    request: Request,
+    services: Services,
+    key: ApiKey,
+    command: Command,
+    body: dict[str, Any],
+    checked: Checked,
+) -> Response:
+    """Write a checked command (rate limit, Kafka, the 202) and remember the
+    submission id it issued."""
+    response = await write_command(
+        request, services, key, command, body, checked.request, checked.path, checked.resolved
+    )
+    if response.status_code == 202 and "submission_id" in command.assigns:
+        await _remember_issued(services, response)
+    return response
+
+
+def judge_command_endpoint(command: Command) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         services: Services = request.state.services
         key = authenticate(request, services.api_keys, command.scope)
         check_media_type(request.headers.get("content-type"))
         body = parse_object(await request.body(), empty_is={})
-        check_sizes(body)
-        request_model, path_model = validate(command, body, request.path_params, path_in_body=False)
-        acts_for_command(key, command, request_model, path_model, path_in_body=False)
-        resolved = await resolve(judge_read_model(services), request_model, path_model)
-        response = await write_command(
-            request, services, key, command, body, request_model, path_model, resolved
-        )
-        if response.status_code == 202 and "submission_id" in command.assigns:
-            await _remember_issued(services, response)
-        return response
+        checked = await checked_command(services, key, command, body, request.path_params)
+        return await written(request, services, key, command, body, checked)
 
     endpoint.__name__ = command.name
     endpoint.__doc__ = command.summary
