@@ -15,11 +15,10 @@ import httpx
 import pytest
 import redis
 
-from gateway.auth import create_api_key
-from gateway.judge.principal import LEARNER
 from projections.judge import keys
 from projections.redis_sink import canonical_dump, delete_namespace
 from tests.e2e.conftest import Platform, eventually, onelog
+from tests.e2e.judge_support import judge_client
 from tests.unit.gateway.judge.test_requests import PROBLEM
 
 pytestmark = pytest.mark.e2e
@@ -36,16 +35,7 @@ def learner() -> str:
 @pytest.fixture(scope="module")
 def http(running_platform: Platform, learner: str) -> Iterator[httpx.Client]:
     """A client whose key publishes problems and acts as the learner."""
-    key = create_api_key(
-        running_platform.settings.api_keys_file,
-        f"e2e-judge-{uuid.uuid4().hex[:8]}",
-        ["judge:read", "judge:write", "judge:admin"],
-        principals={LEARNER.kind: learner},
-        rate_per_minute=6_000_000,
-        burst=100_000,
-    )
-    headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=running_platform.url, headers=headers, timeout=10) as client:
+    with judge_client(running_platform, learner, "e2e-judge") as client:
         yield client
 
 

@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.auth import create_api_key
-from gateway.judge.principal import LEARNER
 from tests.e2e.conftest import Platform, eventually
+from tests.e2e.judge_support import judge_client
 from tests.unit.gateway.judge.test_requests import PROBLEM
 
 pytestmark = pytest.mark.e2e
@@ -27,16 +26,7 @@ HINTS = ["Read both numbers from one line.", "Print their sum on a line of its o
 @pytest.fixture(scope="module")
 def http(running_platform: Platform) -> Iterator[tuple[httpx.Client, str]]:
     learner = f"lin-{uuid.uuid4().hex[:6]}"
-    key = create_api_key(
-        running_platform.settings.api_keys_file,
-        f"e2e-learners-{uuid.uuid4().hex[:8]}",
-        ["judge:read", "judge:write", "judge:admin"],
-        principals={LEARNER.kind: learner},
-        rate_per_minute=6_000_000,
-        burst=100_000,
-    )
-    headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=running_platform.url, headers=headers, timeout=10) as client:
+    with judge_client(running_platform, learner, "e2e-learners") as client:
         yield client, learner
 
 
