@@ -17,7 +17,9 @@ Runs use the entry as their work dir, read-only: `Sandbox.run(language.run,
 workdir=compiled.workdir, writable_workdir=False, ...)`.
 
 With a bound (`bound_bytes`, settings.judge_compile_cache_mb), each publish is
-followed by least-recently-used eviction (`compile_cache.py`). The `Compiled`
+followed by least-recently-used eviction (`compile_cache.py`), on a thread of
+its own: it lists the whole cache, which the submission waiting for its
+verdict should not wait for. The `Compiled`
 handed out holds a lease on its entry: no evictor removes it until the lease
 is released, explicitly or when the `Compiled` is dropped.
 """
@@ -30,6 +32,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +117,9 @@ class Toolchain:
         self.cache_dir = cache_dir
         self.bound_bytes = bound_bytes  # None: the cache grows without bound
         self.grace_s = grace_s
+        self._eviction_state = threading.Lock()
+        self._eviction: threading.Thread | None = None  # ours, while it runs
+        self._evict_again = False  # a publish came while it ran: it goes round once more
 
     def compile(
         self,
@@ -197,14 +203,39 @@ class Toolchain:
             # Gone after a publish; left over when the compile is not cached or lost a race.
             shutil.rmtree(scratch, ignore_errors=True)
 
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait (at most `timeout` seconds) for our background eviction to end."""
+        thread = self._eviction
+        if thread is not None:
+            thread.join(timeout)
+
     def _evict(self) -> None:
+        """Evict in the background; if ours is running already, it goes round
+        once more, so that it sees this publish too."""
         if self.bound_bytes is None:
             return
-        try:
-            compile_cache.evict(self.cache_dir, self.bound_bytes, grace_s=self.grace_s)
-        except OSError as exc:
-            # The compile succeeded; a cache over its bound is the next publish's to fix.
-            log.warning("compile cache: eviction failed: %s", exc)
+        with self._eviction_state:
+            if self._eviction is not None:
+                self._evict_again = True
+                return
+            self._eviction = threading.Thread(
+                target=self._evict_until_settled, name="compile-cache-evict", daemon=True
+            )
+            self._eviction.start()
+
+    def _evict_until_settled(self) -> None:
+        assert self.bound_bytes is not None
+        while True:
+            try:
+                compile_cache.evict(self.cache_dir, self.bound_bytes, grace_s=self.grace_s)
+            except OSError as exc:
+                # The compile succeeded; a cache over its bound is the next publish's to fix.
+                log.warning("compile cache: eviction failed: %s", exc)
+            with self._eviction_state:
+                if not self._evict_again:
+                    self._eviction = None
+                    return
+                self._evict_again = False
 
 
 def _make_reachable_folder(folder: Path) -> None:

@@ -53,6 +53,7 @@ def test_a_small_bound_keeps_the_recent_and_the_leased(sandbox: Sandbox, cache: 
         assert built.ok and not built.cached
         built.release()  # its runs are over
         released.append(built)
+        toolchain.settle()  # eviction runs beside the verdict's path
 
     listed = compile_cache.list_entries(cache / "bounded")
     kept = {Path(e.path) for e in listed}
@@ -70,6 +71,7 @@ def test_a_small_bound_keeps_the_recent_and_the_leased(sandbox: Sandbox, cache: 
     running.release()
     assert toolchain.compile(C, source(5)).cached  # a hit: kept
     assert not toolchain.compile(C, source(2)).cached  # evicted: compiled again
+    toolchain.settle()
     # The last publish could evict the entry whose lease has ended.
     after = compile_cache.list_entries(cache / "bounded")
     assert running.workdir not in {Path(e.path) for e in after}
