@@ -40,8 +40,9 @@ def version_stamp(argv: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps([list(argv), named]).encode()).hexdigest()
 
 
-def run_version(argv: Sequence[str]) -> str | None:
-    """The version line `argv` prints, or None when it cannot run or fails."""
+def run_version(argv: Sequence[str], tool: str = "") -> str | None:
+    """The version line `argv` prints (naming `tool` if one does), or None
+    when it cannot run or fails."""
     with tempfile.TemporaryDirectory(prefix="onelog-version-") as scratch:
         try:
             done = subprocess.run(
@@ -58,7 +59,7 @@ def run_version(argv: Sequence[str]) -> str | None:
             return None
     if done.returncode != 0:
         return None
-    return version_line(done.stdout + "\n" + done.stderr)
+    return version_line(done.stdout + "\n" + done.stderr, tool)
 
 
 def _recorded(path: Path) -> dict[str, Any]:
@@ -98,7 +99,8 @@ def record_versions(languages: Iterable[Language], toolchains: Path) -> list[str
         read_again.append(language.id)
         # None (not installed) is recorded too, so the next install skips it
         # until a file its argv names appears or changes.
-        recorded[language.id] = {"version": run_version(language.version), "stamp": stamp}
+        tool = language.name.split()[0]  # "Elixir 1.14" -> "Elixir"
+        recorded[language.id] = {"version": run_version(language.version, tool), "stamp": stamp}
     if read_again or not path.exists():
         _write(path, recorded)
     return read_again

@@ -27,16 +27,20 @@ def versions_path(toolchains: Path) -> Path:
     return toolchains / VERSIONS_FILE
 
 
-def version_line(output: str) -> str | None:
+def version_line(output: str, tool: str = "") -> str | None:
     """The first line of a `--version` output that looks like a version, else its first line.
 
     Some tools print a warning or a banner first (a JVM option, "info:"), so
-    the first line holding a dotted number wins over the first line.
+    the first line holding a dotted number wins over the first line; and some
+    print their runtime's version before their own (`elixir --version` names
+    Erlang/OTP first), so a versioned line naming `tool` wins over both.
     """
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     if not lines:
         return None
-    chosen = next((line for line in lines if _VERSION_LOOKING.search(line)), lines[0])
+    versioned = [line for line in lines if _VERSION_LOOKING.search(line)]
+    naming_tool = [line for line in versioned if tool and tool.lower() in line.lower()]
+    chosen = (naming_tool or versioned or lines)[0]
     return chosen[:MAX_VERSION_CHARS]
 
 

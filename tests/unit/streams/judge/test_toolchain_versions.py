@@ -17,6 +17,9 @@ def test_the_first_line_that_shows_a_version_wins() -> None:
 def test_without_a_dotted_number_the_first_line_is_kept() -> None:
     assert version_line("\n  Some Tool nightly  \nmore\n") == "Some Tool nightly"
     assert version_line(" \n\n") is None
+    elixir = "Erlang/OTP 25 [erts-13.1.5] [64-bit]\n\nElixir 1.14.0 (compiled with Erlang/OTP 25)\n"
+    assert version_line(elixir, "Elixir") == "Elixir 1.14.0 (compiled with Erlang/OTP 25)"
+    assert version_line(elixir) == "Erlang/OTP 25 [erts-13.1.5] [64-bit]"
     assert version_line("v" + "9.9." * 100) == ("v" + "9.9." * 100)[:MAX_VERSION_CHARS]
 
 
