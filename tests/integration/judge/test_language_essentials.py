@@ -45,7 +45,10 @@ UIDS = (64_300, 8)  # this module's own uid range
 
 # Language id -> (the essentials it cannot express, why). Only fork and
 # network may be missing; the table must lack exactly these.
-CANNOT: dict[str, tuple[frozenset[str], str]] = {}
+CANNOT: dict[str, tuple[frozenset[str], str]] = {
+    "lua": (frozenset({"network"}), "Lua's standard library has no sockets"),
+    "sqlite": (frozenset({"network"}), "SQL on SQLite cannot open a connection"),
+}
 REQUIRED = ("time", "memory")
 
 FORK_LIMITS = LimitOverrides(processes=16, wall_time_ms=3_000)
