@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,8 @@ from schemas.envelope import Record
 
 MAGIC = b"\xc3\x01"
 HEADER_SIZE = 10
+
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
 def canonical_form(schema: AvroSchema) -> str:
@@ -135,7 +138,10 @@ class SchemaRegistry:
         try:
             value = fastavro.schemaless_reader(body, known.writer, known.reader)
         except Exception as exc:  # fastavro raises many kinds on garbage
-            raise DecodeError(f"Avro body does not match {known.model.schema_name}: {exc}") from exc
+            # Some name the stream they read ("<_io.BytesIO object at 0x7f..>"):
+            # an address tells a person nothing, and would differ run to run.
+            why = _OBJECT_REPR.sub("the body", str(exc))
+            raise DecodeError(f"Avro body does not match {known.model.schema_name}: {why}") from exc
         if body.tell() != len(data) - HEADER_SIZE:
             raise DecodeError(f"{len(data) - HEADER_SIZE - body.tell()} trailing bytes after body")
         if not isinstance(value, dict):
