@@ -5,9 +5,12 @@ Trivial programs (/bin/true, a C hello compiled once in the sandbox, and
 from two threads at once (the agent's semaphore on a 2-core worker); then
 `python3 -B main.py` through the warm path (one fork server per thread). Then
 where one run's time goes: the same bubblewrap command alone, and the cgroup
-setup alone. Needs root and /usr/bin/bwrap.
+setup alone. With `--languages`, each named language's smoke program from
+the table (compiled once by the Toolchain, as a submission's source is) run
+N times with its smoke input: runs/s per language family. Needs root and
+/usr/bin/bwrap (and the toolchains, for --languages).
 
-    python -m bench.sandbox_runs [--runs N] [--threads T]
+    python -m bench.sandbox_runs [--runs N] [--threads T] [--languages c,java,...]
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from streams.judge.bubblewrap import bwrap_argv
-from streams.judge.limits import LimitOverrides, Limits
+from streams.judge.languages import Language, languages
+from streams.judge.limits import DEFAULT_LIMITS, LimitOverrides, Limits
 from streams.judge.sandbox import Sandbox
+from streams.judge.toolchain import Toolchain
 from streams.judge.warm_sandbox import submission_runs
 
 HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n'
@@ -74,6 +79,39 @@ def warm_runs(sandbox: Sandbox, boxes: list[Path], runs: int) -> float:
     return runs // len(boxes) * len(boxes) / (time.perf_counter() - start)
 
 
+def language_runs(sandbox: Sandbox, cache: Path, ids: Sequence[str], runs: int,
+                  threads: int) -> None:  # fmt: skip
+    """Each language's smoke program, compiled once, run `runs` times: runs/s."""
+    table = languages()
+    toolchain = Toolchain(sandbox, cache)
+    for language_id in ids:
+        language = table[language_id]
+        built = toolchain.compile(language, language.smoke.source)
+        if not built.ok:
+            raise RuntimeError(f"{language_id}: the smoke program did not compile: {built.message}")
+        one = smoke_run(sandbox, language, built.workdir)
+        one(0)  # the page cache
+        sequential = timed(runs, 1, one)
+        parallel = timed(runs, threads, one)
+        print(f"{language.name[:30]:<30} {sequential:>6.1f} runs/s sequential   "
+              f"{parallel:>6.1f} runs/s on {threads} threads  "
+              f"({1000 / sequential:.1f} ms a run)")  # fmt: skip
+
+
+def smoke_run(sandbox: Sandbox, language: Language, workdir: Path) -> Callable[[int], None]:
+    limits = DEFAULT_LIMITS.set_to(language.limits)
+    stdin = language.smoke.stdin.encode()
+    read_only = [Path(p) for p in language.read_only]
+
+    def one(i: int) -> None:
+        r = sandbox.run(language.run, workdir=workdir, stdin=stdin, limits=limits,
+                        read_only=read_only, writable_workdir=False)  # fmt: skip
+        if r.exit_code != 0 or r.stdout.decode() != language.smoke.expected:
+            raise RuntimeError(f"{language.id}: {r}")
+
+    return one
+
+
 def bare_bwrap(box: Path) -> Callable[[int], None]:
     """The bubblewrap command alone, as root, no uid change, cgroup or rlimits."""
     r, w = os.pipe()
@@ -92,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--languages", default="", help="ids from the language table, or 'all'")
     args = parser.parse_args()
 
     sandbox = Sandbox()
@@ -153,6 +192,11 @@ def main() -> None:
                 f"{'cgroup make+remove':<18} {groups:>6.1f} /s sequential          "
                 f"({1000 / groups:.2f} ms)"
             )
+        if args.languages:
+            ids = sorted(languages()) if args.languages == "all" else args.languages.split(",")
+            cache = Path(tempfile.mkdtemp(dir=scratch))
+            cache.chmod(0o755)  # the runs' uids walk it to their /box
+            language_runs(sandbox, cache, ids, args.runs, args.threads)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
