@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streams.judge import compile_cache
@@ -125,50 +127,39 @@ def test_scratch_and_other_folders_are_not_entries(tmp_path: Path) -> None:
     assert compile_cache.list_entries(tmp_path) == []
 
 
-def test_a_second_evictor_steps_aside_while_one_runs(tmp_path: Path) -> None:
-    old = make_entry(tmp_path, "a", KB, time.time() - 3000)
+@contextmanager
+def held_in_another_process(path: Path, lock: str) -> Iterator[None]:
+    """`path` flocked (`lock`: "LOCK_EX" or "LOCK_SH") by another process until the block ends."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import fcntl, os, sys, time\n"
-         f"fd = os.open({str(tmp_path / '.evict.lock')!r}, os.O_RDWR | os.O_CREAT)\n"
-         "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-         "print('locked', flush=True)\n"
+         "import fcntl, os, sys\n"
+         f"fd = os.open({str(path)!r}, os.O_RDWR | os.O_CREAT)\n"
+         f"fcntl.flock(fd, fcntl.{lock})\n"
+         "print('held', flush=True)\n"
          "sys.stdin.read()\n"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
     )  # fmt: skip
+    assert holder.stdin is not None and holder.stdout is not None
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
-        assert evict(tmp_path, 0, grace_s=60).ran is False
-        assert old.exists()
+        assert holder.stdout.readline() == b"held\n"
+        yield
     finally:
-        assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=10)
-        assert holder.stdout is not None
         holder.stdout.close()
+
+
+def test_a_second_evictor_steps_aside_while_one_runs(tmp_path: Path) -> None:
+    old = make_entry(tmp_path, "a", KB, time.time() - 3000)
+    with held_in_another_process(tmp_path / ".evict.lock", "LOCK_EX"):
+        assert evict(tmp_path, 0, grace_s=60).ran is False
+        assert old.exists()
     assert evict(tmp_path, 0, grace_s=60).evicted == 1
 
 
 def test_a_lease_held_in_another_process_keeps_the_entry(tmp_path: Path) -> None:
     used = make_entry(tmp_path, "a", KB, time.time() - 3000)
-    stamp = compile_cache.stamp_of(used)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys\n"
-         f"fd = os.open({str(stamp)!r}, os.O_RDWR)\n"
-         "fcntl.flock(fd, fcntl.LOCK_SH)\n"
-         "print('leased', flush=True)\n"
-         "sys.stdin.read()\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"leased\n"
+    with held_in_another_process(compile_cache.stamp_of(used), "LOCK_SH"):
         assert evict(tmp_path, 0, grace_s=60).skipped_in_use == 1
         assert used.exists()
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=10)
-        assert holder.stdout is not None
-        holder.stdout.close()
     assert evict(tmp_path, 0, grace_s=60).evicted == 1
